@@ -1,0 +1,111 @@
+# rahil: every entry point. `make help` lists the targets.
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+BUILD ?= build
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+
+WARN := -Wall -Wextra -Wshadow -Wundef -Wpointer-arith -Wcast-qual -Wwrite-strings \
+	-Wstrict-prototypes -Wmissing-prototypes -Wswitch-enum
+ifeq ($(CI),true)
+WARN += -Werror
+endif
+ifeq ($(SAN),1)
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all
+OPT := -O1 -g $(SANFLAGS)
+else
+OPT := -O2 -g
+endif
+
+HOST_PKGS := zlib libcjson
+HOST_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(HOST_PKGS) 2>/dev/null)
+HOST_LIBS = $(shell $(PKG_CONFIG) --libs $(HOST_PKGS) 2>/dev/null || echo -lz -lcjson) -lpthread -lm
+
+CFLAGS ?=
+CPPFLAGS += -D_POSIX_C_SOURCE=200809L -Ihost
+ALL_CFLAGS = -std=c11 $(OPT) $(WARN) $(HOST_CFLAGS) $(CFLAGS) -MD -MP
+
+# The host library: everything but main.c and the command-line front ends.
+LIB_SRC := host/error.c host/model.c host/quant.c host/refmodel.c host/idx.c host/train.c \
+	host/stats.c
+CLI_SRC := host/main.c host/cli_util.c host/cli_train.c host/cli_eval.c
+TEST_SRC := tests/host/runner.c tests/host/test_idx.c tests/host/test_model.c \
+	tests/host/test_quant.c tests/host/test_ref.c tests/host/test_cli.c
+BENCH_SRC := tests/host/bench.c
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+
+.PHONY: all test demo bench lint format-check format clean install deps help models
+all: $(BUILD)/rahil
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/librahil.a: $(call obj,$(LIB_SRC))
+	@mkdir -p $(dir $@)
+	$(AR) rcs $@ $^
+
+$(BUILD)/rahil: $(call obj,$(CLI_SRC)) $(BUILD)/librahil.a
+	$(CC) $(OPT) $(LDFLAGS) -o $@ $^ $(HOST_LIBS)
+
+$(BUILD)/rahil-tests: $(call obj,$(TEST_SRC)) $(BUILD)/librahil.a
+	$(CC) $(OPT) $(LDFLAGS) -o $@ $^ $(HOST_LIBS)
+
+$(BUILD)/rahil-bench: $(call obj,$(BENCH_SRC)) $(BUILD)/librahil.a
+	$(CC) $(OPT) $(LDFLAGS) -o $@ $^ $(HOST_LIBS)
+
+# Installs missing Debian packages (as root) or says which to install.
+deps:
+	@scripts/install-deps.sh
+
+# The main job on the embedded default. Today: the reference models on the software path.
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/demo.sh $(BUILD)/rahil
+
+test: deps
+	@$(MAKE) --no-print-directory $(BUILD)/rahil $(BUILD)/rahil-tests
+	$(BUILD)/rahil-tests --rahil $(BUILD)/rahil
+
+bench: $(BUILD)/rahil-bench
+	$(BUILD)/rahil-bench --out $(BUILD)/bench.json
+
+# Rebuild the committed reference models (docs/models.md gives the same commands).
+models: $(BUILD)/rahil
+	$(BUILD)/rahil train --arch mlp --seed 1 -o models/mlp.rmod
+	$(BUILD)/rahil train --arch cnn --seed 1 -o models/cnn.rmod
+
+C_FILES = $(wildcard host/*.c host/*.h tests/host/*.c tests/host/*.h)
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --std=c11 \
+		--suppress=missingIncludeSystem -Ihost host tests/host
+
+format-check:
+	clang-format --dry-run --Werror $(C_FILES)
+
+format:
+	clang-format -i $(C_FILES)
+
+install: $(BUILD)/rahil
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BUILD)/rahil $(DESTDIR)$(PREFIX)/bin/rahil
+
+clean:
+	rm -rf $(BUILD)
+
+help:
+	@echo "make [all]          build $(BUILD)/rahil"
+	@echo "make demo           run the main job on the default back-end"
+	@echo "make test           build and run every test"
+	@echo "make bench          benchmarks, written to $(BUILD)/bench.json"
+	@echo "make models         retrain the committed reference models"
+	@echo "make lint           cppcheck"
+	@echo "make format-check   clang-format, no changes"
+	@echo "make install        install rahil to \$$(DESTDIR)\$$(PREFIX)/bin (PREFIX=$(PREFIX))"
+	@echo "make clean          remove $(BUILD)/"
+	@echo "Variables: SAN=1 (ASan+UBSan), CI=true (-Werror), BUILD=dir"
+
+-include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/obj/*/*/*.d)

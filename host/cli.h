@@ -1,0 +1,29 @@
+/* rahil: the command-line commands, one function per command, and their shared helpers. */
+#ifndef RAHIL_CLI_H
+#define RAHIL_CLI_H
+
+#include <stdio.h>
+
+/* Exit codes (also listed by every --help). */
+enum rh_exit {
+	RH_EXIT_OK = 0,
+	RH_EXIT_USAGE = 1,  /* usage or input error */
+	RH_EXIT_HW = 2,     /* transport or hardware error */
+	RH_EXIT_GOLDEN = 3, /* golden mismatch */
+	RH_EXIT_ASSERT = 4, /* an assertion requested on the command line failed */
+};
+
+int rh_cmd_train(int argc, char **argv);
+int rh_cmd_eval(int argc, char **argv);
+
+/* Print "rahil CMD: message" on stderr. */
+void rh_cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* For getopt failures: the "Try 'rahil CMD --help'" line; returns RH_EXIT_USAGE. */
+int rh_cli_usage_error(const char *cmd);
+void rh_cli_exit_codes(FILE *f);
+/* Parse a non-negative integer option; -1 on error. */
+long rh_cli_parse_long(const char *s, long min, long max);
+/* Map a library status to an exit code. */
+int rh_cli_exit_for(int status);
+
+#endif

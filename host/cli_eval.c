@@ -1,0 +1,160 @@
+/* rahil eval: standard accuracy of a model on a back-end. */
+#include <cjson/cJSON.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "idx.h"
+#include "model.h"
+#include "quant.h"
+#include "refmodel.h"
+#include "stats.h"
+
+static void help(void)
+{
+	printf("Usage: rahil eval -m MODEL [--backend sw] [--images N] [--json]\n\n"
+	       "Classify Fashion-MNIST test images with the model and report the standard\n"
+	       "accuracy (sa) with its 95%% Wilson interval.\n\n"
+	       "Options:\n"
+	       "  -m, --model MODEL  the .rmod model file (required)\n"
+	       "  --backend B        sw: the integer reference model in C (default)\n"
+	       "  --images N         the first N test images (default all 10000)\n"
+	       "  --data DIR         Fashion-MNIST directory (default $RAHIL_DATA or %s)\n"
+	       "  --min-sa X         exit 4 if the accuracy is below X (0..1)\n"
+	       "  --json             print the result as JSON on stdout\n"
+	       "  -h, --help         this text\n\n",
+	       RH_DEFAULT_DATA_DIR);
+	rh_cli_exit_codes(stdout);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+int rh_cmd_eval(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"model", required_argument, NULL, 'm'},  {"backend", required_argument, NULL, 'b'},
+	    {"images", required_argument, NULL, 'n'}, {"data", required_argument, NULL, 'd'},
+	    {"min-sa", required_argument, NULL, 'S'}, {"json", no_argument, NULL, 'J'},
+	    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+	};
+	const char *model = NULL, *backend = "sw", *data = NULL;
+	long images = 0;
+	double min_sa = -1;
+	int json = 0, c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "m:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'm': model = optarg; break;
+		case 'b': backend = optarg; break;
+		case 'n':
+			images = rh_cli_parse_long(optarg, 1, 1000000);
+			if (images < 0) {
+				rh_cli_error("eval", "--images wants a positive integer, got '%s'", optarg);
+				return rh_cli_usage_error("eval");
+			}
+			break;
+		case 'd': data = optarg; break;
+		case 'S':
+			if (sscanf(optarg, "%lf", &min_sa) != 1 || min_sa < 0 || min_sa > 1) {
+				rh_cli_error("eval", "--min-sa wants a number in 0..1, got '%s'", optarg);
+				return rh_cli_usage_error("eval");
+			}
+			break;
+		case 'J': json = 1; break;
+		case 'h': help(); return RH_EXIT_OK;
+		default: return rh_cli_usage_error("eval");
+		}
+	}
+	if (optind < argc) {
+		rh_cli_error("eval", "unexpected argument '%s'", argv[optind]);
+		return rh_cli_usage_error("eval");
+	}
+	if (!model) {
+		rh_cli_error("eval", "-m MODEL is required");
+		return rh_cli_usage_error("eval");
+	}
+	if (strcmp(backend, "sw") != 0) {
+		rh_cli_error("eval", "unknown back-end '%s' (this build has: sw)", backend);
+		return rh_cli_usage_error("eval");
+	}
+
+	struct rh_err err = {0, ""};
+	struct rh_model m;
+	struct rh_dataset test;
+	struct rh_ref ref;
+	int rc = rh_model_load(&m, model, &err);
+	if (rc) {
+		rh_cli_error("eval", "%s", err.msg);
+		return rh_cli_exit_for(rc);
+	}
+	rc = rh_dataset_load(&test, data, RH_TEST, &err);
+	if (rc) {
+		rh_model_free(&m);
+		rh_cli_error("eval", "%s", err.msg);
+		return rh_cli_exit_for(rc);
+	}
+	if (m.in_h != test.h || m.in_w != test.w || m.in_c != 1 || m.n_classes != 10) {
+		rh_cli_error("eval", "%s takes %dx%dx%d inputs and %d classes; the data set has %dx%dx1 and 10", model,
+		             m.in_h, m.in_w, m.in_c, m.n_classes, test.h, test.w);
+		rc = RH_E_INVAL;
+		goto out;
+	}
+	rc = rh_ref_init(&ref, &m, &err);
+	if (rc) {
+		rh_cli_error("eval", "%s", err.msg);
+		goto out;
+	}
+	int n = images && images < test.n ? (int)images : test.n;
+	long correct = 0;
+	int8_t x[28 * 28];
+	int32_t logits[16];
+	double t0 = now_s();
+	for (int i = 0; i < n; i++) {
+		for (int j = 0; j < 28 * 28; j++)
+			x[j] = rh_quant_pixel(test.pixels[(size_t)i * 28 * 28 + j]);
+		correct += rh_ref_infer(&ref, x, logits) == test.labels[i];
+	}
+	double dt = now_s() - t0;
+	rh_ref_free(&ref);
+	double lo, hi, sa = (double)correct / n;
+	rh_wilson(correct, n, 1.96, &lo, &hi);
+	if (json) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "model", m.name);
+		cJSON_AddStringToObject(o, "backend", backend);
+		cJSON_AddNumberToObject(o, "images", n);
+		cJSON_AddNumberToObject(o, "correct", (double)correct);
+		cJSON_AddNumberToObject(o, "sa", sa);
+		cJSON *ci = cJSON_AddArrayToObject(o, "ci95");
+		cJSON_AddItemToArray(ci, cJSON_CreateNumber(lo));
+		cJSON_AddItemToArray(ci, cJSON_CreateNumber(hi));
+		cJSON_AddNumberToObject(o, "inferences_per_s", dt > 0 ? n / dt : 0);
+		char *s = cJSON_Print(o);
+		if (s)
+			puts(s);
+		free(s);
+		cJSON_Delete(o);
+	} else {
+		printf("%s: sa %.2f%% (95%% CI %.2f..%.2f) on %d images, back-end %s\n", m.name, 100 * sa, 100 * lo,
+		       100 * hi, n, backend);
+	}
+	if (min_sa >= 0 && sa < min_sa) {
+		rh_cli_error("eval", "accuracy %.4f is below the requested %.4f", sa, min_sa);
+		rc = 0;
+		rh_model_free(&m);
+		rh_dataset_free(&test);
+		return RH_EXIT_ASSERT;
+	}
+out:
+	rh_model_free(&m);
+	rh_dataset_free(&test);
+	return rh_cli_exit_for(rc);
+}

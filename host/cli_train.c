@@ -1,0 +1,165 @@
+/* rahil train: train a reference network and write its int8 model. */
+#include <cjson/cJSON.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "idx.h"
+#include "train.h"
+
+static void help(void)
+{
+	printf("Usage: rahil train --arch mlp|cnn [OPTIONS] -o MODEL\n\n"
+	       "Train a network on Fashion-MNIST in float, quantise it to int8 (docs/quantisation.md)\n"
+	       "and write the model file. Deterministic for a given seed.\n\n"
+	       "Options:\n"
+	       "  --arch mlp|cnn     network: mlp = 784-128-10, cnn = conv8-pool-conv16-pool-fc64-fc10\n"
+	       "  --epochs N         passes over the training set (default: mlp 20, cnn 12)\n"
+	       "  --seed S           random seed (default 1)\n"
+	       "  --batch N          minibatch size (default 64)\n"
+	       "  --lr X             Adam learning rate, cosine-decayed (default 0.002)\n"
+	       "  --train-images N   use only the first N training images (default all 60000)\n"
+	       "  --test-images N    evaluate on the first N test images (default all 10000)\n"
+	       "  --threads N        worker threads, 1 or 2 (default 2; results do not depend on it)\n"
+	       "  --data DIR         Fashion-MNIST directory (default $RAHIL_DATA or %s)\n"
+	       "  -o, --output MODEL where to write the .rmod file (required)\n"
+	       "  --json             print the result as JSON on stdout\n"
+	       "  -q, --quiet        no progress line\n"
+	       "  -h, --help         this text\n\n",
+	       RH_DEFAULT_DATA_DIR);
+	rh_cli_exit_codes(stdout);
+}
+
+int rh_cmd_train(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"arch", required_argument, NULL, 'a'},
+	    {"epochs", required_argument, NULL, 'e'},
+	    {"seed", required_argument, NULL, 's'},
+	    {"batch", required_argument, NULL, 'b'},
+	    {"lr", required_argument, NULL, 'l'},
+	    {"train-images", required_argument, NULL, 'T'},
+	    {"test-images", required_argument, NULL, 't'},
+	    {"threads", required_argument, NULL, 'j'},
+	    {"data", required_argument, NULL, 'd'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"json", no_argument, NULL, 'J'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *arch = NULL, *out = NULL, *data = NULL;
+	long epochs = -1, seed = 1, batch = 64, ntrain = 0, ntest = 0, threads = 2;
+	double lr = 2e-3;
+	int json = 0, quiet = 0, c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a': arch = optarg; break;
+		case 'e': epochs = rh_cli_parse_long(optarg, 1, 1000); break;
+		case 's': seed = rh_cli_parse_long(optarg, 0, 0x7fffffffL); break;
+		case 'b': batch = rh_cli_parse_long(optarg, 2, 60000); break;
+		case 'l':
+			if (sscanf(optarg, "%lf", &lr) != 1 || !(lr > 0 && lr < 1))
+				lr = -1;
+			break;
+		case 'T': ntrain = rh_cli_parse_long(optarg, 1, 60000); break;
+		case 't': ntest = rh_cli_parse_long(optarg, 1, 10000); break;
+		case 'j': threads = rh_cli_parse_long(optarg, 1, 2); break;
+		case 'd': data = optarg; break;
+		case 'o': out = optarg; break;
+		case 'J': json = 1; break;
+		case 'q': quiet = 1; break;
+		case 'h': help(); return RH_EXIT_OK;
+		default: return rh_cli_usage_error("train");
+		}
+		if (epochs == -1 && c == 'e') {
+			rh_cli_error("train", "--epochs wants an integer 1..1000, got '%s'", optarg);
+			return rh_cli_usage_error("train");
+		}
+		if ((c == 's' && seed < 0) || (c == 'b' && batch < 0) || (c == 'T' && ntrain < 0) ||
+		    (c == 't' && ntest < 0) || (c == 'j' && threads < 0) || (c == 'l' && lr < 0)) {
+			rh_cli_error("train", "bad value '%s' for --%s", optarg,
+			             c == 's'   ? "seed"
+			             : c == 'b' ? "batch"
+			             : c == 'T' ? "train-images"
+			             : c == 't' ? "test-images"
+			             : c == 'j' ? "threads"
+			                        : "lr");
+			return rh_cli_usage_error("train");
+		}
+	}
+	if (optind < argc) {
+		rh_cli_error("train", "unexpected argument '%s'", argv[optind]);
+		return rh_cli_usage_error("train");
+	}
+	if (!arch || (strcmp(arch, "mlp") != 0 && strcmp(arch, "cnn") != 0)) {
+		rh_cli_error("train", arch ? "unknown architecture '%s' (expected mlp or cnn)" : "%s",
+		             arch ? arch : "--arch mlp|cnn is required");
+		return rh_cli_usage_error("train");
+	}
+	if (!out) {
+		rh_cli_error("train", "-o MODEL is required");
+		return rh_cli_usage_error("train");
+	}
+
+	struct rh_train_opts o;
+	rh_train_defaults(&o, arch);
+	if (epochs > 0)
+		o.epochs = (int)epochs;
+	o.seed = (uint64_t)seed;
+	o.batch = (int)batch;
+	o.lr = (float)lr;
+	o.max_train = (int)ntrain;
+	o.max_test = (int)ntest;
+	o.threads = (int)threads;
+	o.progress = !quiet;
+
+	struct rh_err err = {0, ""};
+	struct rh_dataset train, test;
+	struct rh_model m;
+	struct rh_train_report rep;
+	int rc = rh_dataset_load(&train, data, RH_TRAIN, &err);
+	if (rc) {
+		rh_cli_error("train", "%s", err.msg);
+		return rh_cli_exit_for(rc);
+	}
+	rc = rh_dataset_load(&test, data, RH_TEST, &err);
+	if (rc) {
+		rh_dataset_free(&train);
+		rh_cli_error("train", "%s", err.msg);
+		return rh_cli_exit_for(rc);
+	}
+	rc = rh_train(&o, &train, &test, &m, &rep, &err);
+	if (!rc) {
+		rc = rh_model_save(&m, out, &err);
+		rh_model_free(&m);
+	}
+	rh_dataset_free(&train);
+	rh_dataset_free(&test);
+	if (rc) {
+		rh_cli_error("train", "%s", err.msg);
+		return rh_cli_exit_for(rc);
+	}
+	if (json) {
+		cJSON *j = cJSON_CreateObject();
+		cJSON_AddStringToObject(j, "arch", arch);
+		cJSON_AddNumberToObject(j, "seed", (double)seed);
+		cJSON_AddNumberToObject(j, "epochs", o.epochs);
+		cJSON_AddNumberToObject(j, "images", rep.test_images);
+		cJSON_AddNumberToObject(j, "float_acc", rep.float_acc);
+		cJSON_AddNumberToObject(j, "int8_acc", rep.int8_acc);
+		cJSON_AddNumberToObject(j, "seconds", rep.seconds);
+		cJSON_AddStringToObject(j, "model", out);
+		char *s = cJSON_Print(j);
+		if (s)
+			puts(s);
+		free(s);
+		cJSON_Delete(j);
+	} else
+		fprintf(stderr, "rahil train: %s: float %.2f%%, int8 %.2f%% on %d test images (%.0f s) -> %s\n", arch,
+		        100 * rep.float_acc, 100 * rep.int8_acc, rep.test_images, rep.seconds, out);
+	return RH_EXIT_OK;
+}

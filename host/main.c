@@ -1,0 +1,50 @@
+/* rahil: command dispatcher. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "version.h"
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+    {"train", rh_cmd_train, "train a reference network on Fashion-MNIST and quantise it to int8"},
+    {"eval", rh_cmd_eval, "measure a model's standard accuracy on a back-end"},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: rahil COMMAND [OPTIONS]\n\n"
+	           "rahil measures how a DNN accelerator behaves when a transient bit flip hits it.\n\n"
+	           "Commands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\nRun 'rahil COMMAND --help' for a command's options.\n"
+	           "Options: -h, --help  this text;  --version  print the version\n\n");
+	rh_cli_exit_codes(f);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return RH_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return RH_EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("rahil %s\n", RAHIL_VERSION);
+		return RH_EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "rahil: unknown command '%s'\nTry 'rahil --help'\n", argv[1]);
+	return RH_EXIT_USAGE;
+}

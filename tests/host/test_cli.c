@@ -1,0 +1,129 @@
+/* rahil tests: the command line: usage errors, exit codes, corrupt inputs, JSON output. */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "idx.h"
+
+static char out[65536], err[65536];
+
+#define RUN(...) t_run(t, out, sizeof(out), err, sizeof(err), (const char *const[]){__VA_ARGS__, NULL})
+
+static int cli_usage(struct test_ctx *t)
+{
+	int rc;
+	CHECKF((rc = RUN("--help")) == 0 && strstr(out, "Exit codes"), "rc %d", rc);
+	CHECKF((rc = t_run(t, out, sizeof(out), err, sizeof(err), (const char *const[]){NULL})) == 1,
+	       "no command: rc %d", rc);
+	CHECKF((rc = RUN("frobnicate")) == 1 && strstr(err, "unknown command"), "rc %d: %s", rc, err);
+	const char *cmds[] = {"train", "eval"};
+	for (int i = 0; i < 2; i++) {
+		CHECKF((rc = RUN(cmds[i], "--help")) == 0 && strstr(out, "Exit codes"), "%s --help: rc %d", cmds[i],
+		       rc);
+		CHECKF((rc = RUN(cmds[i], "--no-such-option")) == 1 && strstr(err, "Try 'rahil"), "%s: rc %d: %s",
+		       cmds[i], rc, err);
+	}
+	CHECKF((rc = RUN("train", "-o", "x.rmod")) == 1 && strstr(err, "--arch"), "rc %d: %s", rc, err);
+	CHECKF((rc = RUN("train", "--arch", "rnn", "-o", "x.rmod")) == 1 && strstr(err, "unknown architecture"),
+	       "rc %d: %s", rc, err);
+	CHECKF((rc = RUN("train", "--arch", "mlp")) == 1 && strstr(err, "-o MODEL"), "rc %d: %s", rc, err);
+	CHECKF((rc = RUN("train", "--arch", "mlp", "--epochs", "zero", "-o", "x")) == 1 && strstr(err, "--epochs"),
+	       "rc %d: %s", rc, err);
+	CHECKF((rc = RUN("eval")) == 1 && strstr(err, "-m MODEL"), "rc %d: %s", rc, err);
+	CHECKF((rc = RUN("eval", "-m", "models/mlp.rmod", "--backend", "bogus")) == 1 && strstr(err, "bogus"),
+	       "rc %d: %s", rc, err);
+	CHECKF((rc = RUN("eval", "-m", "models/mlp.rmod", "--images", "-3")) == 1, "rc %d: %s", rc, err);
+	CHECKF((rc = RUN("eval", "-m", "models/mlp.rmod", "stray")) == 1 && strstr(err, "stray"), "rc %d: %s", rc, err);
+	return T_PASS;
+}
+
+static int cli_bad_inputs(struct test_ctx *t)
+{
+	char p[512], dir[512];
+	int rc;
+	/* A corrupt model: one byte of the committed MLP changed. */
+	FILE *f = fopen("models/mlp.rmod", "rb");
+	CHECK(f != NULL);
+	static unsigned char buf[1 << 20];
+	size_t n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	CHECK(n > 1000);
+	buf[n / 2] ^= 0x01;
+	snprintf(p, sizeof(p), "%s/corrupt.rmod", t->tmpdir);
+	CHECK(t_write_file(p, buf, n) == 0);
+	CHECKF((rc = RUN("eval", "-m", p)) == 1 && strstr(err, "CRC-32 mismatch") && strstr(err, p), "rc %d: %s", rc,
+	       err);
+	snprintf(p, sizeof(p), "%s/no-such.rmod", t->tmpdir);
+	CHECKF((rc = RUN("eval", "-m", p)) == 1 && strstr(err, "No such file"), "rc %d: %s", rc, err);
+	/* A data directory without Fashion-MNIST, and one with a truncated label file. */
+	snprintf(dir, sizeof(dir), "%s/empty-data", t->tmpdir);
+	CHECKF((rc = RUN("eval", "-m", "models/mlp.rmod", "--data", dir)) == 1 && strstr(err, "--data"), "rc %d: %s",
+	       rc, err);
+	if (access(RH_DEFAULT_DATA_DIR "/t10k-images-idx3-ubyte.gz", R_OK) != 0)
+		return t_skip(t, "Fashion-MNIST not installed in " RH_DEFAULT_DATA_DIR);
+	snprintf(dir, sizeof(dir), "%s/trunc-data", t->tmpdir);
+	char cmd[2048];
+	snprintf(cmd, sizeof(cmd),
+	         "mkdir -p '%s' && cp " RH_DEFAULT_DATA_DIR "/t10k-images-idx3-ubyte.gz '%s'/ && "
+	         "zcat " RH_DEFAULT_DATA_DIR "/t10k-labels-idx1-ubyte.gz | head -c 5000 > '%s'/t10k-labels-idx1-ubyte",
+	         dir, dir, dir);
+	CHECK(system(cmd) == 0);
+	CHECKF((rc = RUN("eval", "-m", "models/mlp.rmod", "--data", dir)) == 1 && strstr(err, "truncated data"),
+	       "rc %d: %s", rc, err);
+	return T_PASS;
+}
+
+static int cli_eval_json(struct test_ctx *t)
+{
+	int rc;
+	if (access(RH_DEFAULT_DATA_DIR "/t10k-images-idx3-ubyte.gz", R_OK) != 0)
+		return t_skip(t, "Fashion-MNIST not installed in " RH_DEFAULT_DATA_DIR);
+	CHECKF((rc = RUN("eval", "-m", "models/cnn.rmod", "--backend", "sw", "--images", "500", "--json")) == 0,
+	       "rc %d: %s", rc, err);
+	cJSON *j = cJSON_Parse(out);
+	CHECKF(j != NULL, "not JSON: %s", out);
+	const cJSON *sa = cJSON_GetObjectItem(j, "sa"), *im = cJSON_GetObjectItem(j, "images"),
+	            *ci = cJSON_GetObjectItem(j, "ci95");
+	int ok = cJSON_IsNumber(sa) && cJSON_IsNumber(im) && im->valuedouble == 500 && cJSON_IsArray(ci) &&
+	         cJSON_GetArraySize(ci) == 2 && cJSON_GetArrayItem(ci, 0)->valuedouble <= sa->valuedouble &&
+	         sa->valuedouble <= cJSON_GetArrayItem(ci, 1)->valuedouble && sa->valuedouble > 0.8;
+	cJSON_Delete(j);
+	CHECKF(ok, "unexpected JSON: %s", out);
+	/* An assertion requested on the command line that fails: exit 4. */
+	CHECKF((rc = RUN("eval", "-m", "models/mlp.rmod", "--images", "200", "--min-sa", "0.999")) == 4 &&
+	           strstr(err, "below"),
+	       "rc %d: %s", rc, err);
+	CHECKF((rc = RUN("eval", "-m", "models/mlp.rmod", "--images", "200", "--min-sa", "0.5")) == 0, "rc %d: %s", rc,
+	       err);
+	return T_PASS;
+}
+
+static int cli_train_small(struct test_ctx *t)
+{
+	char p[512];
+	int rc;
+	if (access(RH_DEFAULT_DATA_DIR "/train-images-idx3-ubyte.gz", R_OK) != 0)
+		return t_skip(t, "Fashion-MNIST not installed in " RH_DEFAULT_DATA_DIR);
+	snprintf(p, sizeof(p), "%s/small.rmod", t->tmpdir);
+	CHECKF((rc = RUN("train", "--arch", "mlp", "--epochs", "1", "--train-images", "2000", "--test-images", "500",
+	                 "-q", "--json", "-o", p)) == 0,
+	       "rc %d: %s", rc, err);
+	cJSON *j = cJSON_Parse(out);
+	CHECKF(j != NULL, "not JSON: %s", out);
+	double acc = cJSON_GetNumberValue(cJSON_GetObjectItem(j, "int8_acc"));
+	cJSON_Delete(j);
+	CHECKF(acc > 0.6, "int8 accuracy %.3f", acc);
+	CHECKF((rc = RUN("eval", "-m", p, "--images", "500")) == 0 && strstr(out, "sa "), "rc %d: %s", rc, err);
+	return T_PASS;
+}
+
+const struct test_case cli_tests[] = {
+    {"cli/usage", cli_usage},
+    {"cli/bad-inputs", cli_bad_inputs},
+    {"cli/eval-json", cli_eval_json},
+    {"cli/train-small", cli_train_small},
+    {NULL, NULL},
+};
