@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "idx.h"
+#include "backend.h"
 #include "model.h"
 #include "quant.h"
 #include "refmodel.h"
@@ -20,13 +21,16 @@ static void help(void)
 	       "accuracy (sa) with its 95%% Wilson interval.\n\n"
 	       "Options:\n"
 	       "  -m, --model MODEL  the .rmod model file (required)\n"
-	       "  --backend B        sw: the integer reference model in C (default)\n"
+	       "  --backend B        sw: the integer reference model in C (default); other\n"
+	       "                     back-ends are checked logit by logit against it (exit 3\n"
+	       "                     on a mismatch). This build has: %s\n"
 	       "  --images N         the first N test images (default all 10000)\n"
 	       "  --data DIR         Fashion-MNIST directory (default $RAHIL_DATA or %s)\n"
 	       "  --min-sa X         exit 4 if the accuracy is below X (0..1)\n"
 	       "  --json             print the result as JSON on stdout\n"
+	       "  -q, --quiet        no progress lines\n"
 	       "  -h, --help         this text\n\n",
-	       RH_DEFAULT_DATA_DIR);
+	       rh_backend_names(), RH_DEFAULT_DATA_DIR);
 	rh_cli_exit_codes(stdout);
 }
 
@@ -40,17 +44,22 @@ static double now_s(void)
 int rh_cmd_eval(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"model", required_argument, NULL, 'm'},  {"backend", required_argument, NULL, 'b'},
-	    {"images", required_argument, NULL, 'n'}, {"data", required_argument, NULL, 'd'},
-	    {"min-sa", required_argument, NULL, 'S'}, {"json", no_argument, NULL, 'J'},
-	    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+	    {"model", required_argument, NULL, 'm'},
+	    {"backend", required_argument, NULL, 'b'},
+	    {"images", required_argument, NULL, 'n'},
+	    {"data", required_argument, NULL, 'd'},
+	    {"min-sa", required_argument, NULL, 'S'},
+	    {"json", no_argument, NULL, 'J'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *model = NULL, *backend = "sw", *data = NULL;
 	long images = 0;
 	double min_sa = -1;
-	int json = 0, c;
+	int json = 0, quiet = 0, c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "m:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:qh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'm': model = optarg; break;
 		case 'b': backend = optarg; break;
@@ -69,6 +78,7 @@ int rh_cmd_eval(int argc, char **argv)
 			}
 			break;
 		case 'J': json = 1; break;
+		case 'q': quiet = 1; break;
 		case 'h': help(); return RH_EXIT_OK;
 		default: return rh_cli_usage_error("eval");
 		}
@@ -81,15 +91,11 @@ int rh_cmd_eval(int argc, char **argv)
 		rh_cli_error("eval", "-m MODEL is required");
 		return rh_cli_usage_error("eval");
 	}
-	if (strcmp(backend, "sw") != 0) {
-		rh_cli_error("eval", "unknown back-end '%s' (this build has: sw)", backend);
-		return rh_cli_usage_error("eval");
-	}
-
 	struct rh_err err = {0, ""};
 	struct rh_model m;
 	struct rh_dataset test;
-	struct rh_ref ref;
+	struct rh_backend be = {0};
+	struct rh_ref ref = {0};
 	int rc = rh_model_load(&m, model, &err);
 	if (rc) {
 		rh_cli_error("eval", "%s", err.msg);
@@ -107,23 +113,51 @@ int rh_cmd_eval(int argc, char **argv)
 		rc = RH_E_INVAL;
 		goto out;
 	}
+	/* Every back-end but sw is checked logit by logit against the reference model. */
+	int golden = strcmp(backend, "sw") != 0;
 	rc = rh_ref_init(&ref, &m, &err);
+	if (!rc)
+		rc = rh_backend_open(&be, backend, &m, &err);
 	if (rc) {
 		rh_cli_error("eval", "%s", err.msg);
 		goto out;
 	}
 	int n = images && images < test.n ? (int)images : test.n;
-	long correct = 0;
+	long correct = 0, mismatches = 0, hangs = 0;
+	uint64_t cycles = 0;
 	int8_t x[28 * 28];
-	int32_t logits[16];
-	double t0 = now_s();
+	int32_t want[RH_MAX_CLASSES];
+	struct rh_result res;
+	double t0 = now_s(), last = t0;
 	for (int i = 0; i < n; i++) {
 		for (int j = 0; j < 28 * 28; j++)
 			x[j] = rh_quant_pixel(test.pixels[(size_t)i * 28 * 28 + j]);
-		correct += rh_ref_infer(&ref, x, logits) == test.labels[i];
+		rc = rh_backend_infer(&be, x, &res, &err);
+		if (rc) {
+			rh_cli_error("eval", "image %d: %s", i, err.msg);
+			goto out;
+		}
+		correct += res.cls == test.labels[i];
+		hangs += res.hang;
+		cycles += res.cycles;
+		if (golden) {
+			int cls = rh_ref_infer(&ref, x, want);
+			if (res.hang || res.cls != cls ||
+			    memcmp(res.logits, want, sizeof(int32_t) * (size_t)m.n_classes) != 0) {
+				if (mismatches++ < 5)
+					rh_cli_error("eval",
+					             "image %d: %s gives class %d, logit[0] %d; reference %d, %d", i,
+					             backend, res.cls, (int)res.logits[0], cls, (int)want[0]);
+			}
+		}
+		double t = now_s();
+		if (!quiet && t - last > 2.0) {
+			last = t;
+			fprintf(stderr, "rahil eval: %d/%d images, %.1f/s, ETA %.0fs\n", i + 1, n, (i + 1) / (t - t0),
+			        (t - t0) / (i + 1) * (n - i - 1));
+		}
 	}
 	double dt = now_s() - t0;
-	rh_ref_free(&ref);
 	double lo, hi, sa = (double)correct / n;
 	rh_wilson(correct, n, 1.96, &lo, &hi);
 	if (json) {
@@ -136,6 +170,11 @@ int rh_cmd_eval(int argc, char **argv)
 		cJSON *ci = cJSON_AddArrayToObject(o, "ci95");
 		cJSON_AddItemToArray(ci, cJSON_CreateNumber(lo));
 		cJSON_AddItemToArray(ci, cJSON_CreateNumber(hi));
+		if (golden) {
+			cJSON_AddNumberToObject(o, "mismatches", (double)mismatches);
+			cJSON_AddNumberToObject(o, "hangs", (double)hangs);
+			cJSON_AddNumberToObject(o, "cycles_per_inference", (double)cycles / n);
+		}
 		cJSON_AddNumberToObject(o, "inferences_per_s", dt > 0 ? n / dt : 0);
 		char *s = cJSON_Print(o);
 		if (s)
@@ -143,17 +182,27 @@ int rh_cmd_eval(int argc, char **argv)
 		free(s);
 		cJSON_Delete(o);
 	} else {
-		printf("%s: sa %.2f%% (95%% CI %.2f..%.2f) on %d images, back-end %s\n", m.name, 100 * sa, 100 * lo,
+		printf("%s: sa %.2f%% (95%% CI %.2f..%.2f) on %d images, back-end %s", m.name, 100 * sa, 100 * lo,
 		       100 * hi, n, backend);
+		if (golden)
+			printf(", %ld mismatches with the reference model, %.0f cycles per inference", mismatches,
+			       (double)cycles / n);
+		printf("\n");
 	}
-	if (min_sa >= 0 && sa < min_sa) {
+	if (mismatches) {
+		rh_cli_error("eval", "%ld of %d images differ from the reference model", mismatches, n);
+		rc = RH_E_MISMATCH;
+	} else if (min_sa >= 0 && sa < min_sa) {
 		rh_cli_error("eval", "accuracy %.4f is below the requested %.4f", sa, min_sa);
-		rc = 0;
+		rh_backend_close(&be);
+		rh_ref_free(&ref);
 		rh_model_free(&m);
 		rh_dataset_free(&test);
 		return RH_EXIT_ASSERT;
 	}
 out:
+	rh_backend_close(&be);
+	rh_ref_free(&ref);
 	rh_model_free(&m);
 	rh_dataset_free(&test);
 	return rh_cli_exit_for(rc);

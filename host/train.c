@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "quant.h"
 #include "refmodel.h"
@@ -269,8 +270,8 @@ static void *shard_run(void *arg)
 				mx = z[c];
 				am = c;
 			}
-		double sum = 0;
-		for (int c = 0; c < nc; c++)
+		double sum = exp((double)(z[0] - mx)); /* >= exp(-huge) > 0; the argmax term is 1 */
+		for (int c = 1; c < nc; c++)
 			sum += exp((double)(z[c] - mx));
 		wk->loss += log(sum) - (double)(z[lab] - mx);
 		wk->correct += am == lab;
@@ -519,6 +520,7 @@ int rh_train(const struct rh_train_opts *o, const struct rh_dataset *train, cons
 	}
 	long steps_per_epoch = (ntrain + o->batch - 1) / o->batch, total_steps = steps_per_epoch * o->epochs;
 	long step = 0;
+	int tty = isatty(2);
 	const double b1 = 0.9, b2 = 0.999, eps = 1e-8;
 	for (int ep = 0; ep < o->epochs; ep++) {
 		for (int i = 0; i < ntrain; i++)
@@ -563,20 +565,19 @@ int rh_train(const struct rh_train_opts *o, const struct rh_dataset *train, cons
 				loss += wk[s].loss;
 				correct += wk[s].correct;
 			}
-			if (o->progress && (step % 50 == 0 || start + bs >= ntrain)) {
+			if (o->progress && ((tty && step % 50 == 0) || start + bs >= ntrain)) {
 				double el = now_s() - t0, eta = el / (double)step * (double)(total_steps - step);
 				fprintf(stderr,
-				        "\rrahil: train %s: epoch %d/%d  batch %ld/%ld  loss %.4f  acc %.2f%%  ETA "
+				        "%srahil train: %s: epoch %d/%d  batch %ld/%ld  loss %.4f  acc %.2f%%  ETA "
 				        "%.0fs   ",
-				        o->arch, ep + 1, o->epochs, step - (long)ep * steps_per_epoch, steps_per_epoch,
-				        loss / (start + bs), 100.0 * correct / (start + bs), eta);
+				        tty ? "\r" : "", o->arch, ep + 1, o->epochs, step - (long)ep * steps_per_epoch,
+				        steps_per_epoch, loss / (start + bs), 100.0 * correct / (start + bs), eta);
 			}
 		}
 		if (o->progress)
 			fprintf(stderr, "\n");
 	}
 
-	/* Free the gradient buffers; evaluation and calibration need forward passes only. */
 	rep->test_images = ntest;
 	rep->float_acc = float_accuracy(wk, test, ntest, order, o->threads);
 	float range[RH_MAX_LAYERS];

@@ -1,0 +1,86 @@
+/* rahil bench: reference-model throughput. Adds its keys to a JSON file shared by all
+ * benchmarks (build/bench.json), keeping the keys other benchmarks wrote. */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "idx.h"
+#include "model.h"
+#include "quant.h"
+#include "refmodel.h"
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static cJSON *load_json(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return cJSON_CreateObject();
+	static char buf[1 << 20];
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	cJSON *j = cJSON_Parse(buf);
+	return cJSON_IsObject(j) ? j : (cJSON_Delete(j), cJSON_CreateObject());
+}
+
+int main(int argc, char **argv)
+{
+	const char *out = argc > 2 && strcmp(argv[1], "--out") == 0 ? argv[2] : "build/bench.json";
+	const char *names[2] = {"mlp", "cnn"};
+	struct rh_dataset te;
+	struct rh_err e = {0, ""};
+	if (rh_dataset_load(&te, NULL, RH_TEST, &e)) {
+		fprintf(stderr, "rahil-bench: %s\n", e.msg);
+		return 1;
+	}
+	cJSON *root = load_json(out);
+	cJSON_DeleteItemFromObject(root, "ref_inferences_per_s");
+	cJSON *ips = cJSON_AddObjectToObject(root, "ref_inferences_per_s");
+	for (int i = 0; i < 2; i++) {
+		char path[64];
+		struct rh_model m;
+		struct rh_ref ref;
+		snprintf(path, sizeof(path), "models/%s.rmod", names[i]);
+		if (rh_model_load(&m, path, &e) || rh_ref_init(&ref, &m, &e)) {
+			fprintf(stderr, "rahil-bench: %s\n", e.msg);
+			return 1;
+		}
+		int8_t x[784];
+		int32_t logits[16];
+		long n = 0;
+		volatile int sink = 0;
+		double t0 = now_s(), dt;
+		do { /* at least one second and one pass over 1000 images */
+			int k = (int)(n % te.n);
+			for (int j = 0; j < 784; j++)
+				x[j] = rh_quant_pixel(te.pixels[(size_t)k * 784 + j]);
+			sink += rh_ref_infer(&ref, x, logits);
+			n++;
+			dt = now_s() - t0;
+		} while (dt < 1.0 || n < 1000);
+		printf("reference model %s: %.0f inferences/s (%ld MACs each, %.2f GMAC/s)\n", names[i], n / dt,
+		       rh_model_macs(&m), n / dt * (double)rh_model_macs(&m) * 1e-9);
+		cJSON_AddNumberToObject(ips, names[i], n / dt);
+		rh_ref_free(&ref);
+		rh_model_free(&m);
+	}
+	rh_dataset_free(&te);
+	char *s = cJSON_Print(root);
+	FILE *f = fopen(out, "wb");
+	if (!f || fputs(s, f) < 0 || fclose(f) != 0) {
+		fprintf(stderr, "rahil-bench: cannot write %s\n", out);
+		return 1;
+	}
+	printf("wrote %s\n", out);
+	free(s);
+	cJSON_Delete(root);
+	return 0;
+}
