@@ -31,7 +31,7 @@ LIB_SRC := host/error.c host/model.c host/quant.c host/refmodel.c host/idx.c hos
 	host/stats.c host/backend.c
 CLI_SRC := host/main.c host/cli_util.c host/cli_train.c host/cli_eval.c
 TEST_SRC := tests/host/runner.c tests/host/test_idx.c tests/host/test_model.c \
-	tests/host/test_quant.c tests/host/test_ref.c tests/host/test_cli.c
+	tests/host/test_quant.c tests/host/test_ref.c tests/host/test_stats.c tests/host/test_cli.c
 BENCH_SRC := tests/host/bench.c
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
