@@ -44,8 +44,20 @@ void rh_ref_free(struct rh_ref *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* acc[oy][ox][o] for the whole convolution output. */
-static void conv_acc(const struct rh_layer *l, const int8_t *in, int32_t *acc)
+/* Receptive fields up to this many bytes are gathered into a contiguous patch on the stack;
+ * larger ones take the direct path. */
+#define PATCH_MAX 8192
+
+static int32_t dot8(const int8_t *a, const int8_t *b, size_t n)
+{
+	int32_t s = 0;
+	for (size_t i = 0; i < n; i++)
+		s += (int32_t)a[i] * b[i];
+	return s;
+}
+
+/* acc[oy][ox][o] for the whole convolution output, straight from the definition. */
+static void conv_acc_direct(const struct rh_layer *l, const int8_t *in, int32_t *acc)
 {
 	const int kk = l->k, ic = l->in_c;
 	for (int oy = 0; oy < l->conv_h; oy++) {
@@ -64,13 +76,54 @@ static void conv_acc(const struct rh_layer *l, const int8_t *in, int32_t *acc)
 					const int8_t *x = in + ((size_t)iy * l->in_w + ix) * ic;
 					for (int o = 0; o < l->out_c; o++) {
 						const int8_t *w = l->w + (((size_t)o * kk + ky) * kk + kx) * ic;
-						int32_t s = 0;
-						for (int c = 0; c < ic; c++)
-							s += (int32_t)w[c] * x[c];
-						a[o] += s;
+						a[o] += dot8(w, x, (size_t)ic);
 					}
 				}
 			}
+		}
+	}
+}
+
+/* The same sums, gathering each receptive field (zero-padded) into one contiguous patch so
+ * that every output is a single dot product with a weight row. A fully connected layer's
+ * patch is the input itself. */
+static void conv_acc(const struct rh_layer *l, const int8_t *in, int32_t *acc)
+{
+	const int kk = l->k, ic = l->in_c;
+	const size_t K = (size_t)kk * kk * ic, row = (size_t)kk * ic;
+	int8_t patch[PATCH_MAX];
+	if (l->pad == 0 && kk == l->in_h && kk == l->in_w) {
+		for (int o = 0; o < l->out_c; o++)
+			acc[o] = l->bias[o] + dot8(l->w + (size_t)o * K, in, K);
+		return;
+	}
+	if (K > PATCH_MAX) {
+		conv_acc_direct(l, in, acc);
+		return;
+	}
+	for (int oy = 0; oy < l->conv_h; oy++) {
+		for (int ox = 0; ox < l->conv_w; ox++) {
+			int x0 = ox * l->stride - l->pad, y0 = oy * l->stride - l->pad;
+			int inside = x0 >= 0 && y0 >= 0 && x0 + kk <= l->in_w && y0 + kk <= l->in_h;
+			for (int ky = 0; ky < kk; ky++) {
+				int8_t *dst = patch + (size_t)ky * row;
+				int iy = y0 + ky;
+				if (inside) {
+					memcpy(dst, in + ((size_t)iy * l->in_w + x0) * ic, row);
+					continue;
+				}
+				for (int kx = 0; kx < kk; kx++) {
+					int ix = x0 + kx;
+					if (iy < 0 || iy >= l->in_h || ix < 0 || ix >= l->in_w)
+						memset(dst + (size_t)kx * ic, 0, (size_t)ic);
+					else
+						memcpy(dst + (size_t)kx * ic, in + ((size_t)iy * l->in_w + ix) * ic,
+						       (size_t)ic);
+				}
+			}
+			int32_t *a = acc + ((size_t)oy * l->conv_w + ox) * l->out_c;
+			for (int o = 0; o < l->out_c; o++)
+				a[o] = l->bias[o] + dot8(l->w + (size_t)o * K, patch, K);
 		}
 	}
 }

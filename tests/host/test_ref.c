@@ -40,7 +40,7 @@ static int naive_out(const struct rh_layer *l, int32_t acc, int o)
 
 static int naive_infer(const struct rh_model *m, const int8_t *input, int32_t *logits)
 {
-	int8_t a[2][4096];
+	static int8_t a[2][16384];
 	const int8_t *x = input;
 	for (int i = 0; i < m->n_layers; i++) {
 		const struct rh_layer *l = &m->layers[i];
@@ -198,7 +198,46 @@ static int committed_accuracy(struct test_ctx *t)
 	return r;
 }
 
+/* Receptive fields too large for the gathered patch take the direct path: same results. */
+static int ref_vs_naive_wide(struct test_ctx *t)
+{
+	const struct rh_layer_spec s[2] = {
+	    {RH_OP_CONV, RH_F_RELU | RH_F_REQUANT, 3, 1, 1, 3},
+	    {RH_OP_FC, 0, 0, 1, 0, 4},
+	};
+	struct rh_model m;
+	struct rh_ref ref;
+	struct rh_err e;
+	struct rh_rng r;
+	static int8_t x[3 * 3 * 1000];
+	int32_t la[16], lb[16];
+	CHECK(rh_model_build(&m, "wide", 3, 3, 1000, s, 2, &e) == 0);
+	CHECK((size_t)m.layers[0].k * m.layers[0].k * m.layers[0].in_c > 8192);
+	rh_rng_seed(&r, 5);
+	for (int i = 0; i < 2; i++) {
+		struct rh_layer *l = &m.layers[i];
+		for (size_t j = 0; j < rh_layer_weights(l); j++)
+			l->w[j] = (int8_t)(rh_rng_next(&r) & 0xff);
+		for (int o = 0; o < l->out_c; o++) {
+			l->bias[o] = (int32_t)rh_rng_below(&r, 2001) - 1000;
+			l->mult[o] = 16384 + (int32_t)rh_rng_below(&r, 16384);
+			l->shift[o] = 20 + (int32_t)rh_rng_below(&r, 6);
+		}
+	}
+	CHECK(rh_ref_init(&ref, &m, &e) == 0);
+	for (int img = 0; img < 10; img++) {
+		for (size_t j = 0; j < sizeof(x); j++)
+			x[j] = (int8_t)(rh_rng_next(&r) & 0xff);
+		CHECK(rh_ref_infer(&ref, x, la) == naive_infer(&m, x, lb));
+		CHECK(memcmp(la, lb, sizeof(int32_t) * 4) == 0);
+	}
+	rh_ref_free(&ref);
+	rh_model_free(&m);
+	return T_PASS;
+}
+
 const struct test_case ref_tests[] = {
+    {"ref/vs-naive-wide", ref_vs_naive_wide},
     {"ref/vs-naive", ref_vs_naive},
     {"ref/train-brief", train_brief},
     {"ref/committed-accuracy", committed_accuracy},
