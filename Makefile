@@ -36,7 +36,12 @@ BENCH_SRC := tests/host/bench.c
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
-.PHONY: all test demo bench lint format-check format clean install deps help models
+# RTL, Verilator harness and RTL tests (rtl-* targets, RTL_SIM_LINK)
+include rtl/rtl.mk
+# librahil.a and the simulator library refer to each other (the sim back-end)
+LINK_LIBS = -Wl,--start-group $(BUILD)/librahil.a $(RTL_SIM_LINK) -Wl,--end-group $(HOST_LIBS)
+
+.PHONY: all test demo bench lint format-check format formal clean install deps help models
 all: $(BUILD)/rahil
 
 $(BUILD)/obj/%.o: %.c
@@ -47,14 +52,14 @@ $(BUILD)/librahil.a: $(call obj,$(LIB_SRC))
 	@mkdir -p $(dir $@)
 	$(AR) rcs $@ $^
 
-$(BUILD)/rahil: $(call obj,$(CLI_SRC)) $(BUILD)/librahil.a
-	$(CC) $(OPT) $(LDFLAGS) -o $@ $^ $(HOST_LIBS)
+$(BUILD)/rahil: $(call obj,$(CLI_SRC)) $(BUILD)/librahil.a $(BUILD)/librahil_sim_sim.a
+	$(CXX) $(OPT) $(LDFLAGS) -o $@ $(call obj,$(CLI_SRC)) $(LINK_LIBS)
 
-$(BUILD)/rahil-tests: $(call obj,$(TEST_SRC)) $(BUILD)/librahil.a
-	$(CC) $(OPT) $(LDFLAGS) -o $@ $^ $(HOST_LIBS)
+$(BUILD)/rahil-tests: $(call obj,$(TEST_SRC)) $(BUILD)/librahil.a $(BUILD)/librahil_sim_sim.a
+	$(CXX) $(OPT) $(LDFLAGS) -o $@ $(call obj,$(TEST_SRC)) $(LINK_LIBS)
 
-$(BUILD)/rahil-bench: $(call obj,$(BENCH_SRC)) $(BUILD)/librahil.a
-	$(CC) $(OPT) $(LDFLAGS) -o $@ $^ $(HOST_LIBS)
+$(BUILD)/rahil-bench: $(call obj,$(BENCH_SRC)) $(BUILD)/librahil.a $(BUILD)/librahil_sim_sim.a
+	$(CXX) $(OPT) $(LDFLAGS) -o $@ $(call obj,$(BENCH_SRC)) $(LINK_LIBS)
 
 # Installs missing Debian packages (as root) or says which to install.
 deps:
@@ -68,9 +73,14 @@ demo: deps
 test: deps
 	@$(MAKE) --no-print-directory $(BUILD)/rahil $(BUILD)/rahil-tests
 	$(BUILD)/rahil-tests --rahil $(BUILD)/rahil
+	@$(MAKE) --no-print-directory rtl-test
 
+# Reference model and simulator throughput; every benchmark adds its keys to bench.json.
 bench: $(BUILD)/rahil-bench
-	$(BUILD)/rahil-bench --out $(BUILD)/bench.json
+	@$(MAKE) --no-print-directory rtl-bench
+	$(BUILD)/rahil-bench --out $(BUILD)/bench.json --merge $(BUILD)/bench_rtl.json
+
+formal: rtl-formal
 
 # Rebuild the committed reference models (docs/models.md gives the same commands).
 models: $(BUILD)/rahil
@@ -79,7 +89,7 @@ models: $(BUILD)/rahil
 
 C_FILES = $(wildcard host/*.c host/*.h tests/host/*.c tests/host/*.h)
 
-lint:
+lint: rtl-lint
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --std=c11 --inline-suppr \
 		--suppress=missingIncludeSystem -Ihost host tests/host
 
@@ -102,7 +112,8 @@ help:
 	@echo "make test           build and run every test"
 	@echo "make bench          benchmarks, written to $(BUILD)/bench.json"
 	@echo "make models         retrain the committed reference models"
-	@echo "make lint           cppcheck"
+	@echo "make lint           cppcheck and verilator --lint-only"
+	@echo "make formal         formal checks (yosys-smtbmc)"
 	@echo "make format-check   clang-format, no changes"
 	@echo "make install        install rahil to \$$(DESTDIR)\$$(PREFIX)/bin (PREFIX=$(PREFIX))"
 	@echo "make clean          remove $(BUILD)/"

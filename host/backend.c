@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend_sim.h"
 #include "refmodel.h"
 
 static int sw_open(struct rh_backend *b, const char *arg, const struct rh_model *m, struct rh_err *err)
@@ -48,6 +49,7 @@ static const struct rh_backend_ops sw_ops = {
 
 static const struct rh_backend_ops *const backends[] = {
     &sw_ops,
+    &rh_backend_sim_ops,
 };
 
 const char *rh_backend_names(void)

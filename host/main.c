@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_inject.h"
 #include "version.h"
 
 struct command {
@@ -14,6 +15,7 @@ struct command {
 static const struct command commands[] = {
     {"train", rh_cmd_train, "train a reference network on Fashion-MNIST and quantise it to int8"},
     {"eval", rh_cmd_eval, "measure a model's standard accuracy on a back-end"},
+    {"inject", rh_cmd_inject, "one inference on the simulated accelerator with one bit flip"},
 };
 
 static void usage(FILE *f)

@@ -33,7 +33,13 @@ static cJSON *load_json(const char *path)
 
 int main(int argc, char **argv)
 {
-	const char *out = argc > 2 && strcmp(argv[1], "--out") == 0 ? argv[2] : "build/bench.json";
+	const char *out = "build/bench.json", *merge = NULL;
+	for (int i = 1; i + 1 < argc; i += 2) {
+		if (strcmp(argv[i], "--out") == 0)
+			out = argv[i + 1];
+		else if (strcmp(argv[i], "--merge") == 0)
+			merge = argv[i + 1];
+	}
 	const char *names[2] = {"mlp", "cnn"};
 	struct rh_dataset te;
 	struct rh_err e = {0, ""};
@@ -73,6 +79,15 @@ int main(int argc, char **argv)
 		rh_model_free(&m);
 	}
 	rh_dataset_free(&te);
+	/* Keys measured by other benchmarks (e.g. the simulator's) replace older values. */
+	if (merge) {
+		cJSON *other = load_json(merge);
+		for (cJSON *it = other->child; it; it = it->next) {
+			cJSON_DeleteItemFromObject(root, it->string);
+			cJSON_AddItemToObject(root, it->string, cJSON_Duplicate(it, 1));
+		}
+		cJSON_Delete(other);
+	}
 	char *s = cJSON_Print(root);
 	FILE *f = fopen(out, "wb");
 	if (!f || fputs(s, f) < 0 || fclose(f) != 0) {

@@ -1,0 +1,106 @@
+/* rahil: the accelerator's memory image (layer program, parameters, weights) and its schedule. */
+#ifndef RAHIL_ACCEL_IMAGE_H
+#define RAHIL_ACCEL_IMAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "model.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The RTL parameters an image depends on (rtl/rh_core.v). */
+struct rh_accel_geom {
+	int rows, cols; /* systolic array */
+	int act_aw;     /* 2^act_aw bytes per activation buffer half */
+	int wgt_aw;     /* 2^wgt_aw weight words per column */
+	int prm_aw;     /* 2^prm_aw per-channel parameter entries */
+	int log_aw;     /* 2^log_aw logits */
+	int dim_w;      /* bits of a height, width or channel count */
+};
+
+/* The default simulation build (8 x 8) and the board build (2 x 4). */
+extern const struct rh_accel_geom rh_accel_geom_sim;
+extern const struct rh_accel_geom rh_accel_geom_board;
+
+#define RH_ACCEL_DESC_WORDS 16 /* program words per layer */
+#define RH_ACCEL_MAX_LAYERS 16
+
+/* Host port regions (address bits 27..24), rtl/rh_core.v. */
+enum rh_accel_region {
+	RH_AR_PROG = 0, /* layer program, 32-bit words */
+	RH_AR_BIAS = 1, /* int32 bias per output channel */
+	RH_AR_MQ = 2,   /* mult | shift << 16 per output channel */
+	RH_AR_WGT = 3,  /* int8 weight, column in address bits 23..20 */
+	RH_AR_ACT = 4,  /* int8 activation; half 0 holds the input image */
+};
+
+/* Descriptor flag bits (program word 0). */
+enum rh_accel_flag {
+	RH_AF_RELU = 1u << 0,
+	RH_AF_POOL = 1u << 1,
+	RH_AF_REQUANT = 1u << 2,
+	RH_AF_LAST = 1u << 3,
+	RH_AF_SRC = 1u << 4, /* read activation half 1 (else 0) */
+	RH_AF_DST = 1u << 5, /* write activation half 1 (else 0) */
+};
+
+/* One write through the host port. */
+struct rh_accel_write {
+	uint32_t addr; /* 28-bit host port address */
+	uint32_t data;
+};
+
+struct rh_accel_image {
+	struct rh_accel_write *w; /* every write, in order */
+	size_t n;
+	int n_inputs; /* input activations (in_h * in_w * in_c) */
+	int n_logits; /* last layer outputs */
+	long cycles;  /* core cycles of one run, from the schedule */
+};
+
+static inline uint32_t rh_accel_addr(enum rh_accel_region r, unsigned col, uint32_t a)
+{
+	return ((uint32_t)r << 24) | ((uint32_t)(col & 15u) << 20) | (a & 0xfffffu);
+}
+
+/* Check that the model fits the geometry and build its image. */
+int rh_accel_image_build(struct rh_accel_image *img, const struct rh_model *m, const struct rh_accel_geom *g,
+                         struct rh_err *err);
+void rh_accel_image_free(struct rh_accel_image *img);
+
+/* The schedule (docs/architecture.md), one phase at a time. Cycles count enabled core clock
+ * edges from the run's start; a phase covers [start, start + len). */
+enum rh_accel_phase {
+	RH_PH_START = 0, /* the start edge (idle -> load) */
+	RH_PH_LOAD = 1,  /* descriptor load, 17 cycles */
+	RH_PH_LINIT = 2, /* iterator init, 1 cycle */
+	RH_PH_SETUP = 3, /* pixel tile setup, rows cycles */
+	RH_PH_FEED = 4,  /* feed, K + rows + cols cycles */
+	RH_PH_DRAIN = 5, /* drain + requantise, nrows * ncols + 2 cycles */
+};
+struct rh_accel_seg {
+	enum rh_accel_phase phase;
+	int layer;
+	int pixel_tile;   /* first pixel of the tile = pixel_tile * rows */
+	int oc_tile;      /* first output channel = oc_tile * cols */
+	int nrows, ncols; /* valid rows (pixels) and columns (channels) of the tile */
+	long start, len;
+};
+/* Call fn for every phase in order; returns the total cycle count (the cycle at which the
+ * core reports done), or a negative error code when the model does not fit. fn may be NULL. */
+long rh_accel_schedule(const struct rh_model *m, const struct rh_accel_geom *g,
+                       void (*fn)(const struct rh_accel_seg *seg, void *ctx), void *ctx);
+
+/* Pixels the core computes for a layer: conv_h * conv_w, or with pooling 4 per pooled output
+ * in window order (cell, then dy, dx), a trailing odd row or column skipped. */
+long rh_accel_layer_pixels(const struct rh_layer *l);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,59 @@
+/* rahil: the sim back-end: the verilated accelerator in-process (verilator/rh_sim.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+#include "backend_sim.h"
+#include "rh_sim.h"
+
+static int sim_open(struct rh_backend *b, const char *arg, const struct rh_model *m, struct rh_err *err)
+{
+	struct rh_sim *s = NULL;
+	if (arg)
+		return rh_err_set(err, RH_E_INVAL, "back-end sim takes no argument (got 'sim:%s')", arg);
+	if (m->n_classes > RH_MAX_CLASSES)
+		return rh_err_set(err, RH_E_INVAL, "%d classes, at most %d supported", m->n_classes, RH_MAX_CLASSES);
+	int rc = rh_sim_create(&s, 0, err);
+	if (rc)
+		return rc;
+	rc = rh_sim_load_model(s, m, err);
+	if (rc) {
+		rh_sim_destroy(s);
+		return rc;
+	}
+	b->priv = s;
+	return 0;
+}
+
+static int sim_infer(struct rh_backend *b, const int8_t *input, struct rh_result *res, struct rh_err *err)
+{
+	struct rh_sim *s = b->priv;
+	struct rh_sim_result r;
+	const struct rh_model *m = b->m;
+	int rc = rh_sim_load_input(s, input, (size_t)(m->in_h * m->in_w * m->in_c));
+	if (!rc)
+		rc = rh_sim_run(s, NULL, 0, NULL, &r);
+	if (rc)
+		return rh_err_set(err, rc, "simulated run failed (%s)", rh_strerror(rc));
+	memset(res, 0, sizeof(*res));
+	res->cls = r.cls;
+	res->hang = r.end == RH_SIM_HANG;
+	res->cycles = r.cycles;
+	for (int i = 0; i < r.n_logits && i < RH_MAX_CLASSES; i++)
+		res->logits[i] = r.logits[i];
+	return 0;
+}
+
+static void sim_close(struct rh_backend *b)
+{
+	rh_sim_destroy(b->priv);
+	b->priv = NULL;
+}
+
+const struct rh_backend_ops rh_backend_sim_ops = {
+    .name = "sim",
+    .help = "the verilated accelerator (8x8 array), in-process",
+    .open = sim_open,
+    .infer = sim_infer,
+    .close = sim_close,
+};

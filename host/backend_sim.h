@@ -1,0 +1,9 @@
+/* rahil: the sim back-end (verilated accelerator, in-process). */
+#ifndef RAHIL_BACKEND_SIM_H
+#define RAHIL_BACKEND_SIM_H
+
+#include "backend.h"
+
+extern const struct rh_backend_ops rh_backend_sim_ops;
+
+#endif

@@ -1,0 +1,207 @@
+/* rahil inject: one inference on the simulated accelerator with one bit flip, optionally traced. */
+#include <cjson/cJSON.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cli_inject.h"
+#include "idx.h"
+#include "model.h"
+#include "quant.h"
+#include "rh_sim.h"
+
+static void help(void)
+{
+	printf("Usage: rahil inject -m MODEL --image I --bit K --cycle T [--trace FILE.fst] [--json]\n\n"
+	       "Run test image I on the simulated accelerator twice: fault-free, then with chain bit K\n"
+	       "inverted at core cycle T (counted from the run's start). Report the class, logits,\n"
+	       "cycles and outcome (masked: logits identical; benign: logits differ, class the same;\n"
+	       "sdc: class changed; hang: the watchdog ended the run) and the struck flip-flop.\n\n"
+	       "Options:\n"
+	       "  -m, --model MODEL  the .rmod model file (required)\n"
+	       "  --image I          test image index (required)\n"
+	       "  --bit K            scan chain bit, 0 .. chain length - 1 (required)\n"
+	       "  --cycle T          core cycle of the flip (required)\n"
+	       "  --budget N         watchdog budget in cycles (default 2 x golden + 1024)\n"
+	       "  --trace FILE.fst   FST waveform of the faulty run (GTKWave)\n"
+	       "  --data DIR         Fashion-MNIST directory (default $RAHIL_DATA or %s)\n"
+	       "  --json             print the result as JSON on stdout\n"
+	       "  -h, --help         this text\n\n",
+	       RH_DEFAULT_DATA_DIR);
+	rh_cli_exit_codes(stdout);
+}
+
+static const char *outcome(const struct rh_sim_result *g, const struct rh_sim_result *f)
+{
+	if (f->end == RH_SIM_HANG)
+		return "hang";
+	if (memcmp(g->logits, f->logits, sizeof(int32_t) * (size_t)g->n_logits) == 0)
+		return "masked";
+	return g->cls == f->cls ? "benign" : "sdc";
+}
+
+static cJSON *logits_json(const struct rh_sim_result *r)
+{
+	cJSON *a = cJSON_CreateArray();
+	if (r->end == RH_SIM_DONE)
+		for (int i = 0; i < r->n_logits; i++)
+			cJSON_AddItemToArray(a, cJSON_CreateNumber(r->logits[i]));
+	return a;
+}
+
+int rh_cmd_inject(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"model", required_argument, NULL, 'm'},  {"image", required_argument, NULL, 'i'},
+	    {"bit", required_argument, NULL, 'k'},    {"cycle", required_argument, NULL, 't'},
+	    {"budget", required_argument, NULL, 'B'}, {"trace", required_argument, NULL, 'T'},
+	    {"data", required_argument, NULL, 'd'},   {"json", no_argument, NULL, 'J'},
+	    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+	};
+	const char *model = NULL, *trace = NULL, *data = NULL;
+	long image = -1, bit = -1, cycle = -1, budget = 0;
+	int json = 0, c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "m:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'm': model = optarg; break;
+		case 'i': image = rh_cli_parse_long(optarg, 0, 1000000); break;
+		case 'k': bit = rh_cli_parse_long(optarg, 0, 0x7fffffffL); break;
+		case 't': cycle = rh_cli_parse_long(optarg, 0, 0x7fffffffL); break;
+		case 'B':
+			budget = rh_cli_parse_long(optarg, 1, 0x7fffffffL);
+			if (budget < 0) {
+				rh_cli_error("inject", "--budget wants a positive integer, got '%s'", optarg);
+				return rh_cli_usage_error("inject");
+			}
+			break;
+		case 'T': trace = optarg; break;
+		case 'd': data = optarg; break;
+		case 'J': json = 1; break;
+		case 'h': help(); return RH_EXIT_OK;
+		default: return rh_cli_usage_error("inject");
+		}
+	}
+	if (optind < argc) {
+		rh_cli_error("inject", "unexpected argument '%s'", argv[optind]);
+		return rh_cli_usage_error("inject");
+	}
+	if (!model || image < 0 || bit < 0 || cycle < 0) {
+		rh_cli_error("inject",
+		             "-m MODEL, --image I, --bit K and --cycle T are required (non-negative integers)");
+		return rh_cli_usage_error("inject");
+	}
+
+	struct rh_err err = {0, ""};
+	struct rh_model m;
+	struct rh_dataset test;
+	struct rh_sim *sim = NULL;
+	struct rh_sim_result gold, res;
+	int8_t x[4096];
+	int rc = rh_model_load(&m, model, &err), ret = RH_EXIT_OK;
+	if (rc) {
+		rh_cli_error("inject", "%s", err.msg);
+		return rh_cli_exit_for(rc);
+	}
+	rc = rh_dataset_load(&test, data, RH_TEST, &err);
+	if (rc) {
+		rh_model_free(&m);
+		rh_cli_error("inject", "%s", err.msg);
+		return rh_cli_exit_for(rc);
+	}
+	if (image >= test.n || m.in_h != test.h || m.in_w != test.w || m.in_c != 1) {
+		rh_cli_error("inject", "image %ld of %d, model input %dx%dx%d, data %dx%dx1", image, test.n, m.in_h,
+		             m.in_w, m.in_c, test.h, test.w);
+		ret = RH_EXIT_USAGE;
+		goto out;
+	}
+	for (int j = 0; j < test.h * test.w; j++)
+		x[j] = rh_quant_pixel(test.pixels[(size_t)image * (size_t)(test.h * test.w) + (size_t)j]);
+
+	rc = rh_sim_create(&sim, trace ? RH_SIM_TRACEABLE : 0, &err);
+	if (!rc)
+		rc = rh_sim_load_model(sim, &m, &err);
+	if (rc) {
+		rh_cli_error("inject", "%s", err.msg);
+		ret = rh_cli_exit_for(rc);
+		goto out;
+	}
+	if ((uint32_t)bit >= rh_sim_chain_len(sim)) {
+		rh_cli_error("inject", "--bit %ld: the chain has %u bits", bit, rh_sim_chain_len(sim));
+		ret = RH_EXIT_USAGE;
+		goto out;
+	}
+	rc = rh_sim_load_input(sim, x, (size_t)(test.h * test.w));
+	if (!rc)
+		rc = rh_sim_run(sim, NULL, 0, NULL, &gold);
+	if (rc || gold.end != RH_SIM_DONE) {
+		rh_cli_error("inject", "the fault-free run failed");
+		ret = RH_EXIT_HW;
+		goto out;
+	}
+	if (trace && (rc = rh_sim_trace_open(sim, trace, &err)) != 0) {
+		rh_cli_error("inject", "%s", err.msg);
+		ret = rh_cli_exit_for(rc);
+		goto out;
+	}
+	struct rh_sim_fault f = {(uint32_t)bit, (uint32_t)cycle, 1, 0};
+	rc = rh_sim_load_input(sim, x, (size_t)(test.h * test.w));
+	if (!rc)
+		rc = rh_sim_run(sim, &f, (uint32_t)budget, NULL, &res);
+	rh_sim_trace_close(sim);
+	if (rc) {
+		rh_cli_error("inject", "the faulty run failed (%s)", rh_strerror(rc));
+		ret = RH_EXIT_HW;
+		goto out;
+	}
+
+	uint32_t index = 0;
+	const struct rh_ffmap_reg *reg = rh_ffmap_find(rh_sim_ffmap(sim), (uint32_t)bit, &index);
+	const char *oc = outcome(&gold, &res);
+	int injected = (uint32_t)cycle < gold.cycles;
+	if (json) {
+		cJSON *o = cJSON_CreateObject(), *ff = cJSON_CreateObject(), *g = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "model", model);
+		cJSON_AddNumberToObject(o, "image", (double)image);
+		cJSON_AddNumberToObject(o, "label", test.labels[image]);
+		cJSON_AddNumberToObject(o, "bit", (double)bit);
+		cJSON_AddNumberToObject(o, "cycle", (double)cycle);
+		cJSON_AddBoolToObject(o, "injected", injected);
+		cJSON_AddStringToObject(ff, "name", reg ? reg->name : "?");
+		cJSON_AddNumberToObject(ff, "index", index);
+		cJSON_AddStringToObject(ff, "class", reg ? rh_ff_class_name(reg->cls) : "?");
+		cJSON_AddItemToObject(o, "ff", ff);
+		cJSON_AddNumberToObject(o, "class", res.cls);
+		cJSON_AddItemToObject(o, "logits", logits_json(&res));
+		cJSON_AddNumberToObject(o, "cycles", res.cycles);
+		cJSON_AddStringToObject(o, "outcome", oc);
+		cJSON_AddNumberToObject(g, "class", gold.cls);
+		cJSON_AddItemToObject(g, "logits", logits_json(&gold));
+		cJSON_AddNumberToObject(g, "cycles", gold.cycles);
+		cJSON_AddItemToObject(o, "golden", g);
+		cJSON_AddNumberToObject(o, "chain_len", rh_sim_chain_len(sim));
+		if (trace)
+			cJSON_AddStringToObject(o, "trace", trace);
+		char *s = cJSON_Print(o);
+		if (s)
+			printf("%s\n", s);
+		free(s);
+		cJSON_Delete(o);
+	} else {
+		printf("flip-flop  %s[%u] (%s), chain bit %ld of %u\n", reg ? reg->name : "?", index,
+		       reg ? rh_ff_class_name(reg->cls) : "?", bit, rh_sim_chain_len(sim));
+		printf("golden     class %d, %u cycles\n", gold.cls, gold.cycles);
+		printf("faulty     class %d, %u cycles%s\n", res.cls, res.cycles,
+		       injected ? "" : " (the run ended before the cycle: nothing injected)");
+		printf("outcome    %s (label %d)\n", oc, test.labels[image]);
+		if (trace)
+			printf("trace      %s\n", trace);
+	}
+out:
+	rh_sim_destroy(sim);
+	rh_dataset_free(&test);
+	rh_model_free(&m);
+	return ret;
+}

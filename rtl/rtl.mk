@@ -1,0 +1,180 @@
+# rahil: RTL, Verilator harness and RTL tests. Included from the top-level Makefile, which
+# defines BUILD, CC, CPPFLAGS, ALL_CFLAGS, OPT, HOST_LIBS and $(BUILD)/librahil.a.
+#
+# Targets: rtl-lint, rtl-ffcount (yosys count vs chain length, both parameter sets),
+# rtl-formal, rtl-tb (PE and array testbenches), rtl-test (all of those plus the simulation
+# tests, a few hundred images), rtl-bench (all 10,000 images per network, sim speed).
+# Link the harness into a program with $(RTL_SIM_LINK) (after the program's objects and
+# $(BUILD)/librahil.a).
+
+VERILATOR ?= verilator
+YOSYS ?= yosys
+CXX ?= g++
+RTL_SRC := rtl/rh_sreg.v rtl/rh_ram.v rtl/rh_pe.v rtl/rh_array.v rtl/rh_ctl.v rtl/rh_core.v \
+	rtl/rh_scanctl.v rtl/rh_fi.v
+RTL_VLT := rtl/rahil.vlt
+VL_ROOT := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)
+VL_CXXFLAGS := -std=gnu++14 -faligned-new -O2 -g0 -I$(VL_ROOT)/include -I$(VL_ROOT)/include/vltstd -Ihost -Iverilator
+VL_FLAGS := --cc -O3 --x-assign fast --x-initial fast --noassert -Wno-fatal -Irtl --top-module rh_fi
+RTL_CFG_sim := 8 8
+RTL_CFG_board := 2 4
+# the board set is simulated without the traceable model (faster to build)
+RTL_TRACE_sim := 1
+RTL_TRACE_board := 0
+# the board set multiplies in 6 PEs with DSPs and in 2 with logic, leaving 2 of the UP5K's 8
+# DSPs for the requantiser's 32 x 16 multiplier (the simulation tests run that mix)
+RTL_G_sim :=
+RTL_G_board := -GMUL_DSP=6
+RTL_IMAGES ?= 300
+
+# $(call rtl_cfg,NAME): the generic rules of one parameter set.
+define rtl_cfg
+RTL_ROWS_$(1) := $$(word 1,$$(RTL_CFG_$(1)))
+RTL_COLS_$(1) := $$(word 2,$$(RTL_CFG_$(1)))
+RTL_OBJ_$(1) := $(BUILD)/obj_dir_$(1)
+
+# fast model (Vrh_fi) and traceable model (Vrh_fi_tr, --trace-fst); the runtime comes from the latter
+$$(RTL_OBJ_$(1))/libVrh_fi.a: $(RTL_SRC) $(RTL_VLT) rtl/rtl.mk
+	@mkdir -p $$(RTL_OBJ_$(1))
+	$(VERILATOR) $(VL_FLAGS) --prefix Vrh_fi -GROWS=$$(RTL_ROWS_$(1)) -GCOLS=$$(RTL_COLS_$(1)) $$(RTL_G_$(1)) \
+		--Mdir $$(RTL_OBJ_$(1)) $(RTL_VLT) $(RTL_SRC) --build -j 2 \
+		-MAKEFLAGS "OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2" >$$(RTL_OBJ_$(1))/build.log 2>&1 \
+		|| (tail -30 $$(RTL_OBJ_$(1))/build.log; exit 1)
+	cp $$(RTL_OBJ_$(1))/Vrh_fi__ALL.a $$@
+
+$$(RTL_OBJ_$(1))_tr/libVrh_fi_tr.a: $(RTL_SRC) $(RTL_VLT) rtl/rtl.mk
+	@mkdir -p $$(RTL_OBJ_$(1))_tr
+	$(VERILATOR) $(VL_FLAGS) --trace-fst --prefix Vrh_fi_tr -GROWS=$$(RTL_ROWS_$(1)) \
+		-GCOLS=$$(RTL_COLS_$(1)) $$(RTL_G_$(1)) --Mdir $$(RTL_OBJ_$(1))_tr $(RTL_VLT) $(RTL_SRC) --build -j 2 \
+		-MAKEFLAGS "OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2" >$$(RTL_OBJ_$(1))_tr/build.log 2>&1 \
+		|| (tail -30 $$(RTL_OBJ_$(1))_tr/build.log; exit 1)
+	cp $$(RTL_OBJ_$(1))_tr/Vrh_fi_tr__ALL.a $$@
+
+$$(RTL_OBJ_$(1))_tr/libverilated.a: $$(RTL_OBJ_$(1))_tr/libVrh_fi_tr.a
+	$(MAKE) --no-print-directory -C $$(RTL_OBJ_$(1))_tr -f Vrh_fi_tr.mk OPT_FAST=-O2 \
+		verilated.o verilated_fst_c.o verilated_threads.o >>$$(RTL_OBJ_$(1))_tr/build.log 2>&1
+	cd $$(RTL_OBJ_$(1))_tr && $(AR) rcs libverilated.a verilated.o verilated_fst_c.o verilated_threads.o
+
+ifeq ($$(RTL_TRACE_$(1)),1)
+RTL_VLIBS_$(1) := $$(RTL_OBJ_$(1))/libVrh_fi.a $$(RTL_OBJ_$(1))_tr/libVrh_fi_tr.a \
+	$$(RTL_OBJ_$(1))_tr/libverilated.a
+RTL_SIMDEF_$(1) := -I$$(RTL_OBJ_$(1))_tr
+else
+RTL_VLIBS_$(1) := $$(RTL_OBJ_$(1))/libVrh_fi.a $$(RTL_OBJ_$(1))/libverilated.a
+RTL_SIMDEF_$(1) := -DRH_SIM_NO_TRACE
+
+$$(RTL_OBJ_$(1))/libverilated.a: $$(RTL_OBJ_$(1))/libVrh_fi.a
+	$(MAKE) --no-print-directory -C $$(RTL_OBJ_$(1)) -f Vrh_fi.mk OPT_FAST=-O2 \
+		verilated.o verilated_threads.o >>$$(RTL_OBJ_$(1))/build.log 2>&1
+	cd $$(RTL_OBJ_$(1)) && $(AR) rcs libverilated.a verilated.o verilated_threads.o
+endif
+
+$(BUILD)/rtl/$(1)/ffmap_tool: verilator/ffmap_main.cpp $$(RTL_VLIBS_$(1))
+	@mkdir -p $$(dir $$@)
+	$(CXX) $(VL_CXXFLAGS) -I$$(RTL_OBJ_$(1)) -o $$@ $$< $$(RTL_VLIBS_$(1)) -lz -lpthread
+
+# The FF map, generated from the RTL (never hand-written): TSV and the harness's C table.
+$(BUILD)/ffmap_$(1).tsv $(BUILD)/rtl/$(1)/ffmap.c: $(BUILD)/rtl/$(1)/ffmap_tool verilator/gen_ffmap.sh
+	verilator/gen_ffmap.sh $(BUILD)/rtl/$(1)/ffmap_tool $$(RTL_ROWS_$(1)) $$(RTL_COLS_$(1)) \
+		$(BUILD)/ffmap_$(1).tsv $(BUILD)/rtl/$(1)/ffmap.c
+
+$(BUILD)/rtl/$(1)/ffmap.o: $(BUILD)/rtl/$(1)/ffmap.c verilator/rh_sim.h
+	$(CC) $(CPPFLAGS) -Iverilator -std=c11 -O1 -c $$< -o $$@
+
+$(BUILD)/rtl/$(1)/rh_sim.o: verilator/rh_sim.cpp verilator/rh_sim.h host/accel_image.h $$(RTL_VLIBS_$(1))
+	$(CXX) $(VL_CXXFLAGS) -I$$(RTL_OBJ_$(1)) $$(RTL_SIMDEF_$(1)) -c $$< -o $$@
+
+# host C that needs the harness: the sim back-end and `rahil inject`
+$(BUILD)/rtl/$(1)/%.o: host/%.c verilator/rh_sim.h
+	@mkdir -p $$(dir $$@)
+	$(CC) $(CPPFLAGS) -Iverilator $(ALL_CFLAGS) -c $$< -o $$@
+
+$(BUILD)/librahil_sim_$(1).a: $(BUILD)/rtl/$(1)/rh_sim.o $(BUILD)/rtl/$(1)/ffmap.o $(BUILD)/obj/host/accel_image.o \
+		$(BUILD)/rtl/$(1)/backend_sim.o $(BUILD)/rtl/$(1)/cli_inject.o
+	$(AR) rcs $$@ $$^
+
+RTL_SIM_LINK_$(1) := $(BUILD)/librahil_sim_$(1).a $$(RTL_VLIBS_$(1)) -lz -lstdc++ -lpthread
+
+# yosys flip-flop count of the core without injection logic (memories as black boxes).
+$(BUILD)/yosys/ffcount_$(1).txt: $(RTL_SRC) rtl/rtl.mk
+	@mkdir -p $$(dir $$@)
+	$(YOSYS) -q -l $(BUILD)/yosys/ffcount_$(1).log -p "read_verilog -DRAHIL_NO_SCAN rtl/rh_sreg.v rtl/rh_pe.v rtl/rh_array.v rtl/rh_ctl.v rtl/rh_core.v; read_verilog -lib rtl/rh_ram.v; chparam -set ROWS $$(RTL_ROWS_$(1)) -set COLS $$(RTL_COLS_$(1)) rh_core; synth -flatten -noabc -nofsm -top rh_core; tee -o $$@.stat stat" >/dev/null
+	awk '/DFF/ { n += $$$$NF } END { print n + 0 }' $$@.stat >$$@.tmp && mv $$@.tmp $$@
+
+$(BUILD)/rtl/$(1)/rtl-inject: tests/rtl/inject_main.c $(BUILD)/librahil_sim_$(1).a $(BUILD)/librahil.a $(BUILD)/obj/host/cli_util.o
+	$(CC) $(CPPFLAGS) -Iverilator $(ALL_CFLAGS) -c tests/rtl/inject_main.c -o $(BUILD)/rtl/$(1)/inject_main.o
+	$(CXX) $(OPT) -o $$@ $(BUILD)/rtl/$(1)/inject_main.o $(BUILD)/obj/host/cli_util.o $(BUILD)/librahil_sim_$(1).a $(BUILD)/librahil.a \
+		$$(RTL_SIM_LINK_$(1)) $(HOST_LIBS)
+
+$(BUILD)/rtl/$(1)/rtl-tests: tests/rtl/test_sim.c $(BUILD)/librahil_sim_$(1).a $(BUILD)/librahil.a
+	$(CC) $(CPPFLAGS) -Iverilator $(ALL_CFLAGS) -c tests/rtl/test_sim.c -o $(BUILD)/rtl/$(1)/test_sim.o
+	$(CXX) $(OPT) -o $$@ $(BUILD)/rtl/$(1)/test_sim.o $(BUILD)/librahil.a $$(RTL_SIM_LINK_$(1)) $(HOST_LIBS)
+endef
+
+$(eval $(call rtl_cfg,sim))
+$(eval $(call rtl_cfg,board))
+RTL_SIM_LINK := $(RTL_SIM_LINK_sim)
+
+
+.PHONY: rtl-lint rtl-ffcount rtl-formal rtl-tb rtl-test rtl-bench rtl-util
+
+rtl-lint:
+	$(VERILATOR) --lint-only -Wall -Irtl $(RTL_VLT) $(RTL_SRC) --top-module rh_fi -GROWS=8 -GCOLS=8
+	$(VERILATOR) --lint-only -Wall -Irtl $(RTL_VLT) $(RTL_SRC) --top-module rh_fi -GROWS=2 -GCOLS=4 -GMUL_DSP=6
+
+# chain length (from the generated FF map) == yosys flip-flop bits, for both parameter sets
+rtl-ffcount: $(BUILD)/ffmap_sim.tsv $(BUILD)/ffmap_board.tsv $(BUILD)/yosys/ffcount_sim.txt $(BUILD)/yosys/ffcount_board.txt
+	@for c in sim board; do \
+		chain=$$(($$(wc -l <$(BUILD)/ffmap_$$c.tsv) - 1)); ff=$$(cat $(BUILD)/yosys/ffcount_$$c.txt); \
+		if [ "$$chain" = "$$ff" ]; then echo "ok: $$c chain $$chain bits = yosys $$ff flip-flops"; \
+		else echo "FAIL: $$c chain $$chain bits, yosys counts $$ff flip-flops"; exit 1; fi; done
+
+# PE and array testbenches (self-checking; +trace writes a VCD under $(BUILD)/rtl)
+$(BUILD)/rtl/tb/pe%/tb_pe: tests/rtl/tb_pe.v rtl/rh_pe.v rtl/rh_sreg.v
+	@mkdir -p $(BUILD)/rtl/tb
+	$(VERILATOR) --binary --timing -Wno-fatal -Irtl -Mdir $(BUILD)/rtl/tb/pe$* --top-module tb_pe \
+		-GMUL_DSP=$(if $(filter _lut,$*),0,1) $^ -o tb_pe >$(BUILD)/rtl/tb/pe$*.log 2>&1 \
+		|| (tail -20 $(BUILD)/rtl/tb/pe$*.log; exit 1)
+
+$(BUILD)/rtl/tb/array_%/tb_array: tests/rtl/tb_array.v rtl/rh_array.v rtl/rh_pe.v rtl/rh_sreg.v
+	@mkdir -p $(BUILD)/rtl/tb
+	$(VERILATOR) --binary --timing -Wno-fatal -Irtl -Mdir $(BUILD)/rtl/tb/array_$* --top-module tb_array \
+		-GROWS=$(word 1,$(subst x, ,$*)) -GCOLS=$(word 2,$(subst x, ,$*)) \
+		$(if $(filter 2x4,$*),-GMUL_DSP=6) $^ -o tb_array \
+		>$(BUILD)/rtl/tb/array_$*.log 2>&1 || (tail -20 $(BUILD)/rtl/tb/array_$*.log; exit 1)
+
+rtl-tb: $(BUILD)/rtl/tb/pe_dsp/tb_pe $(BUILD)/rtl/tb/pe_lut/tb_pe $(BUILD)/rtl/tb/array_8x8/tb_array \
+		$(BUILD)/rtl/tb/array_2x4/tb_array
+	$(BUILD)/rtl/tb/pe_dsp/tb_pe
+	$(BUILD)/rtl/tb/pe_lut/tb_pe
+	$(BUILD)/rtl/tb/array_8x8/tb_array
+	$(BUILD)/rtl/tb/array_2x4/tb_array
+
+# scan controller: bounded model check (30 steps), k-induction, cover (yosys-smtbmc + z3)
+rtl-formal: rtl/rh_scanctl.v
+	@mkdir -p $(BUILD)/rtl/formal
+	$(YOSYS) -q -p "read_verilog -formal -DFORMAL rtl/rh_scanctl.v; prep -top rh_scanctl; async2sync; dffunmap; write_smt2 -wires $(BUILD)/rtl/formal/rtl_scanctl.smt2"
+	yosys-smtbmc -s z3 --presat -t 30 $(BUILD)/rtl/formal/rtl_scanctl.smt2 >$(BUILD)/rtl/formal/rtl_scanctl.bmc.log \
+		|| (tail -5 $(BUILD)/rtl/formal/rtl_scanctl.bmc.log; exit 1)
+	yosys-smtbmc -s z3 -i -t 12 $(BUILD)/rtl/formal/rtl_scanctl.smt2 >$(BUILD)/rtl/formal/rtl_scanctl.ind.log \
+		|| (tail -5 $(BUILD)/rtl/formal/rtl_scanctl.ind.log; exit 1)
+	yosys-smtbmc -s z3 -c -t 30 --dump-vcd $(BUILD)/rtl/formal/rtl_scanctl.cover.vcd \
+		$(BUILD)/rtl/formal/rtl_scanctl.smt2 >$(BUILD)/rtl/formal/rtl_scanctl.cover.log \
+		|| (tail -5 $(BUILD)/rtl/formal/rtl_scanctl.cover.log; exit 1)
+	@echo "ok: rh_scanctl BMC 30 steps, induction, cover"
+
+# everything for `make test` (a few hundred images per network on 8x8, fewer on 2x4)
+rtl-test: rtl-lint rtl-ffcount rtl-formal rtl-tb $(BUILD)/rtl/sim/rtl-tests $(BUILD)/rtl/board/rtl-tests
+	tests/rtl/ffmap_selftest.sh verilator/gen_ffmap.sh
+	$(BUILD)/rtl/sim/rtl-tests --images $(RTL_IMAGES)
+	$(BUILD)/rtl/board/rtl-tests --images 50
+
+# all 10,000 test images per network, with simulation speed in $(BUILD)/bench_rtl.json
+rtl-bench: $(BUILD)/rtl/sim/rtl-tests
+	$(BUILD)/rtl/sim/rtl-tests --images 10000 --json $(BUILD)/bench_rtl.json exact_
+
+# iCE40 utilisation of the board set (rh_fi: core, scan chain, scan controller; memories as black boxes)
+rtl-util: $(RTL_SRC)
+	@mkdir -p $(BUILD)/yosys
+	$(YOSYS) -q -l $(BUILD)/yosys/ice40_board.log -p "read_verilog rtl/rh_sreg.v rtl/rh_pe.v rtl/rh_array.v rtl/rh_ctl.v rtl/rh_core.v rtl/rh_scanctl.v rtl/rh_fi.v; read_verilog -lib rtl/rh_ram.v; chparam -set ROWS $(RTL_ROWS_board) -set COLS $(RTL_COLS_board) -set MUL_DSP 6 rh_fi; synth_ice40 -dsp -top rh_fi; tee -o $(BUILD)/yosys/ice40_board.stat stat" >/dev/null
+	@grep -E "SB_|rh_ram" $(BUILD)/yosys/ice40_board.stat

@@ -1,0 +1,761 @@
+/* rahil RTL tests: the verilated core against the C reference model, and the fault-injection port. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "accel_image.h"
+#include "idx.h"
+#include "model.h"
+#include "quant.h"
+#include "refmodel.h"
+#include "rh_sim.h"
+#include "rng.h"
+
+enum { T_PASS = 0, T_FAIL = 1, T_SKIP = 2 };
+
+struct ctx {
+	struct rh_sim *sim;
+	const struct rh_model *loaded;
+	struct rh_model mlp, cnn; /* committed models (have_* when present) */
+	int have_mlp, have_cnn;
+	struct rh_model rnd; /* a random model with awkward shapes */
+	struct rh_dataset data;
+	int have_data;
+	int n_images;
+	const char *tmpdir;
+	/* measured by the exact tests, for --json: [0] mlp, [1] cnn */
+	double cps[2], ips[2];
+	long cyc[2];
+	int mism[2], imgs[2];
+	char why[512];
+};
+
+static int fail(struct ctx *c, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(struct ctx *c, int line, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(c->why, sizeof(c->why), "line %d: ", line);
+	va_start(ap, fmt);
+	vsnprintf(c->why + n, sizeof(c->why) - (size_t)n, fmt, ap);
+	va_end(ap);
+	return T_FAIL;
+}
+#define CHECKF(cond, ...)                                                                                              \
+	do {                                                                                                           \
+		if (!(cond))                                                                                           \
+			return fail(c, __LINE__, __VA_ARGS__);                                                         \
+	} while (0)
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int use_model(struct ctx *c, const struct rh_model *m)
+{
+	struct rh_err err = {0, ""};
+	if (c->loaded == m)
+		return 0;
+	int rc = rh_sim_load_model(c->sim, m, &err);
+	if (rc) {
+		fprintf(stderr, "test_sim: load model: %s\n", err.msg);
+		return rc;
+	}
+	c->loaded = m;
+	return 0;
+}
+
+/* Input i of the model: a test image when the data set is there and fits, else random. */
+static void make_input(struct ctx *c, const struct rh_model *m, int i, int8_t *x)
+{
+	int n = m->in_h * m->in_w * m->in_c;
+	if (c->have_data && m->in_c == 1 && m->in_h == c->data.h && m->in_w == c->data.w) {
+		const uint8_t *p = c->data.pixels + (size_t)(i % c->data.n) * (size_t)n;
+		for (int j = 0; j < n; j++)
+			x[j] = rh_quant_pixel(p[j]);
+		return;
+	}
+	struct rh_rng r;
+	rh_rng_seed(&r, 1000u + (uint64_t)i);
+	for (int j = 0; j < n; j++)
+		x[j] = (int8_t)rh_rng_below(&r, 128);
+}
+
+/* Run one input; fault may be NULL. */
+static int run_one(struct ctx *c, const struct rh_model *m, int img, const struct rh_sim_fault *f, uint32_t budget,
+                   uint8_t *state, struct rh_sim_result *res)
+{
+	int8_t x[4096];
+	if (use_model(c, m))
+		return -1;
+	make_input(c, m, img, x);
+	if (rh_sim_load_input(c->sim, x, (size_t)(m->in_h * m->in_w * m->in_c)))
+		return -1;
+	return rh_sim_run(c->sim, f, budget, state, res);
+}
+
+static int same_result(const struct rh_sim_result *a, const struct rh_sim_result *b)
+{
+	if (a->end != b->end || a->cls != b->cls || a->cycles != b->cycles || a->n_logits != b->n_logits)
+		return 0;
+	return memcmp(a->logits, b->logits, sizeof(int32_t) * (size_t)a->n_logits) == 0;
+}
+
+/* Logits of n inputs against rh_ref_infer; also the measured cycles against the schedule. */
+static int check_exact(struct ctx *c, const struct rh_model *m, int n, const char *what)
+{
+	struct rh_ref ref;
+	struct rh_err err = {0, ""};
+	int8_t x[4096];
+	int32_t logits[256];
+	int mism = 0;
+	long sched;
+	double t0;
+	uint64_t clocks = 0;
+	struct rh_sim_result res;
+	struct rh_accel_geom g;
+
+	CHECKF(rh_ref_init(&ref, m, &err) == 0, "%s: ref init: %s", what, err.msg);
+	CHECKF(use_model(c, m) == 0, "%s: model does not load", what);
+	rh_sim_geom(c->sim, &g);
+	sched = rh_accel_schedule(m, &g, NULL, NULL);
+	t0 = now_s();
+	for (int i = 0; i < n; i++) {
+		make_input(c, m, i, x);
+		int cls = rh_ref_infer(&ref, x, logits);
+		rh_sim_load_input(c->sim, x, (size_t)(m->in_h * m->in_w * m->in_c));
+		if (rh_sim_run(c->sim, NULL, 0, NULL, &res) || res.end != RH_SIM_DONE) {
+			rh_ref_free(&ref);
+			return fail(c, __LINE__, "%s: input %d did not finish", what, i);
+		}
+		clocks += res.clock_cycles;
+		if (res.cycles != (uint32_t)sched) {
+			rh_ref_free(&ref);
+			return fail(c, __LINE__, "%s: input %d took %u cycles, the schedule says %ld", what, i,
+			            res.cycles, sched);
+		}
+		if (memcmp(logits, res.logits, sizeof(int32_t) * (size_t)res.n_logits) != 0 || cls != res.cls) {
+			if (mism < 3) {
+				fprintf(stderr, "  %s input %d: class %d/%d, logits", what, i, res.cls, cls);
+				for (int j = 0; j < res.n_logits && j < 10; j++)
+					fprintf(stderr, " %d/%d", res.logits[j], logits[j]);
+				fprintf(stderr, "\n");
+			}
+			mism++;
+		}
+	}
+	double dt = now_s() - t0;
+	rh_ref_free(&ref);
+	for (int k = 0; k < 2; k++) {
+		if (m == (k ? &c->cnn : &c->mlp)) {
+			c->cps[k] = (double)clocks / dt;
+			c->ips[k] = n / dt;
+			c->cyc[k] = sched;
+			c->mism[k] = mism;
+			c->imgs[k] = n;
+		}
+	}
+	printf("      %s: %d inputs, %d mismatches, %ld cycles/inference, %.0f clock cycles/s, %.1f "
+	       "inferences/s\n",
+	       what, n, mism, sched, (double)clocks / dt, n / dt);
+	CHECKF(mism == 0, "%s: %d of %d inputs differ from the reference model", what, mism, n);
+	return T_PASS;
+}
+
+static int t_ffmap(struct ctx *c)
+{
+	const struct rh_ffmap *map = rh_sim_ffmap(c->sim);
+	uint32_t pos = 0, per[4] = {0, 0, 0, 0};
+	CHECKF(map->chain_len == rh_sim_chain_len(c->sim), "map %u bits, chain %u", map->chain_len,
+	       rh_sim_chain_len(c->sim));
+	for (size_t i = 0; i < map->n_regs; i++) {
+		CHECKF(map->regs[i].ofs == pos, "register %s at %u, expected %u", map->regs[i].name, map->regs[i].ofs,
+		       pos);
+		CHECKF(map->regs[i].cls >= 0 && map->regs[i].cls < 4, "bad class");
+		per[map->regs[i].cls] += map->regs[i].width;
+		pos += map->regs[i].width;
+	}
+	CHECKF(pos == map->chain_len, "map covers %u of %u", pos, map->chain_len);
+	for (int k = 0; k < 4; k++)
+		CHECKF(per[k] > 0, "no flip-flops of class %s", rh_ff_class_name(k));
+	printf("      chain %u bits: input_act %u, weight %u, output_act %u, control %u\n", pos, per[0], per[1], per[2],
+	       per[3]);
+	return T_PASS;
+}
+
+static int t_exact_random(struct ctx *c)
+{
+	return check_exact(c, &c->rnd, 40, "random model");
+}
+
+static int t_exact_mlp(struct ctx *c)
+{
+	if (!c->have_mlp) {
+		snprintf(c->why, sizeof(c->why), "models/mlp.rmod not found");
+		return T_SKIP;
+	}
+	return check_exact(c, &c->mlp, c->n_images, "mlp");
+}
+
+static int t_exact_cnn(struct ctx *c)
+{
+	if (!c->have_cnn) {
+		snprintf(c->why, sizeof(c->why), "models/cnn.rmod not found");
+		return T_SKIP;
+	}
+	return check_exact(c, &c->cnn, c->n_images, "cnn");
+}
+
+static const struct rh_model *fault_model(struct ctx *c)
+{
+	return c->have_cnn ? &c->cnn : &c->rnd;
+}
+
+/* Null injections (rotation without a flip) change nothing, not even the final state. */
+static int t_null(struct ctx *c)
+{
+	const struct rh_model *m = fault_model(c);
+	uint32_t n = rh_sim_chain_len(c->sim);
+	uint8_t *g = malloc(n), *s = malloc(n);
+	struct rh_sim_result gold, res;
+	int rc = T_PASS;
+	CHECKF(g && s, "out of memory");
+	if (run_one(c, m, 1, NULL, 0, NULL, &gold) || rh_sim_read_state(c->sim, g)) {
+		rc = fail(c, __LINE__, "golden run failed");
+		goto out;
+	}
+	for (int k = 0; k < 6; k++) {
+		struct rh_sim_fault f = {(uint32_t)(k * 977u) % n, gold.cycles * (uint32_t)k / 6u, 0, 0};
+		if (run_one(c, m, 1, &f, 0, NULL, &res) || rh_sim_read_state(c->sim, s)) {
+			rc = fail(c, __LINE__, "null injection run failed");
+			goto out;
+		}
+		if (!same_result(&gold, &res) || memcmp(g, s, n) != 0) {
+			rc = fail(c, __LINE__, "null injection at cycle %u changed the %s", f.cycle,
+			          same_result(&gold, &res) ? "final state" : "result");
+			goto out;
+		}
+	}
+out:
+	free(g);
+	free(s);
+	return rc;
+}
+
+/* The same (bit, cycle) twice gives the same result and the same final state. */
+static int t_repeat(struct ctx *c)
+{
+	const struct rh_model *m = fault_model(c);
+	uint32_t n = rh_sim_chain_len(c->sim);
+	struct rh_rng r;
+	uint8_t *a = malloc(n), *b = malloc(n);
+	int rc = T_PASS;
+	CHECKF(a && b, "out of memory");
+	rh_rng_seed(&r, 7);
+	use_model(c, m);
+	for (int k = 0; k < 6; k++) {
+		struct rh_sim_fault f = {(uint32_t)rh_rng_below(&r, n),
+		                         (uint32_t)rh_rng_below(&r, (uint64_t)rh_sim_model_cycles(c->sim)), 1, 0};
+		struct rh_sim_result r1, r2;
+		if (run_one(c, m, 2, &f, 0, NULL, &r1) || rh_sim_read_state(c->sim, a) ||
+		    run_one(c, m, 2, &f, 0, NULL, &r2) || rh_sim_read_state(c->sim, b)) {
+			rc = fail(c, __LINE__, "run failed");
+			goto out;
+		}
+		if (!same_result(&r1, &r2) || memcmp(a, b, n) != 0) {
+			rc = fail(c, __LINE__, "bit %u cycle %u: two runs differ", f.bit, f.cycle);
+			goto out;
+		}
+	}
+out:
+	free(a);
+	free(b);
+	return rc;
+}
+
+/* After an injection at cycle t the state equals the golden state at t with exactly that bit
+ * inverted (both read out through the chain while held), for a bit of every class. */
+static int t_readout(struct ctx *c)
+{
+	const struct rh_model *m = fault_model(c);
+	const struct rh_ffmap *map = rh_sim_ffmap(c->sim);
+	uint32_t n = rh_sim_chain_len(c->sim);
+	uint8_t *g = malloc(n), *s = malloc(n), *rot = malloc(n);
+	struct rh_rng r;
+	int rc = T_PASS;
+	CHECKF(g && s && rot, "out of memory");
+	rh_rng_seed(&r, 11);
+	use_model(c, m);
+	for (int cls = 0; cls < 4; cls++) {
+		for (int rep = 0; rep < 2; rep++) {
+			const struct rh_ffmap_reg *reg;
+			uint32_t bit, idx;
+			do {
+				bit = (uint32_t)rh_rng_below(&r, n);
+				reg = rh_ffmap_find(map, bit, &idx);
+			} while (!reg || reg->cls != cls);
+			uint32_t t = (uint32_t)rh_rng_below(&r, (uint64_t)rh_sim_model_cycles(c->sim));
+			struct rh_sim_fault nul = {bit, t, 0, 1}, flip = {bit, t, 1, 1};
+			struct rh_sim_result res, gold, fin;
+			if (run_one(c, m, 3, &nul, 0, NULL, &res) || res.end != RH_SIM_HELD ||
+			    rh_sim_read_state(c->sim, g) || rh_sim_resume(c->sim, &gold) ||
+			    run_one(c, m, 3, &flip, 0, rot, &res) || res.end != RH_SIM_HELD ||
+			    rh_sim_read_state(c->sim, s) || rh_sim_resume(c->sim, &fin)) {
+				rc = fail(c, __LINE__, "held run failed");
+				goto out;
+			}
+			int ndiff = 0;
+			for (uint32_t p = 0; p < n; p++)
+				ndiff += (g[p] != s[p]);
+			if (ndiff != 1 || g[bit] == s[bit] || memcmp(rot, s, n) != 0) {
+				rc = fail(c, __LINE__, "%s bit %u (%s[%u]) at cycle %u: %d bits differ",
+				          rh_ff_class_name(cls), bit, reg->name, idx, t, ndiff);
+				goto out;
+			}
+			printf("      %-10s flip %s[%u] at cycle %u: readout differs in exactly that bit; class %d -> "
+			       "%d (%s)\n",
+			       rh_ff_class_name(cls), reg->name, idx, t, gold.cls, fin.cls,
+			       fin.end == RH_SIM_HANG     ? "hang"
+			       : same_result(&gold, &fin) ? "masked"
+			                                  : "changed");
+		}
+	}
+out:
+	free(g);
+	free(s);
+	free(rot);
+	return rc;
+}
+
+struct find_seg {
+	int layer;
+	enum rh_accel_phase phase;
+	int oc_tile;
+	struct rh_accel_seg seg;
+	int found;
+};
+static void seg_cb(const struct rh_accel_seg *s, void *p)
+{
+	struct find_seg *f = p;
+	if (!f->found && s->layer == f->layer && s->phase == f->phase && s->oc_tile == f->oc_tile) {
+		f->seg = *s;
+		f->found = 1;
+	}
+}
+
+static const struct rh_ffmap_reg *find_reg(const struct rh_ffmap *map, const char *suffix)
+{
+	size_t ls = strlen(suffix);
+	for (size_t i = 0; i < map->n_regs; i++) {
+		size_t ln = strlen(map->regs[i].name);
+		if (ln >= ls && strcmp(map->regs[i].name + ln - ls, suffix) == 0)
+			return &map->regs[i];
+	}
+	return NULL;
+}
+
+/* The FF map names the right flip-flop: a flip of bit b of PE(0,c)'s accumulator in the middle
+ * of the last layer's first feed changes logit c by exactly +-2^b and nothing else. */
+static int t_named_acc(struct ctx *c)
+{
+	const struct rh_model *m = fault_model(c);
+	const struct rh_ffmap *map = rh_sim_ffmap(c->sim);
+	struct rh_accel_geom g;
+	struct find_seg fs = {m->n_layers - 1, RH_PH_FEED, 0, {0}, 0};
+	uint32_t n = rh_sim_chain_len(c->sim);
+	uint8_t *st = malloc(n);
+	int rc = T_PASS;
+	CHECKF(st, "out of memory");
+	rh_sim_geom(c->sim, &g);
+	rh_accel_schedule(m, &g, seg_cb, &fs);
+	CHECKF(fs.found, "no feed phase in the last layer");
+	int col = g.cols > 3 ? 3 : g.cols - 1;
+	char name[128];
+	snprintf(name, sizeof(name), "gen_row[0].gen_col[%d].u_pe.u_acc", col);
+	const struct rh_ffmap_reg *reg = find_reg(map, name);
+	CHECKF(reg && reg->cls == RH_FF_OUTPUT_ACT, "no output_act register named %s", name);
+	for (int b = 3; b < 32; b += 9) {
+		struct rh_sim_result gold, res;
+		struct rh_sim_fault f = {reg->ofs + (uint32_t)b, (uint32_t)(fs.seg.start + fs.seg.len / 2), 1, 0};
+		if (run_one(c, m, 4, NULL, 0, NULL, &gold) || run_one(c, m, 4, &f, 0, st, &res)) {
+			rc = fail(c, __LINE__, "run failed");
+			goto out;
+		}
+		/* st holds the state after the flip: the bit's new value gives the sign. */
+		int64_t delta = st[f.bit] ? ((int64_t)1 << b) : -((int64_t)1 << b);
+		for (int j = 0; j < gold.n_logits; j++) {
+			int64_t want = gold.logits[j] + (j == col ? delta : 0);
+			if ((int32_t)want != res.logits[j]) {
+				rc = fail(c, __LINE__, "flip of %s[%d]: logit %d is %d, expected %d", reg->name, b, j,
+				          res.logits[j], (int32_t)want);
+				goto out;
+			}
+		}
+	}
+	printf("      %s: flips change logit %d by exactly +-2^b\n", reg->name, col);
+out:
+	free(st);
+	return rc;
+}
+
+/* A run over its budget ends as a hang and the next run is correct; so does a state-register
+ * flip into the unused encoding 7. */
+static int t_watchdog(struct ctx *c)
+{
+	const struct rh_model *m = fault_model(c);
+	const struct rh_ffmap *map = rh_sim_ffmap(c->sim);
+	struct rh_accel_geom g;
+	struct rh_sim_result gold, res;
+	struct find_seg fs = {0, RH_PH_DRAIN, 0, {0}, 0};
+	rh_sim_geom(c->sim, &g);
+	CHECKF(run_one(c, m, 5, NULL, 0, NULL, &gold) == 0 && gold.end == RH_SIM_DONE, "golden run failed");
+	CHECKF(run_one(c, m, 5, NULL, gold.cycles / 2, NULL, &res) == 0 && res.end == RH_SIM_HANG,
+	       "half the budget did not hang");
+	CHECKF(res.cycles == gold.cycles / 2, "hang after %u cycles, budget %u", res.cycles, gold.cycles / 2);
+	CHECKF(run_one(c, m, 5, NULL, 0, NULL, &res) == 0 && same_result(&gold, &res), "the run after a hang differs");
+	/* S_DRAIN = 5 = 3'b101; bit 1 makes it 7, a state nothing leaves */
+	const struct rh_ffmap_reg *st = find_reg(map, "u_ctl.u_st");
+	CHECKF(st && st->cls == RH_FF_CONTROL && st->width == 3, "no control register u_ctl.u_st");
+	rh_accel_schedule(m, &g, seg_cb, &fs);
+	CHECKF(fs.found, "no drain phase");
+	struct rh_sim_fault f = {st->ofs + 1, (uint32_t)(fs.seg.start + 1), 1, 0};
+	CHECKF(run_one(c, m, 5, &f, 0, NULL, &res) == 0 && res.end == RH_SIM_HANG, "state flip did not hang");
+	CHECKF(run_one(c, m, 5, NULL, 0, NULL, &res) == 0 && same_result(&gold, &res), "the run after a hang differs");
+	return T_PASS;
+}
+
+static int t_trace(struct ctx *c)
+{
+	struct rh_err err = {0, ""};
+	struct rh_sim_result res;
+	char path[600];
+	struct stat sb;
+	snprintf(path, sizeof(path), "%s/run.fst", c->tmpdir);
+	struct rh_sim_fault f = {5, 100, 1, 0};
+	struct rh_sim *fast = c->sim, *tr = NULL;
+	struct rh_sim_result gold;
+	CHECKF(run_one(c, &c->rnd, 6, &f, 0, NULL, &gold) == 0, "run failed");
+	CHECKF(rh_sim_trace_open(fast, path, &err) == RH_E_UNSUPPORTED, "the fast model claims to trace");
+	if (rh_sim_create(&tr, RH_SIM_TRACEABLE, &err) == RH_E_UNSUPPORTED) {
+		snprintf(c->why, sizeof(c->why), "%s", err.msg);
+		return T_SKIP;
+	}
+	CHECKF(tr != NULL, "traceable simulator: %s", err.msg);
+	c->sim = tr;
+	c->loaded = NULL;
+	int rc = rh_sim_trace_open(tr, path, &err);
+	if (rc == 0)
+		rc = run_one(c, &c->rnd, 6, &f, 0, NULL, &res);
+	rh_sim_trace_close(tr);
+	rh_sim_destroy(tr);
+	c->sim = fast;
+	c->loaded = NULL;
+	CHECKF(rc == 0, "traced run failed: %s", err.msg);
+	CHECKF(same_result(&gold, &res), "the traceable model gives another result");
+	CHECKF(stat(path, &sb) == 0 && sb.st_size > 1000, "trace file missing or empty");
+	/* GTKWave's own FST reader, when installed (package gtkwave), must parse it */
+	if (system("command -v fst2vcd >/dev/null 2>&1") == 0) {
+		char cmd[700], line[256];
+		long vars = 0;
+		snprintf(cmd, sizeof(cmd), "fst2vcd '%s' 2>/dev/null", path);
+		FILE *p = popen(cmd, "r");
+		CHECKF(p, "cannot run fst2vcd");
+		while (fgets(line, sizeof(line), p))
+			vars += strstr(line, "$var") != NULL && strstr(line, " acc ") != NULL;
+		int st = pclose(p);
+		CHECKF(st == 0 && vars > 0, "fst2vcd cannot read the trace (status %d, %ld acc signals)", st, vars);
+		printf("      fst2vcd (GTKWave) reads the trace: %ld accumulator signals\n", vars);
+	}
+	remove(path);
+	return T_PASS;
+}
+
+/* Value of a register from a state readout. */
+static int64_t reg_value(const uint8_t *st, const struct rh_ffmap_reg *reg, int sign)
+{
+	uint64_t v = 0;
+	for (uint32_t b = 0; b < reg->width; b++)
+		v |= (uint64_t)(st[reg->ofs + b] & 1u) << b;
+	if (sign && reg->width < 64 && (v >> (reg->width - 1)) & 1u)
+		return (int64_t)(v | (~(uint64_t)0 << reg->width));
+	return (int64_t)v;
+}
+
+/* Operand k of array row r (pixel p of the layer) as docs/architecture.md defines it. */
+static int operand_x(const struct rh_layer *l, const int8_t *in, long p, long k)
+{
+	long npix = rh_accel_layer_pixels(l), oy, ox;
+	if (p >= npix || k < 0 || k >= (long)l->k * l->k * l->in_c)
+		return 0;
+	if (l->flags & RH_F_POOL) {
+		long cell = p / 4, sub = p % 4;
+		oy = 2 * (cell / l->out_w) + sub / 2;
+		ox = 2 * (cell % l->out_w) + sub % 2;
+	} else {
+		oy = p / l->conv_w;
+		ox = p % l->conv_w;
+	}
+	long ky = k / ((long)l->k * l->in_c), kx = (k / l->in_c) % l->k, ch = k % l->in_c;
+	long iy = oy * l->stride - l->pad + ky, ix = ox * l->stride - l->pad + kx;
+	if (iy < 0 || iy >= l->in_h || ix < 0 || ix >= l->in_w)
+		return 0;
+	return in[(iy * l->in_w + ix) * l->in_c + ch];
+}
+
+static int operand_w(const struct rh_layer *l, long oc, long k)
+{
+	long kk = (long)l->k * l->k * l->in_c;
+	if (oc >= l->out_c || k < 0 || k >= kk)
+		return 0;
+	return l->w[oc * kk + k];
+}
+
+struct feed_pick {
+	long target; /* pick the target-th feed phase */
+	long n;
+	struct rh_accel_seg seg;
+};
+static void feed_cb(const struct rh_accel_seg *s, void *p)
+{
+	struct feed_pick *f = p;
+	if (s->phase == RH_PH_FEED && f->n++ == f->target)
+		f->seg = *s;
+}
+
+/* The documented schedule is what the RTL does: at random cycles of random feed phases, every
+ * PE's act, wgt and acc (read out through the chain) equal the values the schedule predicts
+ * from the layer program and the layer's input alone. */
+static int t_schedule_occupancy(struct ctx *c)
+{
+	const struct rh_model *m = fault_model(c);
+	const struct rh_ffmap *map = rh_sim_ffmap(c->sim);
+	struct rh_accel_geom g;
+	uint32_t n = rh_sim_chain_len(c->sim);
+	struct rh_rng r;
+	struct rh_ref ref;
+	struct rh_err err = {0, ""};
+	int8_t x[4096];
+	int8_t *act[RH_MAX_LAYERS + 1];
+	int32_t *acc = NULL;
+	uint8_t *st = malloc(n);
+	int rc = T_PASS, checked = 0;
+	CHECKF(st, "out of memory");
+	memset(act, 0, sizeof(act));
+	rh_sim_geom(c->sim, &g);
+	CHECKF(rh_ref_init(&ref, m, &err) == 0, "ref init: %s", err.msg);
+	/* inputs of every layer, from the reference model */
+	make_input(c, m, 7, x);
+	act[0] = malloc(4096);
+	memcpy(act[0], x, 4096);
+	acc = malloc(sizeof(int32_t) * 65536);
+	for (int i = 0; i < m->n_layers; i++) {
+		act[i + 1] = malloc(65536);
+		rh_ref_layer(&m->layers[i], act[i], acc, act[i + 1]);
+	}
+	struct feed_pick all = {-1, 0, {0}};
+	rh_accel_schedule(m, &g, feed_cb, &all);
+	rh_rng_seed(&r, 99);
+	for (int rep = 0; rep < 12; rep++) {
+		struct feed_pick f = {(long)rh_rng_below(&r, (uint64_t)all.n), 0, {0}};
+		rh_accel_schedule(m, &g, feed_cb, &f);
+		const struct rh_layer *l = &m->layers[f.seg.layer];
+		long tau = 1 + (long)rh_rng_below(&r, (uint64_t)f.seg.len - 1);
+		struct rh_sim_fault nul = {0, (uint32_t)(f.seg.start + tau), 0, 1};
+		struct rh_sim_result res;
+		if (run_one(c, m, 7, &nul, 0, st, &res) || res.end != RH_SIM_HELD || rh_sim_resume(c->sim, &res)) {
+			rc = fail(c, __LINE__, "held run failed");
+			goto out;
+		}
+		for (int row = 0; row < g.rows; row++) {
+			for (int col = 0; col < g.cols; col++) {
+				char name[96];
+				long p = (long)f.seg.pixel_tile * g.rows + row, oc = (long)f.seg.oc_tile * g.cols + col;
+				long k = tau - 2 - row - col;
+				int64_t want_acc = 0;
+				for (long j = 0; j <= tau - 3 - row - col; j++)
+					want_acc += (int64_t)operand_x(l, act[f.seg.layer], p, j) * operand_w(l, oc, j);
+				static const char *const what[3] = {"u_act", "u_wgt", "u_acc"};
+				int64_t want[3] = {operand_x(l, act[f.seg.layer], p, k), operand_w(l, oc, k), want_acc};
+				for (int q = 0; q < 3; q++) {
+					snprintf(name, sizeof(name), "gen_row[%d].gen_col[%d].u_pe.%s", row, col,
+					         what[q]);
+					const struct rh_ffmap_reg *reg = find_reg(map, name);
+					int64_t got = reg ? reg_value(st, reg, 1) : -999999;
+					if (got != (int64_t)(int32_t)want[q]) {
+						rc = fail(c, __LINE__,
+						          "layer %d feed (pixel tile %d, channel tile %d) cycle %ld: "
+						          "PE(%d,%d).%s = "
+						          "%lld, the schedule says %lld",
+						          f.seg.layer, f.seg.pixel_tile, f.seg.oc_tile, tau, row, col,
+						          what[q] + 2, (long long)got, (long long)want[q]);
+						goto out;
+					}
+					checked++;
+				}
+			}
+		}
+	}
+	printf("      %d PE register values at 12 random feed cycles match the schedule\n", checked);
+out:
+	for (int i = 0; i <= m->n_layers; i++)
+		free(act[i]);
+	free(acc);
+	free(st);
+	rh_ref_free(&ref);
+	return rc;
+}
+
+struct test_case {
+	const char *name;
+	int (*fn)(struct ctx *c);
+};
+static const struct test_case tests[] = {
+    {"rtl_ffmap_chain", t_ffmap},
+    {"rtl_exact_random_model", t_exact_random},
+    {"rtl_exact_mlp", t_exact_mlp},
+    {"rtl_exact_cnn", t_exact_cnn},
+    {"rtl_null_injection", t_null},
+    {"rtl_repeat_injection", t_repeat},
+    {"rtl_readout_each_class", t_readout},
+    {"rtl_named_accumulator", t_named_acc},
+    {"rtl_schedule_occupancy", t_schedule_occupancy},
+    {"rtl_watchdog", t_watchdog},
+    {"rtl_trace_fst", t_trace},
+    {NULL, NULL},
+};
+
+/* Conv 5x5 stride 2 pad 2 on 3 channels, odd sizes, pooling of an odd map, channel counts
+ * that are no multiple of the array width. */
+static int build_random(struct rh_model *m, struct rh_err *err)
+{
+	static const struct rh_layer_spec spec[] = {
+	    {RH_OP_CONV, RH_F_RELU | RH_F_REQUANT, 5, 2, 2, 5},
+	    {RH_OP_CONV, RH_F_RELU | RH_F_POOL | RH_F_REQUANT, 3, 1, 1, 11},
+	    {RH_OP_CONV, RH_F_REQUANT, 2, 1, 0, 9},
+	    {RH_OP_FC, RH_F_RELU | RH_F_REQUANT, 0, 1, 0, 13},
+	    {RH_OP_FC, 0, 0, 1, 0, 7},
+	};
+	struct rh_rng r;
+	int rc = rh_model_build(m, "rnd", 13, 13, 3, spec, 5, err);
+	if (rc)
+		return rc;
+	rh_rng_seed(&r, 42);
+	for (int i = 0; i < m->n_layers; i++) {
+		struct rh_layer *l = &m->layers[i];
+		size_t nw = rh_layer_weights(l);
+		long kk = (long)l->k * l->k * l->in_c;
+		int s = 15 + (int)ceil(log2(sqrt((double)kk) * 73.0 * 40.0 / 64.0));
+		for (size_t j = 0; j < nw; j++)
+			l->w[j] = (int8_t)((int)rh_rng_below(&r, 256) - 128);
+		for (int o = 0; o < l->out_c; o++) {
+			l->bias[o] = (int32_t)rh_rng_below(&r, 40001) - 20000;
+			l->mult[o] = 16384 + (int32_t)rh_rng_below(&r, 16384);
+			l->shift[o] = s;
+		}
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct ctx c;
+	struct rh_err err = {0, ""};
+	const char *filter = NULL, *models = "models", *json = NULL;
+	char tmpl[] = "/tmp/rahil-rtl-XXXXXX", path[512];
+	int pass = 0, nfail = 0, skip = 0;
+
+	memset(&c, 0, sizeof(c));
+	c.n_images = 300;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--images") == 0 && i + 1 < argc)
+			c.n_images = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--models") == 0 && i + 1 < argc)
+			models = argv[++i];
+		else if (strcmp(argv[i], "--json") == 0 && i + 1 < argc)
+			json = argv[++i];
+		else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			printf("Usage: rtl-tests [--images N] [--models DIR] [--json FILE] [FILTER]\n"
+			       "Runs the RTL simulation tests whose name contains FILTER; --json writes the\n"
+			       "measured simulation speed and mismatches of the mlp and cnn models.\n");
+			return 0;
+		} else
+			filter = argv[i];
+	}
+	if (!mkdtemp(tmpl)) {
+		perror("rtl-tests: mkdtemp");
+		return 1;
+	}
+	c.tmpdir = tmpl;
+	if (rh_sim_create(&c.sim, 0, &err)) {
+		fprintf(stderr, "rtl-tests: %s\n", err.msg);
+		return 1;
+	}
+	if (build_random(&c.rnd, &err)) {
+		fprintf(stderr, "rtl-tests: random model: %s\n", err.msg);
+		return 1;
+	}
+	snprintf(path, sizeof(path), "%s/mlp.rmod", models);
+	c.have_mlp = rh_model_load(&c.mlp, path, &err) == 0;
+	snprintf(path, sizeof(path), "%s/cnn.rmod", models);
+	c.have_cnn = rh_model_load(&c.cnn, path, &err) == 0;
+	c.have_data = rh_dataset_load(&c.data, NULL, RH_TEST, &err) == 0;
+	if (!c.have_data)
+		fprintf(stderr, "rtl-tests: no test set (%s); random inputs\n", err.msg);
+
+	for (const struct test_case *t = tests; t->name; t++) {
+		if (filter && !strstr(t->name, filter))
+			continue;
+		c.why[0] = 0;
+		double t0 = now_s();
+		int r = t->fn(&c);
+		double dt = now_s() - t0;
+		if (r == T_PASS) {
+			printf("ok    %s (%.1f s)\n", t->name, dt);
+			pass++;
+		} else if (r == T_SKIP) {
+			printf("skip  %s: %s\n", t->name, c.why);
+			skip++;
+		} else {
+			printf("FAIL  %s: %s\n", t->name, c.why);
+			nfail++;
+		}
+		fflush(stdout);
+	}
+	printf("%d passed, %d failed, %d skipped\n", pass, nfail, skip);
+	if (json) {
+		FILE *f = fopen(json, "w");
+		if (!f) {
+			perror(json);
+			nfail++;
+		} else {
+			fprintf(f,
+			        "{\"array\": \"%dx%d\", \"chain_len\": %u,\n"
+			        " \"images\": {\"mlp\": %d, \"cnn\": %d},\n"
+			        " \"mismatches\": {\"mlp\": %d, \"cnn\": %d},\n"
+			        " \"cycles_per_inference\": {\"mlp\": %ld, \"cnn\": %ld},\n"
+			        " \"sim_cycles_per_s\": {\"mlp\": %.0f, \"cnn\": %.0f},\n"
+			        " \"sim_inferences_per_s\": {\"mlp\": %.2f, \"cnn\": %.2f}}\n",
+			        rh_sim_ffmap(c.sim)->rows, rh_sim_ffmap(c.sim)->cols, rh_sim_chain_len(c.sim),
+			        c.imgs[0], c.imgs[1], c.mism[0], c.mism[1], c.cyc[0], c.cyc[1], c.cps[0], c.cps[1],
+			        c.ips[0], c.ips[1]);
+			fclose(f);
+		}
+	}
+	rh_sim_destroy(c.sim);
+	rh_model_free(&c.rnd);
+	if (c.have_mlp)
+		rh_model_free(&c.mlp);
+	if (c.have_cnn)
+		rh_model_free(&c.cnn);
+	if (c.have_data)
+		rh_dataset_free(&c.data);
+	rmdir(tmpl);
+	return nfail ? 1 : 0;
+}

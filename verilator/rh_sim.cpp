@@ -1,0 +1,398 @@
+// rahil: C API over the verilated accelerator (rtl/rh_fi.v), one VerilatedContext per handle.
+//
+// Two verilations of the same RTL are linked in: Vrh_fi (fast, no tracing) and Vrh_fi_tr
+// (--trace-fst, about 3.5x slower). A handle uses the traceable one only when created with
+// RH_SIM_TRACEABLE. The code below is written once as templates over the model class.
+#include "rh_sim.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <new>
+
+#include "Vrh_fi.h"
+#include "verilated.h"
+#ifndef RH_SIM_NO_TRACE
+#include "Vrh_fi_tr.h"
+#include "verilated_fst_c.h"
+#else
+// Built without the traceable model (RH_SIM_NO_TRACE): stand-ins that are never instantiated.
+class VerilatedFstC
+{
+      public:
+	void dump(uint64_t)
+	{
+	}
+	void close()
+	{
+	}
+};
+using Vrh_fi_tr = Vrh_fi;
+#endif
+
+namespace
+{
+
+// rh_scanctl states (rtl/rh_scanctl.v).
+enum { ST_IDLE = 0, ST_RST = 1, ST_RUN = 2, ST_SCAN = 3, ST_HOLD = 4, ST_DONE = 5, ST_HANG = 6 };
+
+} // namespace
+
+struct rh_sim {
+	std::unique_ptr<VerilatedContext> ctx;
+	std::unique_ptr<Vrh_fi> fast;
+	std::unique_ptr<Vrh_fi_tr> tr;
+	std::unique_ptr<VerilatedFstC> fst;
+	struct rh_accel_geom geom;
+	uint32_t chain_len = 0;
+	long model_cycles = 0;
+	int n_logits = 0;
+	int loaded = 0;
+	uint64_t clocks = 0;
+	uint8_t *dump = nullptr; // where the current rotation's readout goes
+	uint32_t dump_n = 0;
+};
+
+namespace
+{
+
+// One clock: evaluate low (sample combinational outputs), then the rising edge.
+template <class T> void tick(struct rh_sim *s, T *t)
+{
+	t->clk = 0;
+	t->eval();
+	if (s->fst)
+		s->fst->dump(s->ctx->time());
+	s->ctx->timeInc(1);
+	if (t->o_dump_valid && s->dump && s->dump_n < s->chain_len) {
+		// the k-th bit shifted back in is chain position N-1-k
+		s->dump[s->chain_len - 1 - s->dump_n] = (uint8_t)t->o_dump_bit;
+		s->dump_n++;
+	}
+	t->clk = 1;
+	t->eval();
+	if (s->fst)
+		s->fst->dump(s->ctx->time());
+	s->ctx->timeInc(1);
+	s->clocks++;
+}
+
+template <class T> void clear_inputs(T *t)
+{
+	t->i_run = 0;
+	t->i_inj_en = 0;
+	t->i_inj_flip = 0;
+	t->i_inj_hold = 0;
+	t->i_dump = 0;
+	t->i_resume = 0;
+	t->i_hw_we = 0;
+}
+
+template <class T> void reset(struct rh_sim *s, T *t)
+{
+	clear_inputs(t);
+	t->i_rst = 1;
+	for (int i = 0; i < 4; i++)
+		tick(s, t);
+	t->i_rst = 0;
+	tick(s, t);
+	s->chain_len = t->o_chain_len;
+}
+
+template <class T> void host_write(struct rh_sim *s, T *t, uint32_t addr, uint32_t data)
+{
+	t->i_hw_we = 1;
+	t->i_hw_addr = addr;
+	t->i_hw_data = data;
+	tick(s, t);
+	t->i_hw_we = 0;
+}
+
+// Tick until the scan controller reaches DONE, HANG or HOLD; then collect the results.
+template <class T> void finish(struct rh_sim *s, T *t, struct rh_sim_result *res)
+{
+	for (;;) {
+		int st = t->o_state;
+		if (st == ST_DONE || st == ST_HANG || st == ST_HOLD)
+			break;
+		tick(s, t);
+	}
+	s->dump = nullptr;
+	int st = t->o_state;
+	memset(res, 0, sizeof(*res));
+	res->cycles = t->o_cycles;
+	res->n_logits = s->n_logits;
+	res->cls = -1;
+	if (st == ST_HOLD) {
+		res->end = RH_SIM_HELD;
+		return;
+	}
+	if (st == ST_HANG) {
+		res->end = RH_SIM_HANG;
+		return;
+	}
+	res->end = RH_SIM_DONE;
+	res->cls = t->o_class;
+	for (int i = 0; i < s->n_logits; i++) {
+		t->i_hr_addr = (uint32_t)i;
+		tick(s, t);
+		res->logits[i] = (int32_t)t->o_hr_data;
+	}
+}
+
+template <class T>
+int run(struct rh_sim *s, T *t, const struct rh_sim_fault *fault, uint32_t budget, uint8_t *state,
+        struct rh_sim_result *res)
+{
+	uint64_t c0 = s->clocks;
+	clear_inputs(t);
+	t->i_budget = budget ? budget : (uint32_t)(2 * s->model_cycles + 1024);
+	if (fault) {
+		t->i_inj_en = 1;
+		t->i_inj_flip = fault->flip ? 1 : 0;
+		t->i_inj_hold = fault->hold ? 1 : 0;
+		t->i_inj_bit = fault->bit;
+		t->i_inj_cycle = fault->cycle;
+	}
+	s->dump = state;
+	s->dump_n = 0;
+	t->i_run = 1;
+	tick(s, t);
+	clear_inputs(t);
+	finish(s, t, res);
+	res->clock_cycles = s->clocks - c0;
+	return 0;
+}
+
+template <class T> int resume(struct rh_sim *s, T *t, struct rh_sim_result *res)
+{
+	if (t->o_state != ST_HOLD)
+		return RH_E_INVAL;
+	uint64_t c0 = s->clocks;
+	t->i_resume = 1;
+	tick(s, t);
+	t->i_resume = 0;
+	finish(s, t, res);
+	res->clock_cycles = s->clocks - c0;
+	return 0;
+}
+
+template <class T> int read_state(struct rh_sim *s, T *t, uint8_t *state)
+{
+	int st = t->o_state;
+	if (st != ST_HOLD && st != ST_DONE && st != ST_HANG)
+		return RH_E_INVAL;
+	s->dump = state;
+	s->dump_n = 0;
+	t->i_dump = 1;
+	tick(s, t);
+	t->i_dump = 0;
+	while (t->o_state == ST_SCAN)
+		tick(s, t);
+	s->dump = nullptr;
+	return s->dump_n == s->chain_len ? 0 : RH_E_TRANSPORT;
+}
+
+// Call f with whichever model the handle holds.
+template <class F> auto with_model(struct rh_sim *s, F f) -> decltype(f(s->fast.get()))
+{
+	if (s->tr)
+		return f(s->tr.get());
+	return f(s->fast.get());
+}
+
+} // namespace
+
+extern "C" {
+
+const char *rh_ff_class_name(int cls)
+{
+	switch (cls) {
+	case RH_FF_INPUT_ACT: return "input_act";
+	case RH_FF_WEIGHT: return "weight";
+	case RH_FF_OUTPUT_ACT: return "output_act";
+	case RH_FF_CONTROL: return "control";
+	default: return "unknown";
+	}
+}
+
+const struct rh_ffmap_reg *rh_ffmap_find(const struct rh_ffmap *map, uint32_t bit, uint32_t *index)
+{
+	size_t lo = 0, hi = map->n_regs;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const struct rh_ffmap_reg *r = &map->regs[mid];
+		if (bit < r->ofs)
+			hi = mid;
+		else if (bit >= r->ofs + r->width)
+			lo = mid + 1;
+		else {
+			if (index)
+				*index = bit - r->ofs;
+			return r;
+		}
+	}
+	return nullptr;
+}
+
+int rh_sim_create(struct rh_sim **out, int flags, struct rh_err *err)
+{
+	struct rh_sim *s = new (std::nothrow) rh_sim;
+	if (!s)
+		return rh_err_set(err, RH_E_NOMEM, "out of memory creating the simulator");
+	s->ctx.reset(new VerilatedContext);
+	s->ctx->fatalOnError(false);
+	static const char *argv0[] = {"rahil"}; // no plusargs: the FF map print stays off
+	s->ctx->commandArgs(1, argv0);
+	if (flags & RH_SIM_TRACEABLE) {
+#ifdef RH_SIM_NO_TRACE
+		delete s;
+		return rh_err_set(err, RH_E_UNSUPPORTED, "this simulator was built without tracing");
+#else
+		s->ctx->traceEverOn(true);
+		s->tr.reset(new Vrh_fi_tr(s->ctx.get()));
+#endif
+	} else {
+		s->fast.reset(new Vrh_fi(s->ctx.get()));
+	}
+	s->geom.rows = rh_ffmap_built.rows;
+	s->geom.cols = rh_ffmap_built.cols;
+	s->geom.act_aw = 12;
+	s->geom.wgt_aw = 16;
+	s->geom.prm_aw = 9;
+	s->geom.log_aw = 8;
+	s->geom.dim_w = 10;
+	with_model(s, [s](auto *t) {
+		reset(s, t);
+		return 0;
+	});
+	if (s->chain_len != rh_ffmap_built.chain_len) {
+		int rc = rh_err_set(err, RH_E_MISMATCH, "chain length %u, FF map says %u", s->chain_len,
+		                    rh_ffmap_built.chain_len);
+		rh_sim_destroy(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+void rh_sim_destroy(struct rh_sim *s)
+{
+	if (!s)
+		return;
+	rh_sim_trace_close(s);
+	// Verilator 5.006 unregisters scopes through the thread's current context, not the model's
+	// own: point it at ours, or a model destroyed after another handle's context is gone locks a
+	// dead mutex.
+	Verilated::threadContextp(s->ctx.get());
+	if (s->fast)
+		s->fast->final();
+	if (s->tr)
+		s->tr->final();
+	s->fast.reset();
+	s->tr.reset();
+	Verilated::threadContextp(nullptr);
+	delete s;
+}
+
+void rh_sim_geom(const struct rh_sim *s, struct rh_accel_geom *g)
+{
+	*g = s->geom;
+}
+
+uint32_t rh_sim_chain_len(const struct rh_sim *s)
+{
+	return s->chain_len;
+}
+
+const struct rh_ffmap *rh_sim_ffmap(const struct rh_sim *s)
+{
+	(void)s;
+	return &rh_ffmap_built;
+}
+
+long rh_sim_model_cycles(const struct rh_sim *s)
+{
+	return s->model_cycles;
+}
+
+int rh_sim_load_model(struct rh_sim *s, const struct rh_model *m, struct rh_err *err)
+{
+	struct rh_accel_image img;
+	int rc = rh_accel_image_build(&img, m, &s->geom, err);
+	if (rc)
+		return rc;
+	if (img.n_logits > 256) {
+		rh_accel_image_free(&img);
+		return rh_err_set(err, RH_E_UNSUPPORTED, "%d logits, at most 256", img.n_logits);
+	}
+	with_model(s, [s, &img](auto *t) {
+		for (size_t i = 0; i < img.n; i++)
+			host_write(s, t, img.w[i].addr, img.w[i].data);
+		return 0;
+	});
+	s->model_cycles = img.cycles;
+	s->n_logits = img.n_logits;
+	s->loaded = 1;
+	rh_accel_image_free(&img);
+	return 0;
+}
+
+int rh_sim_load_input(struct rh_sim *s, const int8_t *x, size_t n)
+{
+	if (n > ((size_t)1 << s->geom.act_aw))
+		return RH_E_INVAL;
+	return with_model(s, [s, x, n](auto *t) {
+		for (size_t i = 0; i < n; i++)
+			host_write(s, t, rh_accel_addr(RH_AR_ACT, 0, (uint32_t)i), (uint8_t)x[i]);
+		return 0;
+	});
+}
+
+int rh_sim_run(struct rh_sim *s, const struct rh_sim_fault *fault, uint32_t budget, uint8_t *state,
+               struct rh_sim_result *res)
+{
+	if (!s->loaded || (fault && fault->bit >= s->chain_len))
+		return RH_E_INVAL;
+	return with_model(s, [&](auto *t) { return run(s, t, fault, budget, state, res); });
+}
+
+int rh_sim_resume(struct rh_sim *s, struct rh_sim_result *res)
+{
+	return with_model(s, [&](auto *t) { return resume(s, t, res); });
+}
+
+int rh_sim_read_state(struct rh_sim *s, uint8_t *state)
+{
+	return with_model(s, [&](auto *t) { return read_state(s, t, state); });
+}
+
+int rh_sim_trace_open(struct rh_sim *s, const char *path, struct rh_err *err)
+{
+	if (!s->tr)
+		return rh_err_set(err, RH_E_UNSUPPORTED, "tracing needs a simulator created with RH_SIM_TRACEABLE");
+#ifdef RH_SIM_NO_TRACE
+	return rh_err_set(err, RH_E_UNSUPPORTED, "this simulator was built without tracing (%s)", path);
+#else
+	rh_sim_trace_close(s);
+	s->fst.reset(new VerilatedFstC);
+	s->tr->trace(s->fst.get(), 99);
+	s->fst->open(path);
+	if (!s->fst->isOpen()) {
+		s->fst.reset();
+		return rh_err_set(err, RH_E_IO, "cannot open trace file %s", path);
+	}
+	return 0;
+#endif
+}
+
+void rh_sim_trace_close(struct rh_sim *s)
+{
+	if (s->fst) {
+		s->fst->close();
+		s->fst.reset();
+	}
+}
+
+} // extern "C"

@@ -1,0 +1,105 @@
+/* rahil: C API over the verilated accelerator (rtl/rh_fi.v), one VerilatedContext per handle. */
+#ifndef RAHIL_SIM_H
+#define RAHIL_SIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* error.h and model.h are plain C headers without C++ guards: wrap them here. */
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#include "accel_image.h"
+#include "error.h"
+#include "model.h"
+
+struct rh_sim; /* opaque */
+
+/* Flip-flop classes, as in the FF map. */
+enum rh_ff_class {
+	RH_FF_INPUT_ACT = 0,
+	RH_FF_WEIGHT = 1,
+	RH_FF_OUTPUT_ACT = 2,
+	RH_FF_CONTROL = 3,
+};
+
+/* One register of the FF map: chain positions [ofs, ofs + width), bit b at ofs + b. */
+struct rh_ffmap_reg {
+	uint32_t ofs;
+	uint32_t width;
+	int cls;          /* enum rh_ff_class */
+	const char *name; /* hierarchical name, e.g. "rh_fi.u_core.u_array.gen_row[0]..." */
+};
+
+/* The map generated from the RTL by the build for the geometry this library was built for. */
+struct rh_ffmap {
+	const struct rh_ffmap_reg *regs;
+	size_t n_regs;
+	uint32_t chain_len;
+	int rows, cols;
+};
+extern const struct rh_ffmap rh_ffmap_built;
+
+const char *rh_ff_class_name(int cls);
+/* The register holding chain bit `bit`, and the bit's index in it; NULL when out of range. */
+const struct rh_ffmap_reg *rh_ffmap_find(const struct rh_ffmap *map, uint32_t bit, uint32_t *index);
+
+enum rh_sim_end {
+	RH_SIM_DONE = 0, /* the core finished */
+	RH_SIM_HANG = 1, /* the watchdog ended the run */
+	RH_SIM_HELD = 2, /* frozen after an injection with hold set; rh_sim_resume continues */
+};
+
+/* An optional fault for one run. flip = 0 is a null injection: the chain is rotated at that
+ * cycle but nothing is inverted. */
+struct rh_sim_fault {
+	uint32_t bit;   /* chain position */
+	uint32_t cycle; /* core cycle from the run's start */
+	int flip;
+	int hold; /* stay frozen after the rotation (for a readout) */
+};
+
+struct rh_sim_result {
+	int end; /* enum rh_sim_end */
+	int cls; /* class (argmax of the logits, lowest index on ties); -1 on a hang */
+	int n_logits;
+	int32_t logits[256];
+	uint32_t cycles;       /* core cycles until done (or the budget on a hang) */
+	uint64_t clock_cycles; /* simulated clock cycles of the whole run incl. scan, I/O */
+};
+
+/* flags: RH_SIM_TRACEABLE builds on the --trace-fst verilation (about 3.5x slower) so that
+ * rh_sim_trace_open works; without it the fast verilation is used. */
+#define RH_SIM_TRACEABLE 1
+int rh_sim_create(struct rh_sim **out, int flags, struct rh_err *err);
+void rh_sim_destroy(struct rh_sim *s);
+void rh_sim_geom(const struct rh_sim *s, struct rh_accel_geom *g);
+uint32_t rh_sim_chain_len(const struct rh_sim *s);
+const struct rh_ffmap *rh_sim_ffmap(const struct rh_sim *s);
+
+/* Write a model's image into the core's memories (through the host port). */
+int rh_sim_load_model(struct rh_sim *s, const struct rh_model *m, struct rh_err *err);
+/* Golden cycle count of the loaded model (from the schedule). */
+long rh_sim_model_cycles(const struct rh_sim *s);
+/* Write the input activations (in_h * in_w * in_c int8, HWC). Needed before every run. */
+int rh_sim_load_input(struct rh_sim *s, const int8_t *x, size_t n);
+/* Run once. fault may be NULL. budget: watchdog limit in core cycles, 0 for the default
+ * (2 x golden + 1024). state: if not NULL, chain_len bytes receive the readout of the
+ * injection rotation (state[p] = chain position p after the flip). */
+int rh_sim_run(struct rh_sim *s, const struct rh_sim_fault *fault, uint32_t budget, uint8_t *state,
+               struct rh_sim_result *res);
+/* After RH_SIM_HELD: continue the run to its end. */
+int rh_sim_resume(struct rh_sim *s, struct rh_sim_result *res);
+/* Read the whole core state out (one rotation, nothing inverted) while held, done or hung. */
+int rh_sim_read_state(struct rh_sim *s, uint8_t *state);
+/* FST waveform of everything simulated from now until rh_sim_trace_close (needs a handle
+ * created with RH_SIM_TRACEABLE). */
+int rh_sim_trace_open(struct rh_sim *s, const char *path, struct rh_err *err);
+void rh_sim_trace_close(struct rh_sim *s);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
