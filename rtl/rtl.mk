@@ -79,9 +79,11 @@ $(BUILD)/ffmap_$(1).tsv $(BUILD)/rtl/$(1)/ffmap.c: $(BUILD)/rtl/$(1)/ffmap_tool 
 		$(BUILD)/ffmap_$(1).tsv $(BUILD)/rtl/$(1)/ffmap.c
 
 $(BUILD)/rtl/$(1)/ffmap.o: $(BUILD)/rtl/$(1)/ffmap.c verilator/rh_sim.h
+	@mkdir -p $$(dir $$@)
 	$(CC) $(CPPFLAGS) -Iverilator -std=c11 -O1 -c $$< -o $$@
 
 $(BUILD)/rtl/$(1)/rh_sim.o: verilator/rh_sim.cpp verilator/rh_sim.h host/accel_image.h $$(RTL_VLIBS_$(1))
+	@mkdir -p $$(dir $$@)
 	$(CXX) $(VL_CXXFLAGS) -I$$(RTL_OBJ_$(1)) $$(RTL_SIMDEF_$(1)) -c $$< -o $$@
 
 # host C that needs the harness: the sim back-end and `rahil inject`
@@ -102,11 +104,13 @@ $(BUILD)/yosys/ffcount_$(1).txt: $(RTL_SRC) rtl/rtl.mk
 	awk '/DFF/ { n += $$$$NF } END { print n + 0 }' $$@.stat >$$@.tmp && mv $$@.tmp $$@
 
 $(BUILD)/rtl/$(1)/rtl-inject: tests/rtl/inject_main.c $(BUILD)/librahil_sim_$(1).a $(BUILD)/librahil.a $(BUILD)/obj/host/cli_util.o
+	@mkdir -p $$(dir $$@)
 	$(CC) $(CPPFLAGS) -Iverilator $(ALL_CFLAGS) -c tests/rtl/inject_main.c -o $(BUILD)/rtl/$(1)/inject_main.o
 	$(CXX) $(OPT) -o $$@ $(BUILD)/rtl/$(1)/inject_main.o $(BUILD)/obj/host/cli_util.o $(BUILD)/librahil_sim_$(1).a $(BUILD)/librahil.a \
 		$$(RTL_SIM_LINK_$(1)) $(HOST_LIBS)
 
 $(BUILD)/rtl/$(1)/rtl-tests: tests/rtl/test_sim.c $(BUILD)/librahil_sim_$(1).a $(BUILD)/librahil.a
+	@mkdir -p $$(dir $$@)
 	$(CC) $(CPPFLAGS) -Iverilator $(ALL_CFLAGS) -c tests/rtl/test_sim.c -o $(BUILD)/rtl/$(1)/test_sim.o
 	$(CXX) $(OPT) -o $$@ $(BUILD)/rtl/$(1)/test_sim.o $(BUILD)/librahil.a $$(RTL_SIM_LINK_$(1)) $(HOST_LIBS)
 endef
