@@ -70,10 +70,12 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/demo.sh $(BUILD)/rahil
 
+# Every suite runs even when an earlier one fails; the last line sums them all.
 test: deps
 	@$(MAKE) --no-print-directory $(BUILD)/rahil $(BUILD)/rahil-tests
-	$(BUILD)/rahil-tests --rahil $(BUILD)/rahil
-	@$(MAKE) --no-print-directory rtl-test
+	@tests/run-suites.sh \
+		host "$(BUILD)/rahil-tests --rahil $(BUILD)/rahil" \
+		rtl "$(MAKE) --no-print-directory rtl-test"
 
 # Reference model and simulator throughput; every benchmark adds its keys to bench.json.
 bench: $(BUILD)/rahil-bench
