@@ -3,10 +3,11 @@
 # As root this runs apt-get; otherwise it prints the command to run and exits 1.
 set -eu
 
-# Build and run: host, simulation, FPGA flow. Tests: emulated FTDI device, formal checks.
+# Build and run: host, simulation, FPGA flow. Tests: emulated FTDI device (umockdev),
+# formal checks (z3), FST traces read back by GTKWave's fst2vcd (gtkwave).
 PACKAGES="build-essential pkg-config zlib1g-dev libcjson-dev libusb-1.0-0-dev libftdi1-dev
 dataset-fashion-mnist verilator yosys nextpnr-ice40 fpga-icestorm gnuplot-nox
-umockdev libumockdev-dev z3"
+umockdev libumockdev-dev z3 gtkwave"
 
 missing=""
 for p in $PACKAGES; do
