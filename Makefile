@@ -39,10 +39,15 @@ obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 # RTL, Verilator harness and RTL tests (rtl-* targets, RTL_SIM_LINK)
 include rtl/rtl.mk
 # librahil.a and the simulator library refer to each other (the sim back-end)
-LINK_LIBS = -Wl,--start-group $(BUILD)/librahil.a $(RTL_SIM_LINK) -Wl,--end-group $(HOST_LIBS)
+LINK_LIBS_ALL = -Wl,--start-group $(BUILD)/librahil.a $(RTL_SIM_LINK) -Wl,--end-group $(HOST_LIBS) $(LINK_LIBS)
 
-.PHONY: all test demo bench lint format-check format formal clean install deps help models
+.PHONY: all test demo bench lint format-check format formal fuzz clean install deps help models
 all: $(BUILD)/rahil
+
+# Host link: protocol, transports, `rahil devices`, link gateware (link-* targets, LINK_*)
+include firmware/board.mk
+LIB_SRC += $(LINK_LIB_SRC)
+CLI_SRC += $(LINK_CLI_SRC)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -53,13 +58,13 @@ $(BUILD)/librahil.a: $(call obj,$(LIB_SRC))
 	$(AR) rcs $@ $^
 
 $(BUILD)/rahil: $(call obj,$(CLI_SRC)) $(BUILD)/librahil.a $(BUILD)/librahil_sim_sim.a
-	$(CXX) $(OPT) $(LDFLAGS) -o $@ $(call obj,$(CLI_SRC)) $(LINK_LIBS)
+	$(CXX) $(OPT) $(LDFLAGS) -o $@ $(call obj,$(CLI_SRC)) $(LINK_LIBS_ALL)
 
 $(BUILD)/rahil-tests: $(call obj,$(TEST_SRC)) $(BUILD)/librahil.a $(BUILD)/librahil_sim_sim.a
-	$(CXX) $(OPT) $(LDFLAGS) -o $@ $(call obj,$(TEST_SRC)) $(LINK_LIBS)
+	$(CXX) $(OPT) $(LDFLAGS) -o $@ $(call obj,$(TEST_SRC)) $(LINK_LIBS_ALL)
 
 $(BUILD)/rahil-bench: $(call obj,$(BENCH_SRC)) $(BUILD)/librahil.a $(BUILD)/librahil_sim_sim.a
-	$(CXX) $(OPT) $(LDFLAGS) -o $@ $(call obj,$(BENCH_SRC)) $(LINK_LIBS)
+	$(CXX) $(OPT) $(LDFLAGS) -o $@ $(call obj,$(BENCH_SRC)) $(LINK_LIBS_ALL)
 
 # Installs missing Debian packages (as root) or says which to install.
 deps:
@@ -75,14 +80,17 @@ test: deps
 	@$(MAKE) --no-print-directory $(BUILD)/rahil $(BUILD)/rahil-tests
 	@tests/run-suites.sh \
 		host "$(BUILD)/rahil-tests --rahil $(BUILD)/rahil" \
-		rtl "$(MAKE) --no-print-directory rtl-test"
+		rtl "$(MAKE) --no-print-directory rtl-test" \
+		link "$(MAKE) --no-print-directory link-test"
 
 # Reference model and simulator throughput; every benchmark adds its keys to bench.json.
 bench: $(BUILD)/rahil-bench
 	@$(MAKE) --no-print-directory rtl-bench
 	$(BUILD)/rahil-bench --out $(BUILD)/bench.json --merge $(BUILD)/bench_rtl.json
 
-formal: rtl-formal
+formal: rtl-formal link-formal
+
+fuzz: link-fuzz
 
 # Rebuild the committed reference models (docs/models.md gives the same commands).
 models: $(BUILD)/rahil
@@ -91,7 +99,7 @@ models: $(BUILD)/rahil
 
 C_FILES = $(wildcard host/*.c host/*.h tests/host/*.c tests/host/*.h)
 
-lint: rtl-lint
+lint: rtl-lint link-lint
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --std=c11 --inline-suppr \
 		--suppress=missingIncludeSystem -Ihost host tests/host
 
