@@ -50,11 +50,13 @@ static int stats_is_unbiased_and_covers(struct test_ctx *t)
 		sp += P[i];
 		sq += q[i];
 	}
+	double run = 0;
 	for (int i = 0; i < N; i++) {
 		P[i] /= sp;
 		q[i] /= sq;
 		truth += P[i] * y[i];
-		cq[i] = (i ? cq[i - 1] : 0) + q[i];
+		run += q[i];
+		cq[i] = run;
 	}
 	int reps = 3000, cover = 0;
 	double sum = 0, sum2 = 0;
