@@ -79,6 +79,7 @@ demo: deps
 test: deps
 	@$(MAKE) --no-print-directory $(BUILD)/rahil $(BUILD)/rahil-tests
 	@tests/run-suites.sh \
+		style "$(MAKE) --no-print-directory lint format-check" \
 		host "$(BUILD)/rahil-tests --rahil $(BUILD)/rahil" \
 		rtl "$(MAKE) --no-print-directory rtl-test" \
 		link "$(MAKE) --no-print-directory link-test"
