@@ -1,8 +1,10 @@
 #!/bin/sh
-# rahil: the main job on the embedded default. Today: the committed reference models'
-# standard accuracy on all 10,000 Fashion-MNIST test images, on the software reference path.
+# rahil: the main job on the embedded default (Verilator simulation, no board): the reference
+# models' standard accuracy on the software path (all 10,000 test images), the simulated
+# accelerator checked logit by logit against it, and one injected bit flip.
 set -eu
 RAHIL=${1:-build/rahil}
+SIM_IMAGES=${SIM_IMAGES:-300}
 for arch in mlp cnn; do
 	model=models/$arch.rmod
 	if [ ! -f "$model" ]; then
@@ -10,4 +12,7 @@ for arch in mlp cnn; do
 		"$RAHIL" train --arch "$arch" --seed 1 -o "$model"
 	fi
 	"$RAHIL" eval -m "$model" --backend sw
+	"$RAHIL" eval -m "$model" --backend sim --images "$SIM_IMAGES" -q
 done
+echo "One flip of the sign bit of PE (0,0)'s accumulator at cycle 23900 of test image 3:"
+"$RAHIL" inject -m models/cnn.rmod --image 3 --bit 47 --cycle 23900
