@@ -41,7 +41,7 @@ include rtl/rtl.mk
 # librahil.a and the simulator library refer to each other (the sim back-end)
 LINK_LIBS_ALL = -Wl,--start-group $(BUILD)/librahil.a $(RTL_SIM_LINK) -Wl,--end-group $(HOST_LIBS) $(LINK_LIBS)
 
-.PHONY: all test demo bench lint format-check format formal fuzz clean install deps help models
+.PHONY: all test demo bench lint format-check format formal fuzz clean install deps help models cli-doc cli-doc-check
 all: $(BUILD)/rahil
 
 # Host link: protocol, transports, `rahil devices`, link gateware (link-* targets, LINK_*)
@@ -79,7 +79,7 @@ demo: deps
 test: deps
 	@$(MAKE) --no-print-directory $(BUILD)/rahil $(BUILD)/rahil-tests
 	@tests/run-suites.sh \
-		style "$(MAKE) --no-print-directory lint format-check" \
+		style "$(MAKE) --no-print-directory lint format-check cli-doc-check" \
 		host "$(BUILD)/rahil-tests --rahil $(BUILD)/rahil" \
 		rtl "$(MAKE) --no-print-directory rtl-test" \
 		link "$(MAKE) --no-print-directory link-test"
@@ -104,6 +104,13 @@ lint: rtl-lint link-lint
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --std=c11 --inline-suppr \
 		--suppress=missingIncludeSystem -Ihost host tests/host
 
+# docs/cli.md is generated from the --help texts; the check fails when it is stale.
+cli-doc: $(BUILD)/rahil
+	scripts/gen-cli-doc.sh $(BUILD)/rahil >docs/cli.md
+
+cli-doc-check: $(BUILD)/rahil
+	@scripts/gen-cli-doc.sh $(BUILD)/rahil | diff -u docs/cli.md - && echo "docs/cli.md matches the --help texts"
+
 format-check:
 	clang-format --dry-run --Werror $(C_FILES)
 
@@ -126,6 +133,7 @@ help:
 	@echo "make lint           cppcheck and verilator --lint-only"
 	@echo "make formal         formal checks (yosys-smtbmc)"
 	@echo "make format-check   clang-format, no changes"
+	@echo "make cli-doc        regenerate docs/cli.md from the --help texts"
 	@echo "make install        install rahil to \$$(DESTDIR)\$$(PREFIX)/bin (PREFIX=$(PREFIX))"
 	@echo "make clean          remove $(BUILD)/"
 	@echo "Variables: SAN=1 (ASan+UBSan), CI=true (-Werror), BUILD=dir"
