@@ -29,7 +29,7 @@ ALL_CFLAGS = -std=c11 $(OPT) $(WARN) $(HOST_CFLAGS) $(CFLAGS) -MD -MP
 # The host library: everything but main.c and the command-line front ends.
 LIB_SRC := host/error.c host/model.c host/quant.c host/refmodel.c host/idx.c host/train.c \
 	host/stats.c host/backend.c
-CLI_SRC := host/main.c host/cli_util.c host/cli_train.c host/cli_eval.c
+CLI_SRC := host/main.c host/cli_util.c host/cli_train.c host/cli_eval.c host/cli_campaign.c
 TEST_SRC := tests/host/runner.c tests/host/test_idx.c tests/host/test_model.c \
 	tests/host/test_quant.c tests/host/test_ref.c tests/host/test_stats.c tests/host/test_cli.c
 BENCH_SRC := tests/host/bench.c
@@ -41,13 +41,19 @@ include rtl/rtl.mk
 # librahil.a and the simulator library refer to each other (the sim back-end)
 LINK_LIBS_ALL = -Wl,--start-group $(BUILD)/librahil.a $(RTL_SIM_LINK) -Wl,--end-group $(HOST_LIBS) $(LINK_LIBS)
 
-.PHONY: all test demo bench lint format-check format formal fuzz clean install deps help models cli-doc cli-doc-check
+.PHONY: all test demo bench lint format-check format formal fuzz bitstream clean install deps help models cli-doc cli-doc-check
 all: $(BUILD)/rahil
 
-# Host link: protocol, transports, `rahil devices`, link gateware (link-* targets, LINK_*)
+# The verilated board design, rahil-sim, board tests (board-* targets, BOARD_SIM_LINK)
+include verilator/board.mk
+# Host link: protocol, transports, `rahil devices`, link gateware (link-* targets, LINK_*);
+# after verilator/board.mk, whose BOARD_SIM_LINK it reads
 include firmware/board.mk
-LIB_SRC += $(LINK_LIB_SRC)
+# FPGA bitstreams: make bitstream BOARD=icebreaker
+include bitstreams/icebreaker.mk
+LIB_SRC += $(LINK_LIB_SRC) host/accel_image.c host/backend_link.c
 CLI_SRC += $(LINK_CLI_SRC)
+BOARD ?= icebreaker
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -77,19 +83,24 @@ demo: deps
 
 # Every suite runs even when an earlier one fails; the last line sums them all.
 test: deps
-	@$(MAKE) --no-print-directory $(BUILD)/rahil $(BUILD)/rahil-tests
+	@$(MAKE) --no-print-directory $(BUILD)/rahil $(BUILD)/rahil-tests $(BUILD)/rahil-sim
 	@tests/run-suites.sh \
 		style "$(MAKE) --no-print-directory lint format-check cli-doc-check" \
 		host "$(BUILD)/rahil-tests --rahil $(BUILD)/rahil" \
 		rtl "$(MAKE) --no-print-directory rtl-test" \
-		link "$(MAKE) --no-print-directory link-test"
+		link "$(MAKE) --no-print-directory link-test" \
+		board "$(MAKE) --no-print-directory board-sim-test" \
+		system "tests/system/test_system.sh $(BUILD)/rahil $(BUILD)/rahil-sim" \
+		bitstream "$(MAKE) --no-print-directory bitstream BOARD=icebreaker"
 
 # Reference model and simulator throughput; every benchmark adds its keys to bench.json.
 bench: $(BUILD)/rahil-bench
 	@$(MAKE) --no-print-directory rtl-bench
 	$(BUILD)/rahil-bench --out $(BUILD)/bench.json --merge $(BUILD)/bench_rtl.json
 
-formal: rtl-formal link-formal
+formal: rtl-formal link-formal board-formal
+
+bitstream: bitstream-$(BOARD)
 
 fuzz: link-fuzz
 
@@ -100,7 +111,7 @@ models: $(BUILD)/rahil
 
 C_FILES = $(wildcard host/*.c host/*.h tests/host/*.c tests/host/*.h)
 
-lint: rtl-lint link-lint
+lint: rtl-lint link-lint board-lint
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --std=c11 --inline-suppr \
 		--suppress=missingIncludeSystem -Ihost host tests/host
 
@@ -132,6 +143,7 @@ help:
 	@echo "make models         retrain the committed reference models"
 	@echo "make lint           cppcheck and verilator --lint-only"
 	@echo "make formal         formal checks (yosys-smtbmc)"
+	@echo "make bitstream BOARD=icebreaker   FPGA bitstream, utilisation, timing"
 	@echo "make format-check   clang-format, no changes"
 	@echo "make cli-doc        regenerate docs/cli.md from the --help texts"
 	@echo "make install        install rahil to \$$(DESTDIR)\$$(PREFIX)/bin (PREFIX=$(PREFIX))"

@@ -50,6 +50,8 @@ static const struct rh_backend_ops sw_ops = {
 static const struct rh_backend_ops *const backends[] = {
     &sw_ops,
     &rh_backend_sim_ops,
+    &rh_backend_serial_ops,
+    &rh_backend_ftdi_ops,
 };
 
 const char *rh_backend_names(void)
@@ -92,4 +94,26 @@ void rh_backend_close(struct rh_backend *b)
 	if (b->ops)
 		b->ops->close(b);
 	memset(b, 0, sizeof(*b));
+}
+
+int rh_backend_info(struct rh_backend *b, struct rh_backend_info *info, struct rh_err *err)
+{
+	if (!b->ops->info)
+		return rh_err_set(err, RH_E_UNSUPPORTED, "back-end %s has no fault-injection port", b->ops->name);
+	return b->ops->info(b, info, err);
+}
+
+int rh_backend_run_faults(struct rh_backend *b, const int8_t *input, const struct rh_fault_spec *f, size_t n,
+                          struct rh_result *out, struct rh_err *err)
+{
+	if (!b->ops->run_faults)
+		return rh_err_set(err, RH_E_UNSUPPORTED, "back-end %s has no fault-injection port", b->ops->name);
+	return b->ops->run_faults(b, input, f, n, out, err);
+}
+
+void rh_backend_stats(struct rh_backend *b, struct rh_backend_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	if (b->ops->stats)
+		b->ops->stats(b, st);
 }

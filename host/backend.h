@@ -18,6 +18,25 @@ struct rh_result {
 	int hang;                       /* the watchdog ended the run */
 };
 
+/* One fault: invert chain bit `bit` at core cycle `cycle` (counted from the run's start). */
+struct rh_fault_spec {
+	uint32_t bit;
+	uint32_t cycle;
+};
+
+/* The fault space of an accelerator back-end with a model loaded. */
+struct rh_backend_info {
+	uint32_t chain_len;     /* scan chain bits */
+	uint32_t golden_cycles; /* core cycles of a fault-free run */
+	int rows, cols;         /* systolic array */
+};
+
+/* Link counters; zero for in-process back-ends. */
+struct rh_backend_stats {
+	uint64_t round_trips; /* request/answer exchanges with the board */
+	uint64_t retries;     /* requests sent again after a lost or damaged frame */
+};
+
 struct rh_backend;
 
 struct rh_backend_ops {
@@ -28,6 +47,13 @@ struct rh_backend_ops {
 	/* input: in_h * in_w * in_c int8 (HWC). */
 	int (*infer)(struct rh_backend *b, const int8_t *input, struct rh_result *res, struct rh_err *err);
 	void (*close)(struct rh_backend *b);
+	/* Accelerator back-ends only (NULL for sw). */
+	int (*info)(struct rh_backend *b, struct rh_backend_info *info, struct rh_err *err);
+	/* Run input n times, with fault f[i] in run i, results in out[i]. Link back-ends send
+	 * the faults in batches, one round trip per batch. */
+	int (*run_faults)(struct rh_backend *b, const int8_t *input, const struct rh_fault_spec *f, size_t n,
+	                  struct rh_result *out, struct rh_err *err);
+	void (*stats)(struct rh_backend *b, struct rh_backend_stats *st);
 };
 
 struct rh_backend {
@@ -38,9 +64,17 @@ struct rh_backend {
 
 /* Find the back-end for a --backend string ("sw", "sim", "serial:/dev/ttyUSB1", ...) and
  * open it. Unknown names and back-ends missing from this build are clear errors. */
+/* The back-ends, for the table in backend.c. */
+extern const struct rh_backend_ops rh_backend_serial_ops, rh_backend_ftdi_ops;
+
 int rh_backend_open(struct rh_backend *b, const char *spec, const struct rh_model *m, struct rh_err *err);
 int rh_backend_infer(struct rh_backend *b, const int8_t *input, struct rh_result *res, struct rh_err *err);
 void rh_backend_close(struct rh_backend *b);
+/* RH_E_UNSUPPORTED for back-ends without a fault-injection port (sw). */
+int rh_backend_info(struct rh_backend *b, struct rh_backend_info *info, struct rh_err *err);
+int rh_backend_run_faults(struct rh_backend *b, const int8_t *input, const struct rh_fault_spec *f, size_t n,
+                          struct rh_result *out, struct rh_err *err);
+void rh_backend_stats(struct rh_backend *b, struct rh_backend_stats *st);
 /* Comma-separated names of the back-ends in this build, for messages and --help. */
 const char *rh_backend_names(void);
 

@@ -44,6 +44,43 @@ static int sim_infer(struct rh_backend *b, const int8_t *input, struct rh_result
 	return 0;
 }
 
+static int sim_info(struct rh_backend *b, struct rh_backend_info *info, struct rh_err *err)
+{
+	struct rh_sim *s = b->priv;
+	struct rh_accel_geom g;
+	(void)err;
+	rh_sim_geom(s, &g);
+	info->chain_len = rh_sim_chain_len(s);
+	info->golden_cycles = (uint32_t)rh_sim_model_cycles(s);
+	info->rows = g.rows;
+	info->cols = g.cols;
+	return 0;
+}
+
+static int sim_run_faults(struct rh_backend *b, const int8_t *input, const struct rh_fault_spec *f, size_t n,
+                          struct rh_result *out, struct rh_err *err)
+{
+	struct rh_sim *s = b->priv;
+	const struct rh_model *m = b->m;
+	int rc = rh_sim_load_input(s, input, (size_t)(m->in_h * m->in_w * m->in_c));
+	for (size_t i = 0; !rc && i < n; i++) {
+		struct rh_sim_fault sf = {f[i].bit, f[i].cycle, 1, 0};
+		struct rh_sim_result r;
+		rc = rh_sim_run(s, &sf, 0, NULL, &r);
+		if (rc)
+			break;
+		memset(&out[i], 0, sizeof(out[i]));
+		out[i].hang = r.end == RH_SIM_HANG;
+		out[i].cls = out[i].hang ? -1 : r.cls;
+		out[i].cycles = r.cycles;
+		for (int k = 0; k < r.n_logits && k < RH_MAX_CLASSES; k++)
+			out[i].logits[k] = r.logits[k];
+	}
+	if (rc)
+		return rh_err_set(err, rc, "simulated run failed (%s)", rh_strerror(rc));
+	return 0;
+}
+
 static void sim_close(struct rh_backend *b)
 {
 	rh_sim_destroy(b->priv);
@@ -56,4 +93,6 @@ const struct rh_backend_ops rh_backend_sim_ops = {
     .open = sim_open,
     .infer = sim_infer,
     .close = sim_close,
+    .info = sim_info,
+    .run_faults = sim_run_faults,
 };

@@ -20,8 +20,10 @@ static void usage(FILE *f)
 	           "  --json    machine-readable list on stdout\n"
 	           "  --help    this text\n"
 	           "\n"
-	           "Exit status: 0 ok (also when none is attached), 1 usage error,\n"
-	           "2 USB could not be searched (libusb failed or not built in).\n");
+	           "Exit codes:\n"
+	           "  0  success, also when no board is attached\n"
+	           "  1  usage error\n"
+	           "  2  USB could not be searched (libusb failed or not built in)\n");
 }
 
 /* JSON string body: the strings here come from USB descriptors, so escape everything odd. */

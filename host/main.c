@@ -17,6 +17,7 @@ static const struct command commands[] = {
     {"train", rh_cmd_train, "train a reference network on Fashion-MNIST and quantise it to int8"},
     {"eval", rh_cmd_eval, "measure a model's standard accuracy on a back-end"},
     {"inject", rh_cmd_inject, "one inference on the simulated accelerator with one bit flip"},
+    {"campaign", rh_cmd_campaign, "inject sampled bit flips and estimate the resiliency accuracy"},
     {"devices", rh_cmd_devices, "list attached FTDI boards and whether they can be opened"},
 };
 

@@ -19,8 +19,8 @@ static int cli_usage(struct test_ctx *t)
 	CHECKF((rc = t_run(t, out, sizeof(out), err, sizeof(err), (const char *const[]){NULL})) == 1,
 	       "no command: rc %d", rc);
 	CHECKF((rc = RUN("frobnicate")) == 1 && strstr(err, "unknown command"), "rc %d: %s", rc, err);
-	const char *cmds[] = {"train", "eval"};
-	for (int i = 0; i < 2; i++) {
+	const char *cmds[] = {"train", "eval", "campaign", "inject", "devices"};
+	for (int i = 0; i < 5; i++) {
 		CHECKF((rc = RUN(cmds[i], "--help")) == 0 && strstr(out, "Exit codes"), "%s --help: rc %d", cmds[i],
 		       rc);
 		CHECKF((rc = RUN(cmds[i], "--no-such-option")) == 1 && strstr(err, "Try 'rahil"), "%s: rc %d: %s",
@@ -33,6 +33,13 @@ static int cli_usage(struct test_ctx *t)
 	CHECKF((rc = RUN("train", "--arch", "mlp", "--epochs", "zero", "-o", "x")) == 1 && strstr(err, "--epochs"),
 	       "rc %d: %s", rc, err);
 	CHECKF((rc = RUN("eval")) == 1 && strstr(err, "-m MODEL"), "rc %d: %s", rc, err);
+	CHECKF((rc = RUN("campaign", "-m", "models/mlp.rmod", "--n", "10")) == 1 && strstr(err, "--sampler"),
+	       "rc %d: %s", rc, err);
+	CHECKF((rc = RUN("campaign", "-m", "models/mlp.rmod", "--sampler", "isb", "--n", "10")) == 1 &&
+	           strstr(err, "not available"),
+	       "rc %d: %s", rc, err);
+	CHECKF((rc = RUN("campaign", "-m", "models/mlp.rmod", "--sampler", "uniform", "--n", "0")) == 1, "rc %d: %s",
+	       rc, err);
 	CHECKF((rc = RUN("eval", "-m", "models/mlp.rmod", "--backend", "bogus")) == 1 && strstr(err, "bogus"),
 	       "rc %d: %s", rc, err);
 	CHECKF((rc = RUN("eval", "-m", "models/mlp.rmod", "--images", "-3")) == 1, "rc %d: %s", rc, err);

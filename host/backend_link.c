@@ -1,0 +1,279 @@
+/* rahil: the link back-ends: the framed protocol (host/protocol.h) over a byte transport
+ * (host/transport.h) to a board, or to rahil-sim's pseudo-terminal. --backend serial:PATH and
+ * ftdi[:SERIAL], over host/protocol_link.h (retries, timeouts). Open: IDENTIFY, build the image for the board's
+ * geometry, LOAD_MODEL; infer: LOAD_IMAGE and RUN. Payload layouts: docs/firmware.md. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "accel_image.h"
+#include "backend.h"
+#include "protocol.h"
+#include "protocol_link.h"
+#include "transport.h"
+
+#define LINK_RUN_MS 2000 /* bound on one run's answer, on top of the link's own timeout */
+
+struct link_be {
+	struct rh_transport t;
+	struct rh_link link; /* sequence numbers, timeouts, retries (host/protocol_link.h) */
+	struct rh_identify id;
+	struct rh_accel_image img;
+	int have_img;
+	int budget_sent;            /* the first RUN carries the watchdog budget */
+	const struct rh_frame *rsp; /* the last answer */
+};
+
+/* Send one request and wait for its answer (retried on a lost or damaged frame; an ERROR
+ * frame is an error). */
+static int link_xfer(struct link_be *l, uint8_t op, const uint8_t *payload, size_t len, struct rh_err *err)
+{
+	int extra = op == RH_CMD_RUN || op == RH_CMD_RUN_FAULT ? LINK_RUN_MS : 0;
+	return rh_link_request(&l->link, op, payload, len, extra, &l->rsp, err);
+}
+
+static int cmp_write(const void *a, const void *b)
+{
+	const struct rh_accel_write *x = a, *y = b;
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+static int word_region(uint32_t addr)
+{
+	unsigned r = addr >> 24;
+	return r == RH_AR_PROG || r == RH_AR_BIAS || r == RH_AR_MQ;
+}
+
+/* The image's writes, sorted by address, in LOAD_MODEL frames of consecutive addresses. */
+static int link_load(struct link_be *l, struct rh_err *err)
+{
+	size_t n = l->img.n;
+	struct rh_accel_write *w = malloc(n * sizeof(*w));
+	uint8_t *p = malloc(RH_PROTO_MAX_PAYLOAD);
+	int rc = 0;
+	if (!w || !p) {
+		rc = rh_err_set(err, RH_E_NOMEM, "out of memory for a %zu-write image", n);
+		goto out;
+	}
+	memcpy(w, l->img.w, n * sizeof(*w));
+	qsort(w, n, sizeof(*w), cmp_write);
+	for (size_t i = 0; i < n;) {
+		int word = word_region(w[i].addr);
+		size_t es = word ? 4 : 1, cap = (RH_PROTO_MAX_PAYLOAD - 4) / es, k = 0;
+		rh_put_u32(p, w[i].addr | (word ? 0x80000000u : 0));
+		while (i + k < n && k < cap && w[i + k].addr == w[i].addr + k && word_region(w[i + k].addr) == word) {
+			if (word)
+				rh_put_u32(p + 4 + 4 * k, w[i + k].data);
+			else
+				p[4 + k] = (uint8_t)w[i + k].data;
+			k++;
+		}
+		if ((rc = link_xfer(l, RH_CMD_LOAD_MODEL, p, 4 + es * k, err)))
+			goto out;
+		i += k;
+	}
+out:
+	free(w);
+	free(p);
+	return rc;
+}
+
+static int link_open(struct rh_backend *b, const char *name, const char *arg, const struct rh_model *m,
+                     struct rh_err *err)
+{
+	char spec[512];
+	int rc;
+	if (m->n_classes > RH_MAX_CLASSES)
+		return rh_err_set(err, RH_E_INVAL, "%d classes, at most %d supported", m->n_classes, RH_MAX_CLASSES);
+	struct link_be *l = calloc(1, sizeof(*l));
+	if (!l)
+		return rh_err_set(err, RH_E_NOMEM, "out of memory");
+	snprintf(spec, sizeof(spec), "%s%s%s", name, arg ? ":" : "", arg ? arg : "");
+	if ((rc = rh_transport_open(&l->t, spec, NULL, err))) {
+		free(l);
+		return rc;
+	}
+	rh_link_init(&l->link, &l->t);
+	if ((rc = rh_link_identify(&l->link, &l->id, err)))
+		goto fail;
+	if (!(l->id.flags & RH_ID_F_CORE)) {
+		rc = rh_err_set(err, RH_E_UNSUPPORTED, "%s: the bitstream has no accelerator core", spec);
+		goto fail;
+	}
+	const struct rh_accel_geom *g = NULL;
+	if (l->id.rows == rh_accel_geom_board.rows && l->id.cols == rh_accel_geom_board.cols)
+		g = &rh_accel_geom_board;
+	else if (l->id.rows == rh_accel_geom_sim.rows && l->id.cols == rh_accel_geom_sim.cols)
+		g = &rh_accel_geom_sim;
+	if (!g) {
+		rc = rh_err_set(err, RH_E_UNSUPPORTED, "%s: a %ux%u array, expected 2x4 or 8x8", spec, l->id.rows,
+		                l->id.cols);
+		goto fail;
+	}
+	if ((rc = rh_accel_image_build(&l->img, m, g, err)))
+		goto fail;
+	l->have_img = 1;
+	if (l->img.n_logits != l->id.n_classes) {
+		rc = rh_err_set(err, RH_E_UNSUPPORTED, "the model has %d classes, the board returns %u",
+		                l->img.n_logits, l->id.n_classes);
+		goto fail;
+	}
+	if ((rc = link_load(l, err)))
+		goto fail;
+	b->priv = l;
+	return 0;
+fail:
+	if (l->have_img)
+		rh_accel_image_free(&l->img);
+	rh_transport_close(&l->t);
+	free(l);
+	return rc;
+}
+
+/* LOAD_IMAGE in frames of at most a payload each. */
+static int link_send_input(struct link_be *l, const struct rh_model *m, const int8_t *input, struct rh_err *err)
+{
+	size_t n = (size_t)(m->in_h * m->in_w * m->in_c);
+	uint8_t p[RH_PROTO_MAX_PAYLOAD];
+	int rc;
+	for (size_t ofs = 0; ofs < n;) {
+		size_t k = n - ofs < RH_PROTO_MAX_PAYLOAD - 4 ? n - ofs : RH_PROTO_MAX_PAYLOAD - 4;
+		rh_put_u32(p, (uint32_t)ofs);
+		memcpy(p + 4, input + ofs, k);
+		if ((rc = link_xfer(l, RH_CMD_LOAD_IMAGE, p, 4 + k, err)))
+			return rc;
+		ofs += k;
+	}
+	return 0;
+}
+
+static void to_result(const struct rh_run_result *r, struct rh_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	res->hang = r->status == RH_RUN_HANG;
+	res->cls = res->hang ? -1 : r->cls;
+	res->cycles = r->cycles;
+	for (int i = 0; i < r->n_logits && i < RH_MAX_CLASSES; i++)
+		res->logits[i] = r->logits[i];
+}
+
+/* A fault-free RUN of the image loaded last; the first one sets the watchdog budget, which
+ * stays in force for later runs and batches. */
+static int link_run(struct link_be *l, struct rh_result *res, struct rh_err *err)
+{
+	uint8_t p[4];
+	size_t len = 0;
+	int rc;
+	if (!l->budget_sent) {
+		rh_put_u32(p, (uint32_t)(2 * l->img.cycles + 1024));
+		len = 4;
+	}
+	if ((rc = link_xfer(l, RH_CMD_RUN, p, len, err)))
+		return rc;
+	l->budget_sent = 1;
+	struct rh_run_result r;
+	if ((rc = rh_result_parse(l->rsp->payload, l->rsp->len, &r, err)))
+		return rc;
+	to_result(&r, res);
+	return 0;
+}
+
+static int link_infer(struct rh_backend *b, const int8_t *input, struct rh_result *res, struct rh_err *err)
+{
+	struct link_be *l = b->priv;
+	int rc = link_send_input(l, b->m, input, err);
+	return rc ? rc : link_run(l, res, err);
+}
+
+static int link_info(struct rh_backend *b, struct rh_backend_info *info, struct rh_err *err)
+{
+	struct link_be *l = b->priv;
+	(void)err;
+	info->chain_len = l->id.chain_len;
+	info->golden_cycles = (uint32_t)l->img.cycles;
+	info->rows = l->id.rows;
+	info->cols = l->id.cols;
+	return 0;
+}
+
+static int link_run_faults(struct rh_backend *b, const int8_t *input, const struct rh_fault_spec *f, size_t n,
+                           struct rh_result *out, struct rh_err *err)
+{
+	struct link_be *l = b->priv;
+	struct rh_fault *faults = malloc((n ? n : 1) * sizeof(*faults));
+	struct rh_run_result *rr = malloc((n ? n : 1) * sizeof(*rr));
+	int rc = 0;
+	if (!faults || !rr) {
+		rc = rh_err_set(err, RH_E_NOMEM, "out of memory for %zu faults", n);
+		goto out;
+	}
+	if ((rc = link_send_input(l, b->m, input, err)))
+		goto out;
+	if (!l->budget_sent && (rc = link_run(l, &out[0], err)))
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		faults[i].bit = f[i].bit;
+		faults[i].cycle = f[i].cycle;
+	}
+	size_t batch = l->id.batch_max ? l->id.batch_max : 1;
+	if ((rc = rh_link_run_faults(&l->link, faults, n, batch, LINK_RUN_MS, rr, err)))
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		to_result(&rr[i], &out[i]);
+out:
+	free(faults);
+	free(rr);
+	return rc;
+}
+
+static void link_stats(struct rh_backend *b, struct rh_backend_stats *st)
+{
+	struct link_be *l = b->priv;
+	st->round_trips = l->t.stats.round_trips;
+	st->retries = l->link.stats.retries;
+}
+
+static void link_close(struct rh_backend *b)
+{
+	struct link_be *l = b->priv;
+	if (!l)
+		return;
+	rh_accel_image_free(&l->img);
+	rh_transport_close(&l->t);
+	free(l);
+	b->priv = NULL;
+}
+
+static int serial_open(struct rh_backend *b, const char *arg, const struct rh_model *m, struct rh_err *err)
+{
+	if (!arg || !*arg)
+		return rh_err_set(err, RH_E_INVAL, "back-end serial needs a device: serial:PATH");
+	return link_open(b, "serial", arg, m, err);
+}
+
+static int ftdi_open(struct rh_backend *b, const char *arg, const struct rh_model *m, struct rh_err *err)
+{
+	return link_open(b, "ftdi", arg, m, err);
+}
+
+const struct rh_backend_ops rh_backend_serial_ops = {
+    .name = "serial",
+    .help = "a board or rahil-sim on a tty: serial:PATH",
+    .open = serial_open,
+    .infer = link_infer,
+    .close = link_close,
+    .info = link_info,
+    .run_faults = link_run_faults,
+    .stats = link_stats,
+};
+
+const struct rh_backend_ops rh_backend_ftdi_ops = {
+    .name = "ftdi",
+    .help = "an iCEBreaker through libftdi1: ftdi[:SERIAL]",
+    .open = ftdi_open,
+    .infer = link_infer,
+    .close = link_close,
+    .info = link_info,
+    .run_faults = link_run_faults,
+    .stats = link_stats,
+};

@@ -1,0 +1,291 @@
+/* rahil campaign: a fault-injection campaign on an accelerator back-end. This first version
+ * samples (cell, image) pairs uniformly and keeps no journal; docs/fault-model.md gives the
+ * estimators. */
+#include <cjson/cJSON.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "backend.h"
+#include "cli.h"
+#include "idx.h"
+#include "model.h"
+#include "quant.h"
+#include "refmodel.h"
+#include "rng.h"
+#include "stats.h"
+
+enum outcome { O_MASKED, O_BENIGN, O_SDC, O_HANG, O_COUNT };
+static const char *const outcome_name[O_COUNT] = {"masked", "benign", "sdc", "hang"};
+
+struct pair {
+	int image;
+	struct rh_fault_spec f;
+};
+
+static void help(void)
+{
+	printf("Usage: rahil campaign -m MODEL [--backend B] --sampler uniform --n N [OPTIONS]\n\n"
+	       "Inject N single-bit faults, one per inference, each in a (flip-flop bit, cycle) cell\n"
+	       "and an evaluation image drawn uniformly, and estimate the Resiliency Accuracy (RA):\n"
+	       "the accuracy given one transient fault. The drop SA - RA is estimated with the\n"
+	       "golden outcome as a control variate (docs/fault-model.md, section 3). Faults on the\n"
+	       "same image run back to back in batches, one round trip per batch on a board.\n\n"
+	       "Options:\n"
+	       "  -m, --model MODEL   the .rmod model file (required)\n"
+	       "  --backend B         sim (default), serial:PATH or ftdi[:SERIAL]\n"
+	       "  --sampler uniform   the proposal over cells (importance sampling comes with the\n"
+	       "                      fault model)\n"
+	       "  --n N               number of injections (required)\n"
+	       "  --images K          the evaluation set: the first K test images (default 100)\n"
+	       "  --seed S            random seed (default 1)\n"
+	       "  --data DIR          Fashion-MNIST directory (default $RAHIL_DATA or %s)\n"
+	       "  --json              print the result as JSON on stdout\n"
+	       "  -q, --quiet         no progress lines\n"
+	       "  -h, --help          this text\n\n",
+	       RH_DEFAULT_DATA_DIR);
+	rh_cli_exit_codes(stdout);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int by_image(const void *a, const void *b)
+{
+	const struct pair *x = a, *y = b;
+	return (x->image > y->image) - (x->image < y->image);
+}
+
+static enum outcome classify(const struct rh_result *r, int golden_cls, const int32_t *golden, int n)
+{
+	if (r->hang)
+		return O_HANG;
+	if (!memcmp(r->logits, golden, sizeof(int32_t) * (size_t)n))
+		return O_MASKED;
+	return r->cls == golden_cls ? O_BENIGN : O_SDC;
+}
+
+int rh_cmd_campaign(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"model", required_argument, NULL, 'm'},
+	    {"backend", required_argument, NULL, 'b'},
+	    {"sampler", required_argument, NULL, 's'},
+	    {"n", required_argument, NULL, 'n'},
+	    {"images", required_argument, NULL, 'k'},
+	    {"seed", required_argument, NULL, 'S'},
+	    {"data", required_argument, NULL, 'd'},
+	    {"json", no_argument, NULL, 'J'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *model = NULL, *backend = "sim", *sampler = NULL, *data = NULL;
+	long n = -1, images = 100, seed = 1;
+	int json = 0, quiet = 0, c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "m:qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'm': model = optarg; break;
+		case 'b': backend = optarg; break;
+		case 's': sampler = optarg; break;
+		case 'n': n = rh_cli_parse_long(optarg, 1, 100000000L); break;
+		case 'k': images = rh_cli_parse_long(optarg, 1, 10000); break;
+		case 'S': seed = rh_cli_parse_long(optarg, 0, 0x7fffffffL); break;
+		case 'd': data = optarg; break;
+		case 'J': json = 1; break;
+		case 'q': quiet = 1; break;
+		case 'h': help(); return RH_EXIT_OK;
+		default: return rh_cli_usage_error("campaign");
+		}
+		if ((c == 'n' && n < 0) || (c == 'k' && images < 0) || (c == 'S' && seed < 0)) {
+			rh_cli_error("campaign", "bad value '%s' for --%s", optarg,
+			             c == 'n'   ? "n"
+			             : c == 'k' ? "images"
+			                        : "seed");
+			return rh_cli_usage_error("campaign");
+		}
+	}
+	if (optind < argc) {
+		rh_cli_error("campaign", "unexpected argument '%s'", argv[optind]);
+		return rh_cli_usage_error("campaign");
+	}
+	if (!model || n < 0 || !sampler) {
+		rh_cli_error("campaign", "-m MODEL, --sampler and --n N are required");
+		return rh_cli_usage_error("campaign");
+	}
+	if (strcmp(sampler, "uniform") != 0) {
+		rh_cli_error("campaign", "sampler '%s' is not available yet (this version has: uniform)", sampler);
+		return rh_cli_usage_error("campaign");
+	}
+
+	struct rh_err err = {0, ""};
+	struct rh_model m;
+	struct rh_dataset test;
+	struct rh_backend be = {0};
+	struct rh_ref ref = {0};
+	struct pair *pairs = NULL;
+	struct rh_fault_spec *batch = NULL;
+	struct rh_result *res = NULL;
+	int8_t *inputs = NULL;
+	int32_t(*golden)[RH_MAX_CLASSES] = NULL;
+	int *golden_cls = NULL;
+	int rc = rh_model_load(&m, model, &err);
+	if (rc) {
+		rh_cli_error("campaign", "%s", err.msg);
+		return rh_cli_exit_for(rc);
+	}
+	rc = rh_dataset_load(&test, data, RH_TEST, &err);
+	if (rc) {
+		rh_model_free(&m);
+		rh_cli_error("campaign", "%s", err.msg);
+		return rh_cli_exit_for(rc);
+	}
+	if (m.in_h != test.h || m.in_w != test.w || m.in_c != 1 || m.n_classes != 10) {
+		rh_cli_error("campaign", "%s does not take Fashion-MNIST images", model);
+		rc = RH_E_INVAL;
+		goto out;
+	}
+	int k = images < test.n ? (int)images : test.n;
+	size_t in_len = (size_t)test.h * test.w;
+	pairs = malloc((size_t)n * sizeof(*pairs));
+	batch = malloc((size_t)n * sizeof(*batch));
+	res = malloc((size_t)n * sizeof(*res));
+	inputs = malloc((size_t)k * in_len);
+	golden = malloc((size_t)k * sizeof(*golden));
+	golden_cls = malloc((size_t)k * sizeof(*golden_cls));
+	if (!pairs || !batch || !res || !inputs || !golden || !golden_cls) {
+		rc = rh_err_set(&err, RH_E_NOMEM, "cannot allocate %ld injections", n);
+		rh_cli_error("campaign", "%s", err.msg);
+		goto out;
+	}
+	/* The golden run of every evaluation image, from the reference model (which the
+	 * accelerator matches bit for bit: rahil eval checks it). */
+	if ((rc = rh_ref_init(&ref, &m, &err))) {
+		rh_cli_error("campaign", "%s", err.msg);
+		goto out;
+	}
+	long sa_correct = 0;
+	for (int i = 0; i < k; i++) {
+		for (size_t j = 0; j < in_len; j++)
+			inputs[(size_t)i * in_len + j] = rh_quant_pixel(test.pixels[(size_t)i * in_len + j]);
+		golden_cls[i] = rh_ref_infer(&ref, inputs + (size_t)i * in_len, golden[i]);
+		sa_correct += golden_cls[i] == test.labels[i];
+	}
+	if ((rc = rh_backend_open(&be, backend, &m, &err))) {
+		rh_cli_error("campaign", "%s", err.msg);
+		goto out;
+	}
+	/* Loading the model is set-up; round trips are counted from here on. */
+	struct rh_backend_stats setup;
+	rh_backend_stats(&be, &setup);
+	struct rh_backend_info info;
+	if ((rc = rh_backend_info(&be, &info, &err))) {
+		rh_cli_error("campaign", "%s", err.msg);
+		goto out;
+	}
+	/* Uniform over images x chain bits x cycles of the golden run. */
+	struct rh_rng rng;
+	rh_rng_seed(&rng, (uint64_t)seed);
+	for (long i = 0; i < n; i++) {
+		pairs[i].image = (int)rh_rng_below(&rng, (uint64_t)k);
+		pairs[i].f.bit = (uint32_t)rh_rng_below(&rng, info.chain_len);
+		pairs[i].f.cycle = (uint32_t)rh_rng_below(&rng, info.golden_cycles);
+	}
+	qsort(pairs, (size_t)n, sizeof(*pairs), by_image);
+
+	long count[O_COUNT] = {0}, correct = 0;
+	struct rh_wmean drop = {0};
+	double t0 = now_s(), last = t0;
+	for (long i = 0; i < n;) {
+		long j = i;
+		while (j < n && pairs[j].image == pairs[i].image) {
+			batch[j - i] = pairs[j].f;
+			j++;
+		}
+		int img = pairs[i].image;
+		rc = rh_backend_run_faults(&be, inputs + (size_t)img * in_len, batch, (size_t)(j - i), res, &err);
+		if (rc) {
+			rh_cli_error("campaign", "image %d: %s", img, err.msg);
+			goto out;
+		}
+		for (long q = 0; q < j - i; q++) {
+			enum outcome o = classify(&res[q], golden_cls[img], golden[img], m.n_classes);
+			int ok = !res[q].hang && res[q].cls == test.labels[img];
+			count[o]++;
+			correct += ok;
+			rh_wmean_add(&drop, 1.0, (double)((golden_cls[img] == test.labels[img]) - ok));
+		}
+		i = j;
+		double t = now_s();
+		if (!quiet && t - last > 2.0) {
+			last = t;
+			fprintf(stderr, "rahil campaign: %ld/%ld injections, %.0f/s, ETA %.0fs\n", i, n, i / (t - t0),
+			        (t - t0) / (double)i * (double)(n - i));
+		}
+	}
+	double dt = now_s() - t0;
+	struct rh_backend_stats st;
+	rh_backend_stats(&be, &st);
+	st.round_trips -= setup.round_trips;
+	st.retries -= setup.retries;
+	double sa = (double)sa_correct / k, d = rh_wmean_mean(&drop), h = rh_wmean_halfwidth(&drop, RH_Z95);
+	double ra = sa - d;
+	if (json) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "model", m.name);
+		cJSON_AddStringToObject(o, "backend", backend);
+		cJSON_AddStringToObject(o, "sampler", sampler);
+		cJSON_AddNumberToObject(o, "images", k);
+		cJSON_AddNumberToObject(o, "n", (double)n);
+		cJSON_AddNumberToObject(o, "seed", (double)seed);
+		cJSON_AddNumberToObject(o, "chain_len", info.chain_len);
+		cJSON_AddNumberToObject(o, "golden_cycles", info.golden_cycles);
+		cJSON_AddNumberToObject(o, "sa", sa);
+		cJSON_AddNumberToObject(o, "ra", ra);
+		cJSON_AddNumberToObject(o, "drop", d);
+		cJSON *ci = cJSON_AddArrayToObject(o, "ci95");
+		cJSON_AddItemToArray(ci, cJSON_CreateNumber(ra - h));
+		cJSON_AddItemToArray(ci, cJSON_CreateNumber(ra + h));
+		cJSON *oc = cJSON_AddObjectToObject(o, "outcomes");
+		for (int q = 0; q < O_COUNT; q++)
+			cJSON_AddNumberToObject(oc, outcome_name[q], (double)count[q]);
+		cJSON_AddNumberToObject(o, "injections_per_s", dt > 0 ? (double)n / dt : 0);
+		cJSON_AddNumberToObject(o, "round_trips", (double)st.round_trips);
+		cJSON_AddNumberToObject(o, "setup_round_trips", (double)setup.round_trips);
+		cJSON_AddNumberToObject(o, "retries", (double)st.retries);
+		char *s = cJSON_Print(o);
+		if (s)
+			puts(s);
+		free(s);
+		cJSON_Delete(o);
+	} else {
+		printf("%s on %s: %ld injections over %d images, seed %ld\n", m.name, backend, n, k, seed);
+		printf("  sa %.4f  ra %.4f  drop %.5f (95%% CI of ra %.4f..%.4f)\n", sa, ra, d, ra - h, ra + h);
+		printf("  masked %ld  benign %ld  sdc %ld  hang %ld\n", count[O_MASKED], count[O_BENIGN], count[O_SDC],
+		       count[O_HANG]);
+		printf("  %.0f injections/s", dt > 0 ? (double)n / dt : 0);
+		if (st.round_trips)
+			printf(", %llu round trips (%.1f injections each)", (unsigned long long)st.round_trips,
+			       (double)n / (double)st.round_trips);
+		printf("\n");
+	}
+out:
+	rh_backend_close(&be);
+	rh_ref_free(&ref);
+	free(pairs);
+	free(batch);
+	free(res);
+	free(inputs);
+	free(golden);
+	free(golden_cls);
+	rh_model_free(&m);
+	rh_dataset_free(&test);
+	return rh_cli_exit_for(rc);
+}

@@ -1,0 +1,70 @@
+#!/bin/sh
+# rahil system tests: the same bytes through the standalone simulator's pseudo-terminal as
+# through the in-process simulator. usage: test_system.sh RAHIL RAHIL_SIM
+set -u
+RAHIL=${1:-build/rahil}
+RAHIL_SIM=${2:-build/rahil-sim}
+tmp=$(mktemp -d)
+pass=0 fail=0 skip=0
+sim_pid=""
+cleanup() {
+	[ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+ok() { echo "ok    $1"; pass=$((pass + 1)); }
+bad() { echo "FAIL  $1: $2"; fail=$((fail + 1)); }
+# json FILE KEY: a top-level number from rahil's --json output
+json() { sed -n "s/^[[:space:]]*\"$2\":[[:space:]]*\\([-0-9.e]*\\),*\$/\\1/p" "$1" | head -n 1; }
+
+"$RAHIL_SIM" --persist >"$tmp/pty" 2>"$tmp/sim.err" &
+sim_pid=$!
+i=0
+while [ ! -s "$tmp/pty" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+pty=$(head -n 1 "$tmp/pty")
+if [ -z "$pty" ]; then
+	echo "skip  system/all: rahil-sim did not start: $(cat "$tmp/sim.err")"
+	echo "0 passed, 0 failed, 1 skipped"
+	exit 0
+fi
+
+# eval over the pty (2x4 board design) and in-process (8x8 core): both bit-exact with the
+# reference model on every logit, hence with each other, and the same accuracy.
+name=system/eval-serial-vs-sim
+"$RAHIL" eval -m models/mlp.rmod --backend "serial:$pty" --images 40 --json -q >"$tmp/serial.json" 2>"$tmp/e1"
+r1=$?
+"$RAHIL" eval -m models/mlp.rmod --backend sim --images 40 --json -q >"$tmp/sim.json" 2>"$tmp/e2"
+r2=$?
+if [ $r1 -ne 0 ] || [ $r2 -ne 0 ]; then
+	bad $name "exit $r1 / $r2: $(cat "$tmp/e1" "$tmp/e2")"
+elif [ "$(json "$tmp/serial.json" mismatches)" != 0 ] || [ "$(json "$tmp/sim.json" mismatches)" != 0 ]; then
+	bad $name "mismatches: serial $(json "$tmp/serial.json" mismatches), sim $(json "$tmp/sim.json" mismatches)"
+elif [ "$(json "$tmp/serial.json" correct)" != "$(json "$tmp/sim.json" correct)" ]; then
+	bad $name "correct: serial $(json "$tmp/serial.json" correct), sim $(json "$tmp/sim.json" correct)"
+else
+	ok "$name (40 images, 0 mismatches on both, $(json "$tmp/serial.json" correct) correct)"
+fi
+
+# A batched campaign over the pty: at most one round trip per 32 injections, every
+# injection accounted for.
+name=system/campaign-round-trips
+n=640
+if ! "$RAHIL" campaign -m models/mlp.rmod --backend "serial:$pty" --sampler uniform --n $n --images 5 \
+	--seed 3 --json -q >"$tmp/camp.json" 2>"$tmp/e3"; then
+	bad $name "exit $?: $(cat "$tmp/e3")"
+else
+	rt=$(json "$tmp/camp.json" round_trips)
+	total=$(($(json "$tmp/camp.json" masked) + $(json "$tmp/camp.json" benign) + $(json "$tmp/camp.json" sdc) + \
+		$(json "$tmp/camp.json" hang)))
+	if [ "$total" -ne $n ]; then
+		bad $name "outcomes add up to $total, expected $n"
+	elif [ -z "$rt" ] || [ "$rt" -eq 0 ] || [ $((rt * 32)) -gt $n ]; then
+		bad $name "$rt round trips for $n injections (at most $((n / 32)) allowed)"
+	else
+		ok "$name ($n injections in $rt round trips)"
+	fi
+fi
+
+echo "$pass passed, $fail failed, $skip skipped"
+[ $fail -eq 0 ]
