@@ -1,0 +1,39 @@
+# rahil: iCEBreaker (iCE40UP5K-SG48) bitstream. Included from the top-level Makefile, which
+# defines BUILD. `make bitstream BOARD=icebreaker` writes $(BUILD)/bitstreams/icebreaker/
+# icebreaker_top.bin and prints utilisation and Fmax (bitstreams/flow.sh fails when timing is
+# not met at 12 MHz).
+#
+# The core parameters below are the largest set that places on the UP5K today (a 2 x 2 array,
+# memories within the 30 EBRs, no SPRAM); the host's board geometry is 2 x 4, which does not
+# fit yet (docs/firmware.md, "Fitting the UP5K"). Override them on the command line.
+
+ICEBREAKER_OUT := $(BUILD)/bitstreams/icebreaker
+ICEBREAKER_ROWS ?= 2
+ICEBREAKER_COLS ?= 2
+ICEBREAKER_ACT_AW ?= 10
+ICEBREAKER_WGT_AW ?= 10
+ICEBREAKER_PRM_AW ?= 7
+ICEBREAKER_LOG_AW ?= 8
+# FNV-1a 32 of the FF map of this parameter set, reported by IDENTIFY (0: not computed).
+ICEBREAKER_FFMAP_HASH ?= 0
+ICEBREAKER_SRC := firmware/icebreaker_top.v firmware/rh_board.v firmware/rh_cmdproc.v \
+	firmware/host_link.v firmware/frame_rx.v firmware/frame_tx.v firmware/crc16_ccitt.v \
+	firmware/uart_rx.v firmware/uart_tx.v \
+	rtl/rh_sreg.v rtl/rh_ram.v rtl/rh_pe.v rtl/rh_array.v rtl/rh_ctl.v rtl/rh_core.v \
+	rtl/rh_scanctl.v rtl/rh_fi.v
+ICEBREAKER_DEFINES := RH_BOARD_ROWS=$(ICEBREAKER_ROWS) RH_BOARD_COLS=$(ICEBREAKER_COLS) \
+	RH_BOARD_ACT_AW=$(ICEBREAKER_ACT_AW) RH_BOARD_WGT_AW=$(ICEBREAKER_WGT_AW) \
+	RH_BOARD_PRM_AW=$(ICEBREAKER_PRM_AW) RH_BOARD_LOG_AW=$(ICEBREAKER_LOG_AW) \
+	RH_BOARD_FFMAP_HASH=$(ICEBREAKER_FFMAP_HASH)
+
+$(ICEBREAKER_OUT)/icebreaker_top.bin: $(ICEBREAKER_SRC) firmware/protocol_ops.vh \
+		firmware/icebreaker.pcf bitstreams/flow.sh bitstreams/icebreaker.mk
+	sh bitstreams/flow.sh $(ICEBREAKER_OUT) icebreaker_top up5k sg48 firmware/icebreaker.pcf 12 \
+		"$(ICEBREAKER_DEFINES)" -- $(ICEBREAKER_SRC)
+	@# nextpnr also reports its constant net as a clock: judge the oscillator's clock alone
+	@grep "Max frequency for clock 'CLK" $(ICEBREAKER_OUT)/pnr.log | tail -n 1 | grep -q PASS || \
+		{ grep "Max frequency for clock 'CLK" $(ICEBREAKER_OUT)/pnr.log | tail -n 1; \
+		  echo "rahil bitstream: timing not met at 12 MHz on CLK"; rm -f $@; exit 1; }
+
+.PHONY: bitstream-icebreaker
+bitstream-icebreaker: $(ICEBREAKER_OUT)/icebreaker_top.bin

@@ -1,0 +1,88 @@
+# rahil: the verilated board design (firmware/rh_board.v), the standalone simulator on a
+# pseudo-terminal and the board-path tests. Included from the top-level Makefile, which defines
+# BUILD, CC, CPPFLAGS, ALL_CFLAGS, OPT, HOST_LIBS and $(BUILD)/librahil.a.
+#
+# Targets: $(BUILD)/rahil-sim, board-lint, board-formal, board-sim-test (all three run by
+# board-test). Link the board simulator into a program with $(BOARD_SIM_LINK) after the
+# program's objects and before $(BUILD)/librahil.a, with $(CXX).
+
+VERILATOR ?= verilator
+YOSYS ?= yosys
+CXX ?= g++
+BOARD_FW_SRC := firmware/rh_board.v firmware/rh_cmdproc.v firmware/host_link.v \
+	firmware/frame_rx.v firmware/frame_tx.v firmware/crc16_ccitt.v firmware/uart_rx.v \
+	firmware/uart_tx.v
+BOARD_CORE_SRC := rtl/rh_sreg.v rtl/rh_ram.v rtl/rh_pe.v rtl/rh_array.v rtl/rh_ctl.v \
+	rtl/rh_core.v rtl/rh_scanctl.v rtl/rh_fi.v
+# The simulated board: the core's board parameter set (host/accel_image.c rh_accel_geom_board).
+BOARD_SIM_ROWS ?= 2
+BOARD_SIM_COLS ?= 4
+BOARD_SIM_G := -GROWS=$(BOARD_SIM_ROWS) -GCOLS=$(BOARD_SIM_COLS) -GCLKS_PER_BIT=4 \
+	-GTIMEOUT_CLKS=12000 -GCLK_HZ=12000000
+BOARD_SIM_D := -DRH_BOARD_SIM_ROWS=$(BOARD_SIM_ROWS) -DRH_BOARD_SIM_COLS=$(BOARD_SIM_COLS)
+BOARD_OBJ := $(BUILD)/board/obj_dir
+BOARD_VL_ROOT := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)
+BOARD_CXXFLAGS := -std=gnu++14 -O2 -g0 -I$(BOARD_VL_ROOT)/include \
+	-I$(BOARD_VL_ROOT)/include/vltstd -Ihost -Iverilator -I$(BOARD_OBJ)
+
+$(BOARD_OBJ)/Vrh_board__ALL.a: $(BOARD_FW_SRC) $(BOARD_CORE_SRC) firmware/protocol_ops.vh \
+		verilator/board.mk
+	@mkdir -p $(BOARD_OBJ)
+	$(VERILATOR) --cc -O3 --x-assign fast --x-initial fast --noassert -Wno-fatal \
+		-Ifirmware -Irtl --top-module rh_board $(BOARD_SIM_G) --Mdir $(BOARD_OBJ) \
+		$(BOARD_FW_SRC) $(BOARD_CORE_SRC) --build -j 2 \
+		-MAKEFLAGS "OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2" >$(BOARD_OBJ)/build.log 2>&1 \
+		|| (tail -30 $(BOARD_OBJ)/build.log; exit 1)
+	$(MAKE) --no-print-directory -C $(BOARD_OBJ) -f Vrh_board.mk OPT_FAST=-O2 \
+		verilated.o verilated_threads.o >>$(BOARD_OBJ)/build.log 2>&1
+	cd $(BOARD_OBJ) && $(AR) rcs libverilated_board.a verilated.o verilated_threads.o
+
+$(BUILD)/board/rh_board_sim.o: verilator/rh_board_sim.cpp verilator/rh_board_sim.h \
+		$(BOARD_OBJ)/Vrh_board__ALL.a
+	$(CXX) $(BOARD_CXXFLAGS) $(BOARD_SIM_D) -c $< -o $@
+
+$(BUILD)/librahil_board_sim.a: $(BUILD)/board/rh_board_sim.o
+	$(AR) rcs $@ $^
+
+BOARD_SIM_LINK := $(BUILD)/librahil_board_sim.a $(BOARD_OBJ)/Vrh_board__ALL.a \
+	$(BOARD_OBJ)/libverilated_board.a
+BOARD_SIM_DEPS := $(BUILD)/librahil_board_sim.a
+# Host objects the board path needs that librahil.a may not hold yet.
+BOARD_HOST_OBJ := $(BUILD)/obj/host/protocol.o $(BUILD)/obj/host/accel_image.o \
+	$(BUILD)/obj/host/backend_link.o $(BUILD)/obj/host/protocol_link.o $(BUILD)/obj/host/transport.o \
+	$(BUILD)/obj/host/transport_serial.o $(BUILD)/obj/host/transport_ftdi.o
+BOARD_FTDI_LIBS = $(shell $(PKG_CONFIG) --libs libftdi1 2>/dev/null)
+
+$(BUILD)/board/rahil_sim_main.o: verilator/rahil_sim_main.cpp verilator/rh_board_sim.h
+	@mkdir -p $(dir $@)
+	$(CXX) $(BOARD_CXXFLAGS) $(BOARD_SIM_D) -c $< -o $@
+
+$(BUILD)/rahil-sim: $(BUILD)/board/rahil_sim_main.o $(BOARD_SIM_DEPS) $(BUILD)/librahil.a
+	$(CXX) $(OPT) -o $@ $< $(BOARD_SIM_LINK) $(BUILD)/librahil.a $(HOST_LIBS) -lpthread
+
+$(BUILD)/board/test_board_sim: tests/board_sim/test_board_sim.c $(BOARD_HOST_OBJ) \
+		$(BOARD_SIM_DEPS) $(BUILD)/librahil.a
+	$(CC) $(CPPFLAGS) -Iverilator $(ALL_CFLAGS) -c $< -o $(BUILD)/board/test_board_sim.o
+	$(CXX) $(OPT) -o $@ $(BUILD)/board/test_board_sim.o $(BOARD_HOST_OBJ) $(BOARD_SIM_LINK) \
+		$(BUILD)/librahil.a $(BOARD_FTDI_LIBS) $(HOST_LIBS) -lpthread
+
+.PHONY: board-lint board-formal board-sim-test board-test
+
+board-lint:
+	$(VERILATOR) --lint-only -Wall -Ifirmware -Irtl rtl/rahil.vlt $(BOARD_FW_SRC) \
+		$(BOARD_CORE_SRC) --top-module rh_board -GROWS=2 -GCOLS=4
+	$(VERILATOR) --lint-only -Wall -Ifirmware -Irtl rtl/rahil.vlt $(BOARD_FW_SRC) \
+		$(BOARD_CORE_SRC) --top-module rh_board -GROWS=8 -GCOLS=8
+	$(VERILATOR) --lint-only -Wall -Ifirmware -Irtl rtl/rahil.vlt firmware/icebreaker_top.v \
+		$(BOARD_FW_SRC) $(BOARD_CORE_SRC) --top-module icebreaker_top \
+		-DRH_BOARD_ACT_AW=12 -DRH_BOARD_WGT_AW=16 -DRH_BOARD_PRM_AW=9
+
+# Bounded proof of the command processor (small payload, one logit, a short chain).
+board-formal:
+	sh tests/board/formal.sh rh_cmdproc 14 $(BUILD)/board/formal firmware/rh_cmdproc.v -- \
+		AW=4 MAX_PAYLOAD=16 STATE_BYTES=4 SAW=2 N_LOGITS=1 LOG_AW=2 PW=8
+
+board-sim-test: $(BUILD)/board/test_board_sim $(BUILD)/rahil-sim
+	$(BUILD)/board/test_board_sim --models models --rahil-sim $(BUILD)/rahil-sim
+
+board-test: board-lint board-formal board-sim-test
