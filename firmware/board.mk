@@ -102,18 +102,21 @@ LINK_TSIM_RUN := $(LINK_OUT)/test_transport_sim
 $(LINK_OUT)/test_transport_sim: $(call LINK_NOSAN,tests/board/test_transport_sim.c $(LINK_SIM_SRC) \
 		$(LINK_LIB_SRC) host/error.c) $(BOARD_SIM_DEPS)
 	$(CXX) -o $@ $(filter %.o,$^) $(BOARD_SIM_LINK) $(LINK_LIBS)
-ifneq ($(LINK_USB_BIN),)
+# It opens back-ends by name (rh_backend_open: ftdi, and sim to compare with), so it links the
+# host library and the 8x8 core harness as the rahil binary does ($(RTL_SIM_LINK), rtl/rtl.mk).
+ifneq ($(and $(LINK_USB_BIN),$(RTL_SIM_LINK)),)
 LINK_USB_SIM_BIN := $(LINK_OUT)/test_usb_sim
 LINK_USB_SIM_RUN := $(LINK_OUT)/test_usb_sim
-$(LINK_OUT)/test_usb_sim: $(call LINK_NOSAN,tests/board/test_usb_sim.c tests/board/ftdi_emul.c \
-		$(LINK_LIB_SRC) host/error.c) $(BOARD_SIM_DEPS)
-	$(CXX) -o $@ $(filter %.o,$^) $(BOARD_SIM_LINK) $(shell $(PKG_CONFIG) --libs umockdev-1.0) \
-		$(LINK_LIBS)
+$(LINK_OUT)/test_usb_sim: $(call LINK_NOSAN,tests/board/test_usb_sim.c tests/board/ftdi_emul.c) \
+		$(BOARD_SIM_DEPS) $(BUILD)/librahil.a $(filter %.a,$(RTL_SIM_LINK))
+	$(CXX) $(OPT) $(LDFLAGS) -o $@ $(filter %.o,$^) -Wl,--start-group $(BUILD)/librahil.a \
+		$(RTL_SIM_LINK) $(BOARD_SIM_LINK) -Wl,--end-group $(shell $(PKG_CONFIG) --libs umockdev-1.0) \
+		$(HOST_LIBS) $(LINK_LIBS)
 endif
 endif
 LINK_TSIM_RUN ?= echo "skip sim_transport/all: needs verilator/board.mk (the board simulator)"; \
 	echo "0 passed, 0 failed, 1 skipped"
-LINK_USB_SIM_RUN ?= echo "skip usb_sim/all: needs umockdev and verilator/board.mk (the board simulator)"; \
+LINK_USB_SIM_RUN ?= echo "skip usb_sim/all: needs umockdev, verilator/board.mk (the board simulator) and rtl/rtl.mk"; \
 	echo "0 passed, 0 failed, 1 skipped"
 
 # Generated opcode table for the gateware.

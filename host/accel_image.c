@@ -117,7 +117,7 @@ long rh_accel_schedule(const struct rh_model *m, const struct rh_accel_geom *g,
 				s.oc_tile = (int)ot;
 				s.ncols = (int)(l->out_c - ot * g->cols < g->cols ? l->out_c - ot * g->cols : g->cols);
 				SEG(RH_PH_FEED, kk + g->rows + g->cols);
-				SEG(RH_PH_DRAIN, (long)s.nrows * s.ncols + 2);
+				SEG(RH_PH_DRAIN, (long)s.nrows * s.ncols + 3);
 			}
 		}
 	}

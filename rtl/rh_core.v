@@ -16,7 +16,8 @@ module rh_core #(
     parameter PRM_AW = 9,
     parameter LOG_AW = 8,
     parameter DIM_W = 10,
-    parameter MUL_DSP = ROWS * COLS  // PEs whose multiplier may map to a DSP (the rest use logic)
+    parameter MUL_DSP = ROWS * COLS, // PEs whose multiplier may map to a DSP (the rest use logic)
+    parameter WGT_SPRAM = 0          // weight memories single-ported (iCE40UP SPRAM, rh_ram)
 ) (
     input wire clk,
     input wire i_rst,
@@ -99,7 +100,7 @@ module rh_core #(
     genvar g;
     generate
         for (g = 0; g < COLS; g = g + 1) begin : gen_wmem
-            rh_ram #(.AW(WGT_AW), .DW(8)) u_w (
+            rh_ram #(.AW(WGT_AW), .DW(8), .SPRAM(WGT_SPRAM)) u_w (
                 .clk(clk), .i_re(i_ce), .i_raddr(wgt_raddr), .o_rdata(wgt_rdata[8*g+:8]),
                 .i_we(i_hw_we && hw_region == 4'd3 && hw_col == g),
                 .i_waddr(i_hw_addr[WGT_AW-1:0]), .i_wdata(i_hw_data[7:0]));
@@ -119,7 +120,8 @@ module rh_core #(
         .clk(clk), .i_re(1'b1), .i_raddr(i_hr_addr), .o_rdata(o_hr_data),
         .i_we(log_we && i_ce), .i_waddr(log_waddr), .i_wdata(log_wdata));
 
-    wire unused_hw = ^{i_hw_data[31:22], i_hw_data[15], i_hw_addr[19:16]};
+    // address bits above the widest memory (which ones depends on the parameters)
+    wire unused_hw = ^{i_hw_data[31:22], i_hw_data[15], i_hw_addr[19:0]};
 endmodule
 
 `default_nettype wire

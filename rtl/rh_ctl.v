@@ -52,6 +52,7 @@ module rh_ctl #(
     input wire [ROWS*COLS*32-1:0] i_acc
 );
     localparam CNT_W = 17;
+    localparam PROD_W = 47;              // int32 x uint15 product, registered between the stages
     localparam KW = 16;
     localparam CW = DIM_W + 2;          // signed pixel coordinate
     localparam RB = (ROWS > 1) ? $clog2(ROWS) : 1;
@@ -127,7 +128,12 @@ module rh_ctl #(
     localparam O_S2_SHIFT = O_S2_MULT + 15;
     localparam O_S2_ADDR = O_S2_SHIFT + 6;
     localparam O_S2_FIRST = O_S2_ADDR + ACT_AW;
-    localparam O_F_V = O_S2_FIRST + 1;
+    localparam O_S3_V = O_S2_FIRST + 1;
+    localparam O_S3_PROD = O_S3_V + 1;
+    localparam O_S3_SHIFT = O_S3_PROD + PROD_W;
+    localparam O_S3_ADDR = O_S3_SHIFT + 6;
+    localparam O_S3_FIRST = O_S3_ADDR + ACT_AW;
+    localparam O_F_V = O_S3_FIRST + 1;
     localparam O_F_ADDR = O_F_V + 1;
     localparam O_F_Y = O_F_ADDR + ACT_AW;
     localparam O_A_V = O_F_Y + 8;
@@ -249,6 +255,16 @@ module rh_ctl #(
     reg [ACT_AW-1:0] s2_addr_d;
     wire [1-1:0] s2_first;
     reg [1-1:0] s2_first_d;
+    wire [1-1:0] s3_v;
+    reg [1-1:0] s3_v_d;
+    wire [PROD_W-1:0] s3_prod;
+    reg [PROD_W-1:0] s3_prod_d;
+    wire [6-1:0] s3_shift;
+    reg [6-1:0] s3_shift_d;
+    wire [ACT_AW-1:0] s3_addr;
+    reg [ACT_AW-1:0] s3_addr_d;
+    wire [1-1:0] s3_first;
+    reg [1-1:0] s3_first_d;
     wire [1-1:0] f_v;
     reg [1-1:0] f_v_d;
     wire [ACT_AW-1:0] f_addr;
@@ -271,7 +287,7 @@ module rh_ctl #(
     assign sc[0] = i_si;
     assign o_so = sc[LEN];
     wire unused_sc = ^sc;
-    wire unused_prog = ^i_prog_rdata[31:28];
+    wire unused_prog = ^i_prog_rdata;  // bits above each field (widths depend on the parameters)
 
     wire [ROWS-1:0] r_valid, r_first;
     wire [ROWS*CW-1:0] r_iy0, r_ix0;
@@ -331,27 +347,33 @@ module rh_ctl #(
     wire dc_last = ({1'b0, dc} == ncols - 1'b1);
     wire dr_last = ({1'b0, dr} == t_nrows - 1'b1);
     wire [ACT_AW-1:0] obase_dr = r_obase[dr*ACT_AW+:ACT_AW];
-    wire [ACT_AW-1:0] d_addr = obase_dr + {{(ACT_AW-DIM_W){1'b0}}, t_ocb} + {{(ACT_AW-CB){1'b0}}, dc};
+    // channel counts as address offsets (zero-extended, or truncated when ACT_AW < DIM_W)
+    wire [ACT_AW+DIM_W-1:0] t_ocb_x = {{ACT_AW{1'b0}}, t_ocb};
+    wire [ACT_AW+DIM_W-1:0] outc_x = {{ACT_AW{1'b0}}, c_outc};
+    wire unused_x = ^{t_ocb_x[ACT_AW+DIM_W-1:ACT_AW], outc_x[ACT_AW+DIM_W-1:ACT_AW]};
+    wire [ACT_AW-1:0] d_addr = obase_dr + t_ocb_x[ACT_AW-1:0] + {{(ACT_AW-CB){1'b0}}, dc};
     assign o_prm_raddr = c_pbase + t_ocb[PRM_AW-1:0] + {{(PRM_AW-CB){1'b0}}, dc};
-    wire drain_end = (st == S_DRAIN) && !d_issue && !s1_v;
+    wire drain_end = (st == S_DRAIN) && !d_issue && !s1_v && !s2_v;
 
     // stage 1: accumulator + bias
     wire [31:0] sel_idx = {{(32-RB){1'b0}}, s1_r} * COLS + {{(32-CB){1'b0}}, s1_c};
     wire [31:0] acc_sel = i_acc[32*sel_idx+:32];
     wire [31:0] sum = acc_sel + i_bias;
 
-    // stage 2: requantise, ReLU, pool (read-modify-write with one-back forwarding)
-    wire signed [47:0] prod = $signed(s2_sum) * $signed({1'b0, s2_mult});
-    wire signed [47:0] half = 48'sd1 <<< (s2_shift - 6'd1);
-    wire signed [47:0] p48 = prod + half;
-    wire signed [47:0] y48 = p48 >>> s2_shift;
+    // stage 2: the requantiser's product (|sum * M| < 2^46 fits PROD_W bits); logits, argmax
+    wire signed [PROD_W-1:0] prod = $signed(s2_sum) * $signed({1'b0, s2_mult});
+
+    // stage 3: round, shift, clamp, ReLU, pool (read-modify-write with one-back forwarding)
+    wire signed [47:0] half = 48'sd1 <<< (s3_shift - 6'd1);
+    wire signed [47:0] p48 = $signed({s3_prod[PROD_W-1], s3_prod}) + half;
+    wire signed [47:0] y48 = p48 >>> s3_shift;
     wire signed [47:0] lo48 = f_relu ? 48'sd0 : -48'sd128;
     wire [7:0] y8 = (y48 > 48'sd127) ? 8'd127 : (y48 < lo48) ? lo48[7:0] : y48[7:0];
-    wire [7:0] old8 = (f_v && f_addr == s2_addr) ? f_y : i_act_rdata[7:0];
-    wire [7:0] v8 = (s2_first || $signed(y8) > $signed(old8)) ? y8 : old8;
+    wire [7:0] old8 = (f_v && f_addr == s3_addr) ? f_y : i_act_rdata[7:0];
+    wire [7:0] v8 = (s3_first || $signed(y8) > $signed(old8)) ? y8 : old8;
 
-    assign o_act_we = s2_v && f_req;
-    assign o_act_waddr = {f_dst, s2_addr};
+    assign o_act_we = s3_v && f_req;
+    assign o_act_waddr = {f_dst, s3_addr};
     assign o_act_wdata = v8;
     assign o_log_we = s2_v && !f_req;
     assign o_log_waddr = s2_addr[LOG_AW-1:0];
@@ -362,7 +384,7 @@ module rh_ctl #(
 
     // Row 0's activation read port does the pooling read during the drain.
     assign o_act_raddr = {feed_raddr[ROWS*(ACT_AW+1)-1:ACT_AW+1],
-                          (st == S_DRAIN) ? {f_dst, s1_addr} : feed_raddr[ACT_AW:0]};
+                          (st == S_DRAIN) ? {f_dst, s2_addr} : feed_raddr[ACT_AW:0]};
     assign o_prog_raddr = {lidx, cnt[3:0]};
     assign o_done = (st == S_DONE);
     assign o_class = a_idx;
@@ -388,7 +410,9 @@ module rh_ctl #(
         s1_first_d = r_first[dr];
         s2_v_d = s1_v; s2_sum_d = sum; s2_mult_d = i_mq[14:0]; s2_shift_d = i_mq[20:15];
         s2_addr_d = s1_addr; s2_first_d = s1_first;
-        f_v_d = s2_v && f_req; f_addr_d = s2_addr; f_y_d = v8;
+        s3_v_d = s2_v; s3_prod_d = prod; s3_shift_d = s2_shift;
+        s3_addr_d = s2_addr; s3_first_d = s2_first;
+        f_v_d = s3_v && f_req; f_addr_d = s3_addr; f_y_d = v8;
         a_v_d = a_v; a_val_d = a_val; a_idx_d = a_idx;
         if (s2_v && !f_req && better) begin
             a_v_d = 1'b1; a_val_d = s2_sum; a_idx_d = s2_addr[LOG_AW-1:0];
@@ -445,7 +469,7 @@ module rh_ctl #(
                         it_sub_d = it_sub + 2'd1;
                     end else begin
                         it_sub_d = 2'd0;
-                        it_obase_d = it_obase + {{(ACT_AW-DIM_W){1'b0}}, c_outc};
+                        it_obase_d = it_obase + outc_x[ACT_AW-1:0];
                         if (px_last) begin
                             it_px_d = {DIM_W{1'b0}};
                             it_py_d = it_py + 1'b1;
@@ -725,6 +749,21 @@ module rh_ctl #(
     rh_sreg #(.W(1), .CLASS(3), .OFS(OFS + O_S2_FIRST)) u_s2_first (
         .clk(clk), .i_rst(i_rst), .i_ce(i_ce), .i_scan(i_scan), .i_si(sc[O_S2_FIRST]),
         .o_so(sc[O_S2_FIRST+1:O_S2_FIRST+1]), .i_d(s2_first_d), .o_q(s2_first));
+    rh_sreg #(.W(1), .CLASS(3), .OFS(OFS + O_S3_V)) u_s3_v (
+        .clk(clk), .i_rst(i_rst), .i_ce(i_ce), .i_scan(i_scan), .i_si(sc[O_S3_V]),
+        .o_so(sc[O_S3_V+1:O_S3_V+1]), .i_d(s3_v_d), .o_q(s3_v));
+    rh_sreg #(.W(PROD_W), .CLASS(2), .OFS(OFS + O_S3_PROD)) u_s3_prod (
+        .clk(clk), .i_rst(i_rst), .i_ce(i_ce), .i_scan(i_scan), .i_si(sc[O_S3_PROD]),
+        .o_so(sc[O_S3_PROD+PROD_W:O_S3_PROD+1]), .i_d(s3_prod_d), .o_q(s3_prod));
+    rh_sreg #(.W(6), .CLASS(3), .OFS(OFS + O_S3_SHIFT)) u_s3_shift (
+        .clk(clk), .i_rst(i_rst), .i_ce(i_ce), .i_scan(i_scan), .i_si(sc[O_S3_SHIFT]),
+        .o_so(sc[O_S3_SHIFT+6:O_S3_SHIFT+1]), .i_d(s3_shift_d), .o_q(s3_shift));
+    rh_sreg #(.W(ACT_AW), .CLASS(3), .OFS(OFS + O_S3_ADDR)) u_s3_addr (
+        .clk(clk), .i_rst(i_rst), .i_ce(i_ce), .i_scan(i_scan), .i_si(sc[O_S3_ADDR]),
+        .o_so(sc[O_S3_ADDR+ACT_AW:O_S3_ADDR+1]), .i_d(s3_addr_d), .o_q(s3_addr));
+    rh_sreg #(.W(1), .CLASS(3), .OFS(OFS + O_S3_FIRST)) u_s3_first (
+        .clk(clk), .i_rst(i_rst), .i_ce(i_ce), .i_scan(i_scan), .i_si(sc[O_S3_FIRST]),
+        .o_so(sc[O_S3_FIRST+1:O_S3_FIRST+1]), .i_d(s3_first_d), .o_q(s3_first));
     rh_sreg #(.W(1), .CLASS(3), .OFS(OFS + O_F_V)) u_f_v (
         .clk(clk), .i_rst(i_rst), .i_ce(i_ce), .i_scan(i_scan), .i_si(sc[O_F_V]),
         .o_so(sc[O_F_V+1:O_F_V+1]), .i_d(f_v_d), .o_q(f_v));

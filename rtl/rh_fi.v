@@ -9,7 +9,8 @@ module rh_fi #(
     parameter PRM_AW = 9,
     parameter LOG_AW = 8,
     parameter DIM_W = 10,
-    parameter MUL_DSP = ROWS * COLS  // PEs whose multiplier may map to a DSP (the rest use logic)
+    parameter MUL_DSP = ROWS * COLS, // PEs whose multiplier may map to a DSP (the rest use logic)
+    parameter WGT_SPRAM = 0          // weight memories single-ported (iCE40UP SPRAM, rh_ram)
 ) (
     input wire clk,
     input wire i_rst,
@@ -49,7 +50,7 @@ module rh_fi #(
         .o_scan_en(scan_en), .o_scan_si(scan_si));
 
     rh_core #(.ROWS(ROWS), .COLS(COLS), .ACT_AW(ACT_AW), .WGT_AW(WGT_AW), .PRM_AW(PRM_AW),
-              .LOG_AW(LOG_AW), .DIM_W(DIM_W), .MUL_DSP(MUL_DSP)) u_core (
+              .LOG_AW(LOG_AW), .DIM_W(DIM_W), .MUL_DSP(MUL_DSP), .WGT_SPRAM(WGT_SPRAM)) u_core (
         .clk(clk), .i_rst(i_rst || core_rst), .i_ce(core_ce),
         .i_scan(scan_en), .i_si(scan_si), .o_so(core_so), .o_chain_len(o_chain_len),
         .i_start(core_start), .o_done(core_done), .o_class(o_class),

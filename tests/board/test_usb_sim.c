@@ -6,10 +6,17 @@
 #define _DEFAULT_SOURCE
 #include <errno.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "accel_image.h"
+#include "backend.h"
 #include "ftdi_emul.h"
+#include "idx.h"
+#include "model.h"
 #include "protocol_link.h"
+#include "quant.h"
+#include "refmodel.h"
 #include "rh_board_sim.h"
 #include "tb.h"
 #include "transport.h"
@@ -47,7 +54,9 @@ struct fixture {
 	struct rh_link l;
 };
 
-static int setup(struct fixture *x, char *why, size_t cap)
+/* The emulated chip with the board behind interface B; with_transport: and the ftdi transport
+ * open on it. -1: cannot start here (skip), -2: started but the host could not open it. */
+static int setup(struct fixture *x, int with_transport, char *why, size_t cap)
 {
 	struct rh_err err = {0};
 	memset(x, 0, sizeof(*x));
@@ -67,6 +76,8 @@ static int setup(struct fixture *x, char *why, size_t cap)
 	}
 	struct ftdi_emul_peer peer = {to_board, from_board, &x->br};
 	ftdi_emul_set_peer(x->e, &peer);
+	if (!with_transport)
+		return 0;
 	struct rh_transport_opts o = {.baud = 3000000, .timeout_ms = 2000};
 	if (rh_transport_open(&x->t, "ftdi:" SERIAL, &o, &err)) {
 		snprintf(why, cap, "ftdi open: %s", err.msg);
@@ -81,7 +92,7 @@ static int setup(struct fixture *x, char *why, size_t cap)
 
 static void teardown(struct fixture *x)
 {
-	rh_transport_close(&x->t);
+	rh_transport_close(&x->t); /* does nothing when not open */
 	ftdi_emul_stop(x->e);
 	rh_board_sim_destroy(x->br.sim);
 }
@@ -89,7 +100,7 @@ static void teardown(struct fixture *x)
 #define SETUP(x)                                                                                                       \
 	do {                                                                                                           \
 		char why_[256];                                                                                        \
-		int r_ = setup((x), why_, sizeof(why_));                                                               \
+		int r_ = setup((x), 1, why_, sizeof(why_));                                                            \
 		if (r_ == -1)                                                                                          \
 			TB_SKIP_BECAUSE("%s", why_);                                                                   \
 		if (r_) {                                                                                              \
@@ -155,9 +166,197 @@ static enum tb_result t_echo_and_errors(void)
 	return TB_PASS;
 }
 
+/* `rahil eval --backend ftdi:SERIAL` against the emulated chip: the back-end opened by name
+ * through rh_backend_open, as the command does, with the committed MLP (the tests run from the
+ * tree's root) on Fashion-MNIST test images. */
+#define EVAL_MODEL  "models/mlp.rmod"
+#define EVAL_IMAGES 24
+
+static int cmp_addr(const void *a, const void *b)
+{
+	const struct rh_accel_write *x = a, *y = b;
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* Program, bias and requantiser regions take 32-bit words; the others bytes. */
+static int word_entries(uint32_t addr)
+{
+	unsigned r = addr >> 24;
+	return r == RH_AR_PROG || r == RH_AR_BIAS || r == RH_AR_MQ;
+}
+
+/* LOAD_MODEL requests the image should take (docs/firmware.md): one per run of consecutive
+ * addresses of one entry size, split where a run outgrows a payload behind its 4-byte
+ * address. */
+static long model_frames(const struct rh_accel_image *img)
+{
+	struct rh_accel_write *w = malloc(img->n * sizeof(*w));
+	if (!w)
+		return -1;
+	memcpy(w, img->w, img->n * sizeof(*w));
+	qsort(w, img->n, sizeof(*w), cmp_addr);
+	long frames = 0;
+	size_t run = 0;
+	for (size_t i = 0; i < img->n; i++) {
+		int word = word_entries(w[i].addr);
+		size_t cap = (RH_PROTO_MAX_PAYLOAD - 4) / (word ? 4 : 1);
+		if (i > 0 && word == word_entries(w[i - 1].addr) && w[i].addr == w[i - 1].addr + 1 && run < cap) {
+			run++;
+			continue;
+		}
+		frames++;
+		run = 1;
+	}
+	free(w);
+	return frames;
+}
+
+struct eval {
+	struct fixture x;
+	struct rh_model m;
+	struct rh_dataset d;
+	struct rh_accel_image img; /* the board's image, for the expected frames and cycles */
+	struct rh_backend ftdi, sim;
+	struct rh_ref ref;
+	int8_t *in;
+	int have_m, have_d, have_img, have_ref;
+};
+
+static enum tb_result eval_run(struct eval *v)
+{
+	struct rh_err err = {0};
+	const struct rh_model *m = &v->m;
+	int n_in = m->in_h * m->in_w * m->in_c;
+	TB_CHECK(m->in_c == 1 && m->in_h == v->d.h && m->in_w == v->d.w);
+	TB_CHECK(v->d.n >= EVAL_IMAGES);
+	TB_CHECK((v->in = malloc((size_t)n_in)) != NULL);
+	TB_CHECK_EQ(rh_ref_init(&v->ref, m, &err), 0);
+	v->have_ref = 1;
+	TB_CHECK_EQ(rh_accel_image_build(&v->img, m, &rh_accel_geom_board, &err), 0);
+	v->have_img = 1;
+	long frames = model_frames(&v->img);
+	TB_CHECK(frames > 0);
+
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int r = rh_backend_open(&v->ftdi, "ftdi:" SERIAL, m, &err);
+	if (r)
+		fprintf(stderr, "  ftdi:%s: %s\n", SERIAL, err.msg);
+	TB_CHECK_EQ(r, 0);
+	/* host/backend_link.c keeps its transport as the first member of its state; the ops
+	 * check guards that assumption. */
+	const struct rh_transport *t = v->ftdi.priv;
+	TB_CHECK(t && t->ops == &rh_transport_ftdi_ops);
+	struct ftdi_emul_seen seen;
+	ftdi_emul_seen(v->x.e, &seen);
+	TB_CHECK_EQ(seen.latency[1], 1); /* interface B, 1 ms */
+	TB_CHECK(seen.bitmode_resets >= 1 && seen.baud_requests >= 1 && seen.line_requests >= 1);
+	/* IDENTIFY, then the model: one round trip each, no retries. */
+	TB_CHECK_EQ(t->stats.round_trips, 1 + frames);
+	uint64_t open_trips = t->stats.round_trips;
+
+	r = rh_backend_open(&v->sim, "sim", m, &err);
+	if (r)
+		fprintf(stderr, "  sim: %s\n", err.msg);
+	TB_CHECK_EQ(r, 0);
+
+	/* LOAD_IMAGE requests of at most a payload less its offset, then RUN. */
+	uint64_t per_image = (uint64_t)(n_in + RH_PROTO_MAX_PAYLOAD - 5) / (RH_PROTO_MAX_PAYLOAD - 4) + 1;
+	int correct = 0;
+	for (int i = 0; i < EVAL_IMAGES; i++) {
+		const uint8_t *px = v->d.pixels + (size_t)i * (size_t)n_in;
+		for (int j = 0; j < n_in; j++)
+			v->in[j] = rh_quant_pixel(px[j]);
+		int32_t want[RH_MAX_CLASSES];
+		int cls = rh_ref_infer(&v->ref, v->in, want);
+		struct rh_result rf, rs;
+		uint64_t trips = t->stats.round_trips;
+		r = rh_backend_infer(&v->ftdi, v->in, &rf, &err);
+		if (r)
+			fprintf(stderr, "  image %d over ftdi: %s\n", i, err.msg);
+		TB_CHECK_EQ(r, 0);
+		TB_CHECK_EQ(t->stats.round_trips - trips, per_image);
+		r = rh_backend_infer(&v->sim, v->in, &rs, &err);
+		if (r)
+			fprintf(stderr, "  image %d on sim: %s\n", i, err.msg);
+		TB_CHECK_EQ(r, 0);
+		TB_CHECK_EQ(rf.hang, 0);
+		TB_CHECK_EQ(rs.hang, 0);
+		TB_CHECK_EQ(rf.cycles, v->img.cycles);
+		for (int k = 0; k < m->n_classes; k++)
+			if (rf.logits[k] != want[k] || rs.logits[k] != want[k]) {
+				fprintf(stderr, "  image %d logit %d: ftdi %ld, sim %ld, reference %ld\n", i, k,
+				        (long)rf.logits[k], (long)rs.logits[k], (long)want[k]);
+				return TB_FAIL;
+			}
+		TB_CHECK_EQ(rf.cls, cls);
+		TB_CHECK_EQ(rs.cls, cls);
+		correct += cls == v->d.labels[i];
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	/* Every byte the host counted went through the emulated chip. */
+	ftdi_emul_seen(v->x.e, &seen);
+	TB_CHECK_EQ(t->stats.bytes_out, seen.bytes_out);
+	TB_CHECK_EQ(t->stats.bytes_in, seen.bytes_in);
+	TB_CHECK_EQ(seen.latency[1], 1);
+	printf("  %d images bit-exact over ftdi:%s, sim and the reference (%d correct); %llu round "
+	       "trips to open, %llu per image; %.2f s\n",
+	       EVAL_IMAGES, SERIAL, correct, (unsigned long long)open_trips, (unsigned long long)per_image,
+	       (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec));
+	/* Closing puts the chip back as found: the power-on latency timer. */
+	rh_backend_close(&v->ftdi);
+	ftdi_emul_seen(v->x.e, &seen);
+	TB_CHECK_EQ(seen.latency[1], 16);
+	return TB_PASS;
+}
+
+static enum tb_result t_backend_eval(void)
+{
+	static struct eval v;
+	struct rh_err err = {0};
+	char why[256];
+	memset(&v, 0, sizeof(v));
+	if (no_emul[0])
+		TB_SKIP_BECAUSE("%s", no_emul);
+	if (rh_model_load(&v.m, EVAL_MODEL, &err)) {
+		fprintf(stderr, "  %s: %s\n", EVAL_MODEL, err.msg);
+		return TB_FAIL;
+	}
+	v.have_m = 1;
+	enum tb_result res = TB_FAIL;
+	if (rh_dataset_load(&v.d, NULL, RH_TEST, &err)) {
+		fprintf(stderr, "  skip: Fashion-MNIST test set: %s\n", err.msg);
+		res = TB_SKIP;
+		goto out;
+	}
+	v.have_d = 1;
+	int r = setup(&v.x, 0, why, sizeof(why));
+	if (r) {
+		fprintf(stderr, "  %s%s\n", r == -1 ? "skip: " : "", why);
+		res = r == -1 ? TB_SKIP : TB_FAIL;
+		goto out;
+	}
+	res = eval_run(&v);
+	rh_backend_close(&v.ftdi); /* both safe when not open, or closed */
+	rh_backend_close(&v.sim);
+	teardown(&v.x);
+out:
+	free(v.in);
+	if (v.have_ref)
+		rh_ref_free(&v.ref);
+	if (v.have_img)
+		rh_accel_image_free(&v.img);
+	if (v.have_d)
+		rh_dataset_free(&v.d);
+	if (v.have_m)
+		rh_model_free(&v.m);
+	return res;
+}
+
 static const struct tb_case cases[] = {
     {"identify", t_identify},
     {"echo_and_errors", t_echo_and_errors},
+    {"backend_eval_bit_exact", t_backend_eval},
 };
 
 int main(int argc, char **argv)
