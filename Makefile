@@ -83,14 +83,14 @@ demo: deps
 
 # Every suite runs even when an earlier one fails; the last line sums them all.
 test: deps
-	@$(MAKE) --no-print-directory $(BUILD)/rahil $(BUILD)/rahil-tests $(BUILD)/rahil-sim
+	@$(MAKE) --no-print-directory $(BUILD)/rahil $(BUILD)/rahil-tests
 	@tests/run-suites.sh \
 		style "$(MAKE) --no-print-directory lint format-check cli-doc-check" \
 		host "$(BUILD)/rahil-tests --rahil $(BUILD)/rahil" \
 		rtl "$(MAKE) --no-print-directory rtl-test" \
 		link "$(MAKE) --no-print-directory link-test" \
 		board "$(MAKE) --no-print-directory board-sim-test" \
-		system "tests/system/test_system.sh $(BUILD)/rahil $(BUILD)/rahil-sim" \
+		system "$(MAKE) --no-print-directory $(BUILD)/rahil-sim && tests/system/test_system.sh $(BUILD)/rahil $(BUILD)/rahil-sim" \
 		bitstream "$(MAKE) --no-print-directory bitstream BOARD=icebreaker"
 
 # Reference model and simulator throughput; every benchmark adds its keys to bench.json.

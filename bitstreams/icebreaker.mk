@@ -3,17 +3,21 @@
 # icebreaker_top.bin and prints utilisation and Fmax (bitstreams/flow.sh fails when timing is
 # not met at 12 MHz).
 #
-# The core parameters below are the largest set that places on the UP5K today (a 2 x 2 array,
-# memories within the 30 EBRs, no SPRAM); the host's board geometry is 2 x 4, which does not
-# fit yet (docs/firmware.md, "Fitting the UP5K"). Override them on the command line.
+# The core parameters below are the set that fits the UP5K at 12 MHz (docs/firmware.md,
+# "Fitting the UP5K"): a 2 x 2 array, the weights in the four SPRAMs (WGT_AW 16: 2 x 64 KB,
+# enough for the MLP and the CNN), activations (ACT_AW 10: the MLP; the CNN needs 11) and
+# parameters in EBRs. rtl/rtl.mk checks the same set (RTL_CFG_ice40) in rtl-lint and
+# rtl-ffcount: change both together. Override them on the command line.
 
 ICEBREAKER_OUT := $(BUILD)/bitstreams/icebreaker
 ICEBREAKER_ROWS ?= 2
 ICEBREAKER_COLS ?= 2
 ICEBREAKER_ACT_AW ?= 10
-ICEBREAKER_WGT_AW ?= 10
-ICEBREAKER_PRM_AW ?= 7
+ICEBREAKER_WGT_AW ?= 16
+ICEBREAKER_PRM_AW ?= 8
 ICEBREAKER_LOG_AW ?= 8
+# weights in SPRAM (single-port rh_ram; needs WGT_AW 15 or 16)
+ICEBREAKER_WGT_SPRAM ?= 1
 # FNV-1a 32 of the FF map of this parameter set, reported by IDENTIFY (0: not computed).
 ICEBREAKER_FFMAP_HASH ?= 0
 ICEBREAKER_SRC := firmware/icebreaker_top.v firmware/rh_board.v firmware/rh_cmdproc.v \
@@ -24,6 +28,7 @@ ICEBREAKER_SRC := firmware/icebreaker_top.v firmware/rh_board.v firmware/rh_cmdp
 ICEBREAKER_DEFINES := RH_BOARD_ROWS=$(ICEBREAKER_ROWS) RH_BOARD_COLS=$(ICEBREAKER_COLS) \
 	RH_BOARD_ACT_AW=$(ICEBREAKER_ACT_AW) RH_BOARD_WGT_AW=$(ICEBREAKER_WGT_AW) \
 	RH_BOARD_PRM_AW=$(ICEBREAKER_PRM_AW) RH_BOARD_LOG_AW=$(ICEBREAKER_LOG_AW) \
+	RH_BOARD_WGT_SPRAM=$(ICEBREAKER_WGT_SPRAM) \
 	RH_BOARD_FFMAP_HASH=$(ICEBREAKER_FFMAP_HASH)
 
 $(ICEBREAKER_OUT)/icebreaker_top.bin: $(ICEBREAKER_SRC) firmware/protocol_ops.vh \

@@ -2,7 +2,8 @@
 `default_nettype none
 
 // The board parameter set is chosen by the build (bitstreams/icebreaker.mk passes the core
-// parameters as defines); the defaults below are the largest set that places on the UP5K.
+// parameters as defines); the defaults below are the set that fits the UP5K at 12 MHz: a 2 x 2
+// array, weights in the four SPRAMs (2 x 64 KB), activations and parameters in EBRs.
 `ifndef RH_BOARD_ROWS
 `define RH_BOARD_ROWS 2
 `endif
@@ -10,16 +11,19 @@
 `define RH_BOARD_COLS 2
 `endif
 `ifndef RH_BOARD_ACT_AW
-`define RH_BOARD_ACT_AW 9
+`define RH_BOARD_ACT_AW 10
 `endif
 `ifndef RH_BOARD_WGT_AW
-`define RH_BOARD_WGT_AW 11
+`define RH_BOARD_WGT_AW 16
 `endif
 `ifndef RH_BOARD_PRM_AW
-`define RH_BOARD_PRM_AW 7
+`define RH_BOARD_PRM_AW 8
 `endif
 `ifndef RH_BOARD_LOG_AW
 `define RH_BOARD_LOG_AW 8
+`endif
+`ifndef RH_BOARD_WGT_SPRAM
+`define RH_BOARD_WGT_SPRAM 1
 `endif
 `ifndef RH_BOARD_FFMAP_HASH
 `define RH_BOARD_FFMAP_HASH 32'd0
@@ -56,7 +60,7 @@ module icebreaker_top (
 		.FFMAP_HASH(`RH_BOARD_FFMAP_HASH), .CHAIN_PW(12),
 		.ROWS(`RH_BOARD_ROWS), .COLS(`RH_BOARD_COLS), .ACT_AW(`RH_BOARD_ACT_AW),
 		.WGT_AW(`RH_BOARD_WGT_AW), .PRM_AW(`RH_BOARD_PRM_AW), .LOG_AW(`RH_BOARD_LOG_AW),
-		.DIM_W(10)
+		.DIM_W(10), .WGT_SPRAM(`RH_BOARD_WGT_SPRAM)
 	) u_board (
 		.clk(CLK), .i_rst(rst),
 		.i_rx(RX), .o_tx(TX),

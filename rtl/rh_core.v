@@ -97,6 +97,8 @@ module rh_core #(
         .i_we(i_hw_we && hw_region == 4'd2), .i_waddr(i_hw_addr[PRM_AW-1:0]),
         .i_wdata({i_hw_data[21:16], i_hw_data[14:0]}));
 
+    wire act_core_we = act_we && i_ce;
+
     genvar g;
     generate
         for (g = 0; g < COLS; g = g + 1) begin : gen_wmem
@@ -106,13 +108,14 @@ module rh_core #(
                 .i_waddr(i_hw_addr[WGT_AW-1:0]), .i_wdata(i_hw_data[7:0]));
         end
         for (g = 0; g < ROWS; g = g + 1) begin : gen_amem
-            // the core writes while running; the host only while the core is idle
+            // the core writes while running; the host only while the core is idle (a core
+            // stopped in a drain may still present a write: it must not steer the host's)
             rh_ram #(.AW(ACT_AW+1), .DW(8)) u_a (
                 .clk(clk), .i_re(i_ce), .i_raddr(act_raddr[g*(ACT_AW+1)+:(ACT_AW+1)]),
                 .o_rdata(act_rdata[8*g+:8]),
-                .i_we((act_we && i_ce) || (i_hw_we && hw_region == 4'd4)),
-                .i_waddr(act_we ? act_waddr : i_hw_addr[ACT_AW:0]),
-                .i_wdata(act_we ? act_wdata : i_hw_data[7:0]));
+                .i_we(act_core_we || (i_hw_we && hw_region == 4'd4)),
+                .i_waddr(act_core_we ? act_waddr : i_hw_addr[ACT_AW:0]),
+                .i_wdata(act_core_we ? act_wdata : i_hw_data[7:0]));
         end
     endgenerate
 

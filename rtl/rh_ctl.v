@@ -363,12 +363,25 @@ module rh_ctl #(
     // stage 2: the requantiser's product (|sum * M| < 2^46 fits PROD_W bits); logits, argmax
     wire signed [PROD_W-1:0] prod = $signed(s2_sum) * $signed({1'b0, s2_mult});
 
-    // stage 3: round, shift, clamp, ReLU, pool (read-modify-write with one-back forwarding)
-    wire signed [47:0] half = 48'sd1 <<< (s3_shift - 6'd1);
-    wire signed [47:0] p48 = $signed({s3_prod[PROD_W-1], s3_prod}) + half;
-    wire signed [47:0] y48 = p48 >>> s3_shift;
-    wire signed [47:0] lo48 = f_relu ? 48'sd0 : -48'sd128;
-    wire [7:0] y8 = (y48 > 48'sd127) ? 8'd127 : (y48 < lo48) ? lo48[7:0] : y48[7:0];
+    // stage 3: round, shift, clamp, ReLU, pool (read-modify-write with one-back forwarding).
+    // y = clamp((P + 2^(S-1)) >>> S) with the 48-bit arithmetic of docs/quantisation.md, for
+    // every S (also those no model uses), computed on 10 bits: with q = floor(P / 2^(S-1)) =
+    // {P, 0} >>> S the rounded quotient is floor((q + 1) / 2), so y > 127 iff q >= 255,
+    // y < -128 iff q <= -258, y < 0 iff q <= -2; q fits 10 bits iff P[46:S+8] are sign bits.
+    // S >= 48 (never a model's) follows the 48-bit wrap of the formula: -1 or 0.
+    wire sgn = s3_prod[PROD_W-1];
+    wire signed [47:0] q48 = $signed({s3_prod, 1'b0}) >>> s3_shift;  // bits 9..0 are used
+    wire [9:0] q10 = q48[9:0];
+    wire [PROD_W-1:0] hi_mask = {PROD_W{1'b1}} << ({1'b0, s3_shift} + 7'd8);
+    wire fits = ~|((s3_prod ^ {PROD_W{sgn}}) & hi_mask);
+    wire sat_hi = fits ? ($signed(q10) >= 10'sd255) : !sgn;
+    wire sat_lo = fits ? ($signed(q10) <= (f_relu ? -10'sd2 : -10'sd258)) : sgn;
+    wire [8:0] q1 = q10[8:0] + 9'd1;
+    wire big = (s3_shift[5:4] == 2'b11);
+    wire big_m1 = sgn ^ (s3_shift == 6'd48);
+    wire [7:0] y8 = big ? {8{big_m1 && !f_relu}} :
+                    sat_hi ? 8'd127 : sat_lo ? (f_relu ? 8'd0 : 8'h80) : q1[8:1];
+    wire unused_q = ^{q48[47:10], q1[0]};
     wire [7:0] old8 = (f_v && f_addr == s3_addr) ? f_y : i_act_rdata[7:0];
     wire [7:0] v8 = (s3_first || $signed(y8) > $signed(old8)) ? y8 : old8;
 
@@ -383,8 +396,12 @@ module rh_ctl #(
                   ((s2_sum == a_val) && (s2_addr[LOG_AW-1:0] < a_idx));
 
     // Row 0's activation read port does the pooling read during the drain.
-    assign o_act_raddr = {feed_raddr[ROWS*(ACT_AW+1)-1:ACT_AW+1],
-                          (st == S_DRAIN) ? {f_dst, s2_addr} : feed_raddr[ACT_AW:0]};
+    assign o_act_raddr[ACT_AW:0] = (st == S_DRAIN) ? {f_dst, s2_addr} : feed_raddr[ACT_AW:0];
+    generate
+        if (ROWS > 1) begin : gen_raddr_rows
+            assign o_act_raddr[ROWS*(ACT_AW+1)-1:ACT_AW+1] = feed_raddr[ROWS*(ACT_AW+1)-1:ACT_AW+1];
+        end
+    endgenerate
     assign o_prog_raddr = {lidx, cnt[3:0]};
     assign o_done = (st == S_DONE);
     assign o_class = a_idx;
