@@ -103,10 +103,11 @@ $(LINK_OUT)/test_transport_sim: $(call LINK_NOSAN,tests/board/test_transport_sim
 		$(LINK_LIB_SRC) host/error.c) $(BOARD_SIM_DEPS)
 	$(CXX) -o $@ $(filter %.o,$^) $(BOARD_SIM_LINK) $(LINK_LIBS)
 # It opens back-ends by name (rh_backend_open: ftdi, and sim to compare with), so it links the
-# host library and the 8x8 core harness as the rahil binary does ($(RTL_SIM_LINK), rtl/rtl.mk).
+# host library and the 8x8 core harness as the rahil binary does ($(RTL_SIM_LINK), rtl/rtl.mk),
+# and runs `rahil eval --backend ftdi:SERIAL` itself against the emulated board.
 ifneq ($(and $(LINK_USB_BIN),$(RTL_SIM_LINK)),)
-LINK_USB_SIM_BIN := $(LINK_OUT)/test_usb_sim
-LINK_USB_SIM_RUN := $(LINK_OUT)/test_usb_sim
+LINK_USB_SIM_BIN := $(LINK_OUT)/test_usb_sim $(BUILD)/rahil
+LINK_USB_SIM_RUN := RH_RAHIL=$(BUILD)/rahil $(LINK_OUT)/test_usb_sim
 $(LINK_OUT)/test_usb_sim: $(call LINK_NOSAN,tests/board/test_usb_sim.c tests/board/ftdi_emul.c) \
 		$(BOARD_SIM_DEPS) $(BUILD)/librahil.a $(filter %.a,$(RTL_SIM_LINK))
 	$(CXX) $(OPT) $(LDFLAGS) -o $@ $(filter %.o,$^) -Wl,--start-group $(BUILD)/librahil.a \

@@ -120,11 +120,14 @@ int rh_dataset_load(struct rh_dataset *d, const char *dir, enum rh_split split, 
 	data_path(lp, sizeof(lp), dir, base);
 	int rc = rh_idx_read(&d->img, ip, 3, err);
 	if (rc) {
-		if (rc == RH_E_IO && err)
+		if (rc == RH_E_IO && err) {
+			char why[sizeof(err->msg)];
+			memcpy(why, err->msg, sizeof(why)); /* rh_err_set writes err->msg */
 			rh_err_set(err, RH_E_IO,
-			           "cannot read Fashion-MNIST from %s (%s); install the Debian package "
+			           "cannot read Fashion-MNIST from %.200s (%.200s); install the Debian package "
 			           "dataset-fashion-mnist or give --data DIR",
-			           dir, err->msg);
+			           dir, why);
+		}
 		return rc;
 	}
 	rc = rh_idx_read(&d->lab, lp, 1, err);

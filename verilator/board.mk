@@ -22,7 +22,7 @@ BOARD_SIM_G := -GROWS=$(BOARD_SIM_ROWS) -GCOLS=$(BOARD_SIM_COLS) -GCLKS_PER_BIT=
 BOARD_SIM_D := -DRH_BOARD_SIM_ROWS=$(BOARD_SIM_ROWS) -DRH_BOARD_SIM_COLS=$(BOARD_SIM_COLS)
 BOARD_OBJ := $(BUILD)/board/obj_dir
 BOARD_VL_ROOT := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)
-BOARD_CXXFLAGS := -std=gnu++14 -O2 -g0 -I$(BOARD_VL_ROOT)/include \
+BOARD_CXXFLAGS := -std=gnu++14 -faligned-new -O2 -g0 -I$(BOARD_VL_ROOT)/include \
 	-I$(BOARD_VL_ROOT)/include/vltstd -Ihost -Iverilator -I$(BOARD_OBJ)
 
 $(BOARD_OBJ)/Vrh_board__ALL.a: $(BOARD_FW_SRC) $(BOARD_CORE_SRC) firmware/protocol_ops.vh \

@@ -360,7 +360,7 @@ static enum tb_result t_cli_devices(void)
 	char a0[] = "devices", help[] = "--help", bogus[] = "--bogus", json[] = "--json", extra[] = "extra";
 	char *v1[] = {a0, help, NULL};
 	TB_CHECK_EQ(run_cmd_devices(v1, 2, out, sizeof(out)), 0);
-	TB_CHECK(strstr(out, "Exit status") != NULL);
+	TB_CHECK(strstr(out, "Exit codes") != NULL);
 	char *v2[] = {a0, bogus, NULL};
 	TB_CHECK_EQ(run_cmd_devices(v2, 2, out, sizeof(out)), 1);
 	char *v3[] = {a0, extra, NULL};

@@ -2,10 +2,14 @@
  * emulated FT2232H (tests/board/ftdi_emul.c, under umockdev) whose interface B carries the
  * UART byte stream of the verilated board design (firmware/rh_board.v through
  * verilator/rh_board_sim.h): IDENTIFY, ECHO, error frames and garbage, with the host's request
- * layer (host/protocol_link.c). Skips, saying why, when the emulation cannot start. */
+ * layer (host/protocol_link.c); and the ftdi back-end as `rahil eval --backend ftdi:SERIAL`
+ * opens it, bit-exact with the sim back-end and the reference model. Skips, saying why, when
+ * the emulation cannot start. */
 #define _DEFAULT_SOURCE
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -112,6 +116,14 @@ static void teardown(struct fixture *x)
 		}                                                                                                      \
 	} while (0)
 
+/* The chip and the board only, for a back-end opened elsewhere. */
+#define SETUP_NO_TRANSPORT(x)                                                                                          \
+	do {                                                                                                           \
+		char why_[WHY_LEN];                                                                                    \
+		if (setup((x), 0, why_, sizeof(why_)))                                                                 \
+			TB_SKIP_BECAUSE("%s", why_);                                                                   \
+	} while (0)
+
 static enum tb_result t_identify(void)
 {
 	static struct fixture x;
@@ -188,10 +200,13 @@ static int word_entries(uint32_t addr)
 	return r == RH_AR_PROG || r == RH_AR_BIAS || r == RH_AR_MQ;
 }
 
+/* Bytes of a frame around its payload. */
+#define FRAME_BYTES(payload) ((uint64_t)RH_PROTO_HDR_LEN + (payload) + RH_PROTO_CRC_LEN)
+
 /* LOAD_MODEL requests the image should take (docs/firmware.md): one per run of consecutive
  * addresses of one entry size, split where a run outgrows a payload behind its 4-byte
- * address. */
-static long model_frames(const struct rh_accel_image *img)
+ * address. *bytes receives their frames' bytes. */
+static long model_frames(const struct rh_accel_image *img, uint64_t *bytes)
 {
 	struct rh_accel_write *w = malloc(img->n * sizeof(*w));
 	if (!w)
@@ -200,15 +215,18 @@ static long model_frames(const struct rh_accel_image *img)
 	qsort(w, img->n, sizeof(*w), cmp_addr);
 	long frames = 0;
 	size_t run = 0;
+	*bytes = 0;
 	for (size_t i = 0; i < img->n; i++) {
 		int word = word_entries(w[i].addr);
 		size_t cap = (RH_PROTO_MAX_PAYLOAD - 4) / (word ? 4 : 1);
 		if (i > 0 && word == word_entries(w[i - 1].addr) && w[i].addr == w[i - 1].addr + 1 && run < cap) {
 			run++;
+			*bytes += word ? 4 : 1;
 			continue;
 		}
 		frames++;
 		run = 1;
+		*bytes += FRAME_BYTES(4) + (word ? 4 : 1);
 	}
 	free(w);
 	return frames;
@@ -244,8 +262,20 @@ static enum tb_result eval_run(struct eval *v)
 	TB_CHECK(info.rows == g->rows && info.cols == g->cols);
 	TB_CHECK_EQ(rh_accel_image_build(&v->img, m, g, &err), 0);
 	v->have_img = 1;
-	long frames = model_frames(&v->img);
+
+	/* What should cross the chip, request by request, when nothing is sent twice: IDENTIFY,
+	 * the model, then per image LOAD_IMAGE frames of at most a payload less the offset and a
+	 * RUN (the first carries the watchdog budget). Answers: IDENTIFY's, empty ones, results. */
+	uint64_t model_bytes;
+	long frames = model_frames(&v->img, &model_bytes);
 	TB_CHECK(frames > 0);
+	uint64_t img_frames = (uint64_t)(n_in + RH_PROTO_MAX_PAYLOAD - 5) / (RH_PROTO_MAX_PAYLOAD - 4);
+	uint64_t per_image = img_frames + 1;
+	uint64_t want_out = FRAME_BYTES(0) + model_bytes + 4 /* budget */ +
+	                    EVAL_IMAGES * (img_frames * FRAME_BYTES(4) + (uint64_t)n_in + FRAME_BYTES(0));
+	uint64_t want_in =
+	    FRAME_BYTES(RH_PROTO_IDENTIFY_LEN) + (uint64_t)frames * FRAME_BYTES(0) +
+	    EVAL_IMAGES * (img_frames * FRAME_BYTES(0) + FRAME_BYTES(RH_PROTO_RESULT_HDR + 4 * (uint64_t)m->n_classes));
 
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -253,25 +283,21 @@ static enum tb_result eval_run(struct eval *v)
 	if (r)
 		fprintf(stderr, "  ftdi:%s: %s\n", SERIAL, err.msg);
 	TB_CHECK_EQ(r, 0);
-	/* host/backend_link.c keeps its transport as the first member of its state; the ops
-	 * check guards that assumption. */
-	const struct rh_transport *t = v->ftdi.priv;
-	TB_CHECK(t && t->ops == &rh_transport_ftdi_ops);
 	struct ftdi_emul_seen seen;
 	ftdi_emul_seen(v->x.e, &seen);
 	TB_CHECK_EQ(seen.latency[1], 1); /* interface B, 1 ms */
 	TB_CHECK(seen.bitmode_resets >= 1 && seen.baud_requests >= 1 && seen.line_requests >= 1);
-	/* IDENTIFY, then the model: one round trip each, no retries. */
-	TB_CHECK_EQ(t->stats.round_trips, 1 + frames);
-	uint64_t open_trips = t->stats.round_trips;
+	struct rh_backend_stats st;
+	rh_backend_stats(&v->ftdi, &st);
+	TB_CHECK_EQ(st.round_trips, 1 + frames);
+	TB_CHECK_EQ(st.retries, 0);
+	uint64_t open_trips = st.round_trips;
 
 	r = rh_backend_open(&v->sim, "sim", m, &err);
 	if (r)
 		fprintf(stderr, "  sim: %s\n", err.msg);
 	TB_CHECK_EQ(r, 0);
 
-	/* LOAD_IMAGE requests of at most a payload less its offset, then RUN. */
-	uint64_t per_image = (uint64_t)(n_in + RH_PROTO_MAX_PAYLOAD - 5) / (RH_PROTO_MAX_PAYLOAD - 4) + 1;
 	int correct = 0;
 	for (int i = 0; i < EVAL_IMAGES; i++) {
 		const uint8_t *px = v->d.pixels + (size_t)i * (size_t)n_in;
@@ -280,12 +306,14 @@ static enum tb_result eval_run(struct eval *v)
 		int32_t want[RH_MAX_CLASSES];
 		int cls = rh_ref_infer(&v->ref, v->in, want);
 		struct rh_result rf, rs;
-		uint64_t trips = t->stats.round_trips;
+		uint64_t trips = st.round_trips;
 		r = rh_backend_infer(&v->ftdi, v->in, &rf, &err);
 		if (r)
 			fprintf(stderr, "  image %d over ftdi: %s\n", i, err.msg);
 		TB_CHECK_EQ(r, 0);
-		TB_CHECK_EQ(t->stats.round_trips - trips, per_image);
+		rh_backend_stats(&v->ftdi, &st);
+		TB_CHECK_EQ(st.round_trips - trips, per_image);
+		TB_CHECK_EQ(st.retries, 0);
 		r = rh_backend_infer(&v->sim, v->in, &rs, &err);
 		if (r)
 			fprintf(stderr, "  image %d on sim: %s\n", i, err.msg);
@@ -304,10 +332,10 @@ static enum tb_result eval_run(struct eval *v)
 		correct += cls == v->d.labels[i];
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	/* Every byte the host counted went through the emulated chip. */
+	/* The emulated chip carried those frames and nothing else, at 1 ms throughout. */
 	ftdi_emul_seen(v->x.e, &seen);
-	TB_CHECK_EQ(t->stats.bytes_out, seen.bytes_out);
-	TB_CHECK_EQ(t->stats.bytes_in, seen.bytes_in);
+	TB_CHECK_EQ(seen.bytes_out, want_out);
+	TB_CHECK_EQ(seen.bytes_in, want_in);
 	TB_CHECK_EQ(seen.latency[1], 1);
 	printf("  %d images bit-exact over ftdi:%s, sim and the reference (%d correct); %llu round "
 	       "trips to open, %llu per image; %.2f s\n",
@@ -363,10 +391,63 @@ out:
 	return res;
 }
 
+/* Run `RH_RAHIL eval ... --backend BACKEND --json` (the emulated chip is reachable from a child
+ * process: umockdev's preload library and testbed are inherited); returns its exit status, or
+ * -1, and the "correct" count it printed in *correct. */
+static int run_eval(const char *rahil, const char *backend, long *correct)
+{
+	char cmd[1024];
+	snprintf(cmd, sizeof(cmd), "'%s' eval -m " EVAL_MODEL " --backend %s --images %d --json -q", rahil, backend,
+	         EVAL_IMAGES);
+	FILE *f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	char line[256];
+	*correct = -1;
+	while (fgets(line, sizeof(line), f)) {
+		const char *k = strstr(line, "\"correct\":");
+		if (k)
+			*correct = strtol(k + strlen("\"correct\":"), NULL, 10);
+	}
+	int st = pclose(f);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* The command itself: `rahil eval --backend ftdi:SERIAL` exits 0 (it checks every logit against
+ * the reference model and exits 3 on a mismatch) with the accuracy `--backend sim` gives. The
+ * binary comes from $RH_RAHIL (make link-test sets it). */
+static enum tb_result t_cli_eval(void)
+{
+	static struct fixture x;
+	const char *rahil = getenv("RH_RAHIL");
+	if (!rahil || access(rahil, X_OK))
+		TB_SKIP_BECAUSE("set RH_RAHIL to the rahil binary to run `rahil eval` against the emulated board");
+	struct rh_dataset d;
+	struct rh_err err = {0};
+	if (rh_dataset_load(&d, NULL, RH_TEST, &err))
+		TB_SKIP_BECAUSE("Fashion-MNIST test set: %s", err.msg);
+	rh_dataset_free(&d);
+	SETUP_NO_TRANSPORT(&x);
+	long c_ftdi, c_sim;
+	int st = run_eval(rahil, "ftdi:" SERIAL, &c_ftdi);
+	struct ftdi_emul_seen seen;
+	ftdi_emul_seen(x.e, &seen);
+	teardown(&x);
+	TB_CHECK_EQ(st, 0);
+	TB_CHECK(seen.bytes_out > 0 && seen.bytes_in > 0);
+	TB_CHECK_EQ(seen.latency[1], 16); /* put back as found when rahil closed it */
+	TB_CHECK_EQ(run_eval(rahil, "sim", &c_sim), 0);
+	TB_CHECK(c_ftdi >= 0);
+	TB_CHECK_EQ(c_ftdi, c_sim);
+	printf("  rahil eval --backend ftdi:%s: %ld of %d correct, as --backend sim\n", SERIAL, c_ftdi, EVAL_IMAGES);
+	return TB_PASS;
+}
+
 static const struct tb_case cases[] = {
     {"identify", t_identify},
     {"echo_and_errors", t_echo_and_errors},
     {"backend_eval_bit_exact", t_backend_eval},
+    {"cli_eval_ftdi", t_cli_eval},
 };
 
 int main(int argc, char **argv)
