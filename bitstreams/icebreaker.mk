@@ -3,16 +3,17 @@
 # icebreaker_top.bin and prints utilisation and Fmax (bitstreams/flow.sh fails when timing is
 # not met at 12 MHz).
 #
-# The core parameters below are the set that fits the UP5K at 12 MHz (docs/firmware.md,
-# "Fitting the UP5K"): a 2 x 2 array, the weights in the four SPRAMs (WGT_AW 16: 2 x 64 KB,
-# enough for the MLP and the CNN), activations (ACT_AW 10: the MLP; the CNN needs 11) and
-# parameters in EBRs. rtl/rtl.mk checks the same set (RTL_CFG_ice40) in rtl-lint and
-# rtl-ffcount: change both together. Override them on the command line.
+# The core parameters below are the set that fits the UP5K at 12 MHz with room to spare
+# (docs/firmware.md, "Fitting the UP5K"): a 1 x 2 array (a 2 x 2 array places at 98 % of the
+# logic cells), the weights in the four SPRAMs (WGT_AW 16: 2 columns x 64 KB), activations
+# (ACT_AW 11: the MLP and the CNN) and parameters in EBRs. rtl/rtl.mk checks the same set
+# (RTL_CFG_ice40) in rtl-lint and rtl-ffcount: change both together. Override them on the
+# command line.
 
 ICEBREAKER_OUT := $(BUILD)/bitstreams/icebreaker
-ICEBREAKER_ROWS ?= 2
+ICEBREAKER_ROWS ?= 1
 ICEBREAKER_COLS ?= 2
-ICEBREAKER_ACT_AW ?= 10
+ICEBREAKER_ACT_AW ?= 11
 ICEBREAKER_WGT_AW ?= 16
 ICEBREAKER_PRM_AW ?= 8
 ICEBREAKER_LOG_AW ?= 8

@@ -2,16 +2,16 @@
 `default_nettype none
 
 // The board parameter set is chosen by the build (bitstreams/icebreaker.mk passes the core
-// parameters as defines); the defaults below are the set that fits the UP5K at 12 MHz: a 2 x 2
-// array, weights in the four SPRAMs (2 x 64 KB), activations and parameters in EBRs.
+// parameters as defines); the defaults below are the set that fits the UP5K at 12 MHz: a 1 x 2
+// array, weights in the four SPRAMs (2 columns x 64 KB), activations and parameters in EBRs.
 `ifndef RH_BOARD_ROWS
-`define RH_BOARD_ROWS 2
+`define RH_BOARD_ROWS 1
 `endif
 `ifndef RH_BOARD_COLS
 `define RH_BOARD_COLS 2
 `endif
 `ifndef RH_BOARD_ACT_AW
-`define RH_BOARD_ACT_AW 10
+`define RH_BOARD_ACT_AW 11
 `endif
 `ifndef RH_BOARD_WGT_AW
 `define RH_BOARD_WGT_AW 16

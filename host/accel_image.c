@@ -6,6 +6,18 @@
 
 const struct rh_accel_geom rh_accel_geom_sim = {8, 8, 12, 16, 9, 8, 10};
 const struct rh_accel_geom rh_accel_geom_board = {2, 4, 12, 16, 9, 8, 10};
+/* The iCEBreaker bitstream's set (bitstreams/icebreaker.mk defaults); keep them in step. */
+const struct rh_accel_geom rh_accel_geom_icebreaker = {1, 2, 11, 16, 8, 8, 10};
+
+const struct rh_accel_geom *rh_accel_geom_find(int rows, int cols)
+{
+	static const struct rh_accel_geom *const known[] = {&rh_accel_geom_sim, &rh_accel_geom_board,
+	                                                    &rh_accel_geom_icebreaker};
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (known[i]->rows == rows && known[i]->cols == cols)
+			return known[i];
+	return NULL;
+}
 
 struct wbuf {
 	struct rh_accel_write *w;

@@ -25,6 +25,10 @@ struct rh_accel_geom {
 /* The default simulation build (8 x 8) and the board build (2 x 4). */
 extern const struct rh_accel_geom rh_accel_geom_sim;
 extern const struct rh_accel_geom rh_accel_geom_board;
+/* The iCEBreaker bitstream (1 x 2, weights in SPRAM). */
+extern const struct rh_accel_geom rh_accel_geom_icebreaker;
+/* The known parameter set with this array size, or NULL. */
+const struct rh_accel_geom *rh_accel_geom_find(int rows, int cols);
 
 #define RH_ACCEL_DESC_WORDS 16 /* program words per layer */
 #define RH_ACCEL_MAX_LAYERS 16
@@ -80,7 +84,7 @@ enum rh_accel_phase {
 	RH_PH_LINIT = 2, /* iterator init, 1 cycle */
 	RH_PH_SETUP = 3, /* pixel tile setup, rows cycles */
 	RH_PH_FEED = 4,  /* feed, K + rows + cols cycles */
-	RH_PH_DRAIN = 5, /* drain + requantise, nrows * ncols + 2 cycles */
+	RH_PH_DRAIN = 5, /* drain + requantise, nrows * ncols + 3 cycles */
 };
 struct rh_accel_seg {
 	enum rh_accel_phase phase;

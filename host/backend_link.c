@@ -100,13 +100,9 @@ static int link_open(struct rh_backend *b, const char *name, const char *arg, co
 		rc = rh_err_set(err, RH_E_UNSUPPORTED, "%s: the bitstream has no accelerator core", spec);
 		goto fail;
 	}
-	const struct rh_accel_geom *g = NULL;
-	if (l->id.rows == rh_accel_geom_board.rows && l->id.cols == rh_accel_geom_board.cols)
-		g = &rh_accel_geom_board;
-	else if (l->id.rows == rh_accel_geom_sim.rows && l->id.cols == rh_accel_geom_sim.cols)
-		g = &rh_accel_geom_sim;
+	const struct rh_accel_geom *g = rh_accel_geom_find(l->id.rows, l->id.cols);
 	if (!g) {
-		rc = rh_err_set(err, RH_E_UNSUPPORTED, "%s: a %ux%u array, expected 2x4 or 8x8", spec, l->id.rows,
+		rc = rh_err_set(err, RH_E_UNSUPPORTED, "%s: a %ux%u array, expected 1x2, 2x4 or 8x8", spec, l->id.rows,
 		                l->id.cols);
 		goto fail;
 	}

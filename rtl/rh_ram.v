@@ -6,8 +6,9 @@
 // enable, so a frozen core leaves the read register untouched. The yosys flip-flop count reads
 // this module as a black box: memories are SRAM (iCE40 EBR/SPRAM), not fault-space flip-flops.
 //
-// SPRAM = 1: one port shared by reads and writes; a write takes the port and leaves the read
-// register as it was. For memories that are written only while the core is idle (weights).
+// SPRAM = 1: one port shared by reads and writes; a write takes the port (the read register
+// keeps its word here; an SPRAM's output is undefined after a write until the next read). For
+// memories written only while the core is idle (weights), which the core reads before it uses.
 // In synthesis a byte-wide memory of 2^15 or 2^16 bytes is built from 1 or 2 iCE40UP
 // SB_SPRAM256KA (16K x 16, byte lanes by the write mask); otherwise it is behavioural.
 module rh_ram #(

@@ -1,7 +1,7 @@
 # rahil: RTL, Verilator harness and RTL tests. Included from the top-level Makefile, which
 # defines BUILD, CC, CPPFLAGS, ALL_CFLAGS, OPT, HOST_LIBS and $(BUILD)/librahil.a.
 #
-# Targets: rtl-lint, rtl-ffcount (yosys count vs chain length, both parameter sets),
+# Targets: rtl-lint, rtl-ffcount (yosys count vs chain length, all three parameter sets),
 # rtl-formal, rtl-tb (PE and array testbenches), rtl-test (all of those plus the simulation
 # tests, a few hundred images), rtl-bench (all 10,000 images per network, sim speed).
 # Link the harness into a program with $(RTL_SIM_LINK) (after the program's objects and
@@ -25,6 +25,14 @@ RTL_TRACE_board := 0
 # DSPs for the requantiser's 32 x 16 multiplier (the simulation tests run that mix)
 RTL_G_sim :=
 RTL_G_board := -GMUL_DSP=6
+# the iCEBreaker bitstream's set (the defaults of bitstreams/icebreaker.mk: change both
+# together): linted and flip-flop counted here, not simulated (the harness's memory geometry is
+# the default one); weights in SPRAM
+RTL_CFG_ice40 := 1 2
+RTL_TRACE_ice40 := 0
+RTL_G_ice40 := -GACT_AW=11 -GWGT_AW=16 -GPRM_AW=8 -GWGT_SPRAM=1
+# extra parameters of a set for the yosys count (chparam)
+RTL_YP_ice40 := -set ACT_AW 11 -set WGT_AW 16 -set PRM_AW 8
 RTL_IMAGES ?= 300
 
 # $(call rtl_cfg,NAME): the generic rules of one parameter set.
@@ -100,7 +108,7 @@ RTL_SIM_LINK_$(1) := $(BUILD)/librahil_sim_$(1).a $$(RTL_VLIBS_$(1)) -lz -lstdc+
 # yosys flip-flop count of the core without injection logic (memories as black boxes).
 $(BUILD)/yosys/ffcount_$(1).txt: $(RTL_SRC) rtl/rtl.mk
 	@mkdir -p $$(dir $$@)
-	$(YOSYS) -q -l $(BUILD)/yosys/ffcount_$(1).log -p "read_verilog -DRAHIL_NO_SCAN rtl/rh_sreg.v rtl/rh_pe.v rtl/rh_array.v rtl/rh_ctl.v rtl/rh_core.v; read_verilog -lib rtl/rh_ram.v; chparam -set ROWS $$(RTL_ROWS_$(1)) -set COLS $$(RTL_COLS_$(1)) rh_core; synth -flatten -noabc -nofsm -top rh_core; tee -o $$@.stat stat" >/dev/null
+	$(YOSYS) -q -l $(BUILD)/yosys/ffcount_$(1).log -p "read_verilog -DRAHIL_NO_SCAN rtl/rh_sreg.v rtl/rh_pe.v rtl/rh_array.v rtl/rh_ctl.v rtl/rh_core.v; read_verilog -lib rtl/rh_ram.v; chparam -set ROWS $$(RTL_ROWS_$(1)) -set COLS $$(RTL_COLS_$(1)) $$(RTL_YP_$(1)) rh_core; synth -flatten -noabc -nofsm -top rh_core; tee -o $$@.stat stat" >/dev/null
 	awk '/DFF/ { n += $$$$NF } END { print n + 0 }' $$@.stat >$$@.tmp && mv $$@.tmp $$@
 
 $(BUILD)/rtl/$(1)/rtl-inject: tests/rtl/inject_main.c $(BUILD)/librahil_sim_$(1).a $(BUILD)/librahil.a $(BUILD)/obj/host/cli_util.o
@@ -117,6 +125,7 @@ endef
 
 $(eval $(call rtl_cfg,sim))
 $(eval $(call rtl_cfg,board))
+$(eval $(call rtl_cfg,ice40))
 RTL_SIM_LINK := $(RTL_SIM_LINK_sim)
 
 
@@ -125,10 +134,13 @@ RTL_SIM_LINK := $(RTL_SIM_LINK_sim)
 rtl-lint:
 	$(VERILATOR) --lint-only -Wall -Irtl $(RTL_VLT) $(RTL_SRC) --top-module rh_fi -GROWS=8 -GCOLS=8
 	$(VERILATOR) --lint-only -Wall -Irtl $(RTL_VLT) $(RTL_SRC) --top-module rh_fi -GROWS=2 -GCOLS=4 -GMUL_DSP=6
+	$(VERILATOR) --lint-only -Wall -Irtl $(RTL_VLT) $(RTL_SRC) --top-module rh_fi \
+		-GROWS=$(RTL_ROWS_ice40) -GCOLS=$(RTL_COLS_ice40) $(RTL_G_ice40)
 
-# chain length (from the generated FF map) == yosys flip-flop bits, for both parameter sets
-rtl-ffcount: $(BUILD)/ffmap_sim.tsv $(BUILD)/ffmap_board.tsv $(BUILD)/yosys/ffcount_sim.txt $(BUILD)/yosys/ffcount_board.txt
-	@for c in sim board; do \
+# chain length (from the generated FF map) == yosys flip-flop bits, for all three parameter sets
+rtl-ffcount: $(BUILD)/ffmap_sim.tsv $(BUILD)/ffmap_board.tsv $(BUILD)/ffmap_ice40.tsv \
+		$(BUILD)/yosys/ffcount_sim.txt $(BUILD)/yosys/ffcount_board.txt $(BUILD)/yosys/ffcount_ice40.txt
+	@for c in sim board ice40; do \
 		chain=$$(($$(wc -l <$(BUILD)/ffmap_$$c.tsv) - 1)); ff=$$(cat $(BUILD)/yosys/ffcount_$$c.txt); \
 		if [ "$$chain" = "$$ff" ]; then echo "ok: $$c chain $$chain bits = yosys $$ff flip-flops"; \
 		else echo "FAIL: $$c chain $$chain bits, yosys counts $$ff flip-flops"; exit 1; fi; done
