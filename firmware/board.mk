@@ -5,7 +5,7 @@
 #   make -f firmware/board.mk link-test
 #
 # Targets
-#   link-test       everything below but formal; ends "N passed, N failed, N skipped"
+#   link-test       everything below but formal; ends "total: N passed, N failed, N skipped"
 #   link-unit       host unit tests: protocol, transports (pty), request layer, devices,
 #                    libusb + libftdi1 against an emulated FT2232H (umockdev)
 #   link-sim        Verilator: UART loopback testbench, link test design through its UART pins

@@ -13,14 +13,15 @@ while [ $# -ge 2 ]; do
 	sh -c "$cmd" >"$log" 2>&1
 	rc=$?
 	cat "$log"
-	# Sum every summary line of the suite (a suite may run several runners), unless its last
-	# line is already the total of the ones before it.
-	counts=$(sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed, \([0-9][0-9]*\) skipped$/\1 \2 \3/p' "$log" |
-		awk '{ p += $1; f += $2; s += $3; lp = $1; lf = $2; ls = $3 }
-		END {
-			if (NR > 1 && p - lp == lp && f - lf == lf && s - ls == ls) { p = lp; f = lf; s = ls }
-			print p + 0, f + 0, s + 0, NR
-		}')
+	# A suite's own "total: N passed, ..." line counts alone; otherwise every summary line of
+	# the suite is summed (a suite may run several runners).
+	if grep -Eq '^total: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$log"; then
+		counts=$(grep -E '^total: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$log" | tail -n 1 |
+			sed 's/^total: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3 1/')
+	else
+		counts=$(sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed, \([0-9][0-9]*\) skipped$/\1 \2 \3/p' "$log" |
+			awk '{ p += $1; f += $2; s += $3 } END { print p + 0, f + 0, s + 0, NR }')
+	fi
 	set -- $counts "$@"
 	p=$1 f=$2 s=$3 n=$4
 	shift 4

@@ -29,5 +29,5 @@ for arg in "$@"; do
 	fi
 done
 rm -f "$log"
-echo "$pass passed, $fail failed, $skip skipped"
+echo "total: $pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]
