@@ -10,6 +10,7 @@
 
 #include "backend.h"
 #include "cli.h"
+#include "clock.h"
 #include "idx.h"
 #include "model.h"
 #include "quant.h"
@@ -47,13 +48,6 @@ static void help(void)
 	       "  -h, --help          this text\n\n",
 	       RH_DEFAULT_DATA_DIR);
 	rh_cli_exit_codes(stdout);
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
 static int by_image(const void *a, const void *b)
@@ -173,8 +167,7 @@ int rh_cmd_campaign(int argc, char **argv)
 	}
 	long sa_correct = 0;
 	for (int i = 0; i < k; i++) {
-		for (size_t j = 0; j < in_len; j++)
-			inputs[(size_t)i * in_len + j] = rh_quant_pixel(test.pixels[(size_t)i * in_len + j]);
+		rh_dataset_input(&test, i, inputs + (size_t)i * in_len);
 		golden_cls[i] = rh_ref_infer(&ref, inputs + (size_t)i * in_len, golden[i]);
 		sa_correct += golden_cls[i] == test.labels[i];
 	}
@@ -202,7 +195,7 @@ int rh_cmd_campaign(int argc, char **argv)
 
 	long count[O_COUNT] = {0}, correct = 0;
 	struct rh_wmean drop = {0};
-	double t0 = now_s(), last = t0;
+	double t0 = rh_now_s(), last = t0;
 	for (long i = 0; i < n;) {
 		long j = i;
 		while (j < n && pairs[j].image == pairs[i].image) {
@@ -223,14 +216,14 @@ int rh_cmd_campaign(int argc, char **argv)
 			rh_wmean_add(&drop, 1.0, (double)((golden_cls[img] == test.labels[img]) - ok));
 		}
 		i = j;
-		double t = now_s();
+		double t = rh_now_s();
 		if (!quiet && t - last > 2.0) {
 			last = t;
 			fprintf(stderr, "rahil campaign: %ld/%ld injections, %.0f/s, ETA %.0fs\n", i, n, i / (t - t0),
 			        (t - t0) / (double)i * (double)(n - i));
 		}
 	}
-	double dt = now_s() - t0;
+	double dt = rh_now_s() - t0;
 	struct rh_backend_stats st;
 	rh_backend_stats(&be, &st);
 	st.round_trips -= setup.round_trips;

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "clock.h"
 #include "idx.h"
 #include "backend.h"
 #include "model.h"
@@ -32,13 +33,6 @@ static void help(void)
 	       "  -h, --help         this text\n\n",
 	       rh_backend_names(), RH_DEFAULT_DATA_DIR);
 	rh_cli_exit_codes(stdout);
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
 int rh_cmd_eval(int argc, char **argv)
@@ -128,10 +122,9 @@ int rh_cmd_eval(int argc, char **argv)
 	int8_t x[28 * 28];
 	int32_t want[RH_MAX_CLASSES];
 	struct rh_result res;
-	double t0 = now_s(), last = t0;
+	double t0 = rh_now_s(), last = t0;
 	for (int i = 0; i < n; i++) {
-		for (int j = 0; j < 28 * 28; j++)
-			x[j] = rh_quant_pixel(test.pixels[(size_t)i * 28 * 28 + j]);
+		rh_dataset_input(&test, i, x);
 		rc = rh_backend_infer(&be, x, &res, &err);
 		if (rc) {
 			rh_cli_error("eval", "image %d: %s", i, err.msg);
@@ -150,14 +143,14 @@ int rh_cmd_eval(int argc, char **argv)
 					             backend, res.cls, (int)res.logits[0], cls, (int)want[0]);
 			}
 		}
-		double t = now_s();
+		double t = rh_now_s();
 		if (!quiet && t - last > 2.0) {
 			last = t;
 			fprintf(stderr, "rahil eval: %d/%d images, %.1f/s, ETA %.0fs\n", i + 1, n, (i + 1) / (t - t0),
 			        (t - t0) / (i + 1) * (n - i - 1));
 		}
 	}
-	double dt = now_s() - t0;
+	double dt = rh_now_s() - t0;
 	double lo, hi, sa = (double)correct / n;
 	rh_wilson(correct, n, 1.96, &lo, &hi);
 	if (json) {

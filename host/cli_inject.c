@@ -117,8 +117,7 @@ int rh_cmd_inject(int argc, char **argv)
 		ret = RH_EXIT_USAGE;
 		goto out;
 	}
-	for (int j = 0; j < test.h * test.w; j++)
-		x[j] = rh_quant_pixel(test.pixels[(size_t)image * (size_t)(test.h * test.w) + (size_t)j]);
+	rh_dataset_input(&test, image, x);
 
 	rc = rh_sim_create(&sim, trace ? RH_SIM_TRACEABLE : 0, &err);
 	if (!rc)

@@ -8,6 +8,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "quant.h"
+
 /* Largest array accepted: far above Fashion-MNIST's 47 MB, far below trouble. */
 #define IDX_MAX_BYTES (512u << 20)
 
@@ -160,6 +162,13 @@ int rh_dataset_load(struct rh_dataset *d, const char *dir, enum rh_split split, 
 fail:
 	rh_dataset_free(d);
 	return rc;
+}
+
+void rh_dataset_input(const struct rh_dataset *d, int i, int8_t *x)
+{
+	const uint8_t *p = d->pixels + (size_t)i * (size_t)(d->h * d->w);
+	for (int j = 0; j < d->h * d->w; j++)
+		x[j] = rh_quant_pixel(p[j]);
 }
 
 void rh_dataset_free(struct rh_dataset *d)

@@ -35,6 +35,8 @@ enum rh_split { RH_TRAIN, RH_TEST };
  * {train,t10k}-{images-idx3,labels-idx1}-ubyte, with or without .gz. */
 int rh_dataset_load(struct rh_dataset *d, const char *dir, enum rh_split split, struct rh_err *err);
 void rh_dataset_free(struct rh_dataset *d);
+/* Image i as the network's int8 input (docs/quantisation.md: pixel >> 1), h * w bytes. */
+void rh_dataset_input(const struct rh_dataset *d, int i, int8_t *x);
 const char *rh_dataset_dir(const char *dir);
 
 #endif

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "quant.h"
 #include "refmodel.h"
 #include "rng.h"
@@ -445,20 +446,12 @@ static double int8_accuracy(const struct rh_model *m, const struct rh_dataset *d
 	}
 	int correct = 0;
 	for (int i = 0; i < n; i++) {
-		for (int j = 0; j < d->h * d->w; j++)
-			x[j] = rh_quant_pixel(d->pixels[(size_t)i * d->h * d->w + j]);
+		rh_dataset_input(d, i, x);
 		correct += rh_ref_infer(&r, x, logits) == d->labels[i];
 	}
 	rh_ref_free(&r);
 	free(x);
 	return (double)correct / n;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
 int rh_train(const struct rh_train_opts *o, const struct rh_dataset *train, const struct rh_dataset *test,
@@ -469,7 +462,7 @@ int rh_train(const struct rh_train_opts *o, const struct rh_dataset *train, cons
 	struct work wk[SHARDS];
 	float *adam_m[RH_MAX_LAYERS] = {0}, *adam_v[RH_MAX_LAYERS] = {0};
 	int *order = NULL, rc = 0;
-	double t0 = now_s();
+	double t0 = rh_now_s();
 
 	memset(&net, 0, sizeof(net));
 	memset(wk, 0, sizeof(wk));
@@ -566,7 +559,7 @@ int rh_train(const struct rh_train_opts *o, const struct rh_dataset *train, cons
 				correct += wk[s].correct;
 			}
 			if (o->progress && ((tty && step % 50 == 0) || start + bs >= ntrain)) {
-				double el = now_s() - t0, eta = el / (double)step * (double)(total_steps - step);
+				double el = rh_now_s() - t0, eta = el / (double)step * (double)(total_steps - step);
 				fprintf(stderr,
 				        "%srahil train: %s: epoch %d/%d  batch %ld/%ld  loss %.4f  acc %.2f%%  ETA "
 				        "%.0fs   ",
@@ -598,7 +591,7 @@ int rh_train(const struct rh_train_opts *o, const struct rh_dataset *train, cons
 		rh_model_free(out);
 		goto out;
 	}
-	rep->seconds = now_s() - t0;
+	rep->seconds = rh_now_s() - t0;
 out:
 	for (int s = 0; s < SHARDS; s++)
 		work_free(&wk[s]);

@@ -6,17 +6,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "idx.h"
 #include "model.h"
 #include "quant.h"
 #include "refmodel.h"
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 static cJSON *load_json(const char *path)
 {
@@ -63,14 +57,13 @@ int main(int argc, char **argv)
 		int32_t logits[16];
 		long n = 0;
 		volatile int sink = 0;
-		double t0 = now_s(), dt;
+		double t0 = rh_now_s(), dt;
 		do { /* at least one second and one pass over 1000 images */
 			int k = (int)(n % te.n);
-			for (int j = 0; j < 784; j++)
-				x[j] = rh_quant_pixel(te.pixels[(size_t)k * 784 + j]);
+			rh_dataset_input(&te, k, x);
 			sink += rh_ref_infer(&ref, x, logits);
 			n++;
-			dt = now_s() - t0;
+			dt = rh_now_s() - t0;
 		} while (dt < 1.0 || n < 1000);
 		printf("reference model %s: %.0f inferences/s (%ld MACs each, %.2f GMAC/s)\n", names[i], n / dt,
 		       rh_model_macs(&m), n / dt * (double)rh_model_macs(&m) * 1e-9);

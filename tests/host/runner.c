@@ -102,7 +102,9 @@ int main(int argc, char **argv)
 {
 	struct test_ctx t;
 	const char *filter = NULL;
-	char tmpl[] = "/tmp/rahil-test-XXXXXX";
+	const char *tmp = getenv("TMPDIR");
+	char tmpl[4096];
+	snprintf(tmpl, sizeof(tmpl), "%s/rahil-test-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	memset(&t, 0, sizeof(t));
 	t.rahil = "build/rahil";
 	for (int i = 1; i < argc; i++) {
@@ -140,7 +142,7 @@ int main(int argc, char **argv)
 			fflush(stdout);
 		}
 	}
-	char cmd[256];
+	char cmd[4200];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpl);
 	if (system(cmd) != 0)
 		fprintf(stderr, "rahil-tests: could not remove %s\n", tmpl);

@@ -180,8 +180,7 @@ static int committed_accuracy(struct test_ctx *t)
 		int32_t logits[16];
 		int correct = 0;
 		for (int k = 0; k < te.n; k++) {
-			for (int j = 0; j < 784; j++)
-				x[j] = rh_quant_pixel(te.pixels[(size_t)k * 784 + j]);
+			rh_dataset_input(&te, k, x);
 			correct += rh_ref_infer(&ref, x, logits) == te.labels[k];
 		}
 		double sa = (double)correct / te.n, fl = m.float_acc_ppm / 1e6;

@@ -668,9 +668,11 @@ int main(int argc, char **argv)
 	struct ctx c;
 	struct rh_err err = {0, ""};
 	const char *filter = NULL, *models = "models", *json = NULL;
-	char tmpl[] = "/tmp/rahil-rtl-XXXXXX", path[512];
+	const char *tmp = getenv("TMPDIR");
+	char tmpl[4096], path[512];
 	int pass = 0, nfail = 0, skip = 0;
 
+	snprintf(tmpl, sizeof(tmpl), "%s/rahil-rtl-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	memset(&c, 0, sizeof(c));
 	c.n_images = 300;
 	for (int i = 1; i < argc; i++) {
