@@ -28,14 +28,18 @@ ALL_CFLAGS = -std=c11 $(OPT) $(WARN) $(HOST_CFLAGS) $(CFLAGS) -MD -MP
 
 # The host library: everything but main.c and the command-line front ends.
 LIB_SRC := host/error.c host/model.c host/quant.c host/refmodel.c host/idx.c host/train.c \
-	host/stats.c host/backend.c
+	host/stats.c host/backend.c host/ffmap.c
 CLI_SRC := host/main.c host/cli_util.c host/cli_train.c host/cli_eval.c host/cli_campaign.c
 TEST_SRC := tests/host/runner.c tests/host/test_idx.c tests/host/test_model.c \
-	tests/host/test_quant.c tests/host/test_ref.c tests/host/test_stats.c tests/host/test_cli.c
+	tests/host/test_quant.c tests/host/test_ref.c tests/host/test_stats.c tests/host/test_ffmap.c \
+	tests/host/test_cli.c
 BENCH_SRC := tests/host/bench.c
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
+# FPGA bitstreams: make bitstream BOARD=icebreaker. First: its ICEBREAKER_* parameter set is
+# also the RTL's ice40 set and the verilated board's.
+include bitstreams/icebreaker.mk
 # RTL, Verilator harness and RTL tests (rtl-* targets, RTL_SIM_LINK)
 include rtl/rtl.mk
 # librahil.a and the simulator library refer to each other (the sim back-end)
@@ -49,8 +53,6 @@ include verilator/board.mk
 # Host link: protocol, transports, `rahil devices`, link gateware (link-* targets, LINK_*);
 # after verilator/board.mk, whose BOARD_SIM_LINK it reads
 include firmware/board.mk
-# FPGA bitstreams: make bitstream BOARD=icebreaker
-include bitstreams/icebreaker.mk
 LIB_SRC += $(LINK_LIB_SRC) host/accel_image.c host/backend_link.c
 CLI_SRC += $(LINK_CLI_SRC)
 BOARD ?= icebreaker
@@ -59,7 +61,8 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
 
-$(BUILD)/librahil.a: $(call obj,$(LIB_SRC))
+# with the FF maps generated from the RTL (host/ffmap.h)
+$(BUILD)/librahil.a: $(call obj,$(LIB_SRC)) $(RTL_HOST_FFMAPS)
 	@mkdir -p $(dir $@)
 	$(AR) rcs $@ $^
 

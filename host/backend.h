@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "ffmap.h"
 #include "model.h"
 
 #define RH_MAX_CLASSES 16
@@ -26,9 +27,11 @@ struct rh_fault_spec {
 
 /* The fault space of an accelerator back-end with a model loaded. */
 struct rh_backend_info {
-	uint32_t chain_len;     /* scan chain bits */
-	uint32_t golden_cycles; /* core cycles of a fault-free run */
-	int rows, cols;         /* systolic array */
+	uint32_t chain_len;           /* scan chain bits */
+	uint32_t golden_cycles;       /* core cycles of a fault-free run */
+	int rows, cols;               /* systolic array */
+	const struct rh_ffmap *ffmap; /* what every chain bit is (host/ffmap.h) */
+	uint32_t ffmap_hash;          /* its hash, as IDENTIFY reports it */
 };
 
 /* Link counters; zero for in-process back-ends. */

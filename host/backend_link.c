@@ -18,6 +18,7 @@ struct link_be {
 	struct rh_transport t;
 	struct rh_link link; /* sequence numbers, timeouts, retries (host/protocol_link.h) */
 	struct rh_identify id;
+	const struct rh_ffmap *ffmap; /* the board's, found by the hash IDENTIFY reports */
 	struct rh_accel_image img;
 	int have_img;
 	int budget_sent;            /* the first RUN carries the watchdog budget */
@@ -100,6 +101,8 @@ static int link_open(struct rh_backend *b, const char *name, const char *arg, co
 		rc = rh_err_set(err, RH_E_UNSUPPORTED, "%s: the bitstream has no accelerator core", spec);
 		goto fail;
 	}
+	if ((rc = rh_ffmap_match(l->id.ffmap_hash, l->id.rows, l->id.cols, l->id.chain_len, &l->ffmap, err)))
+		goto fail;
 	const struct rh_accel_geom *g = rh_accel_geom_find(l->id.rows, l->id.cols);
 	if (!g) {
 		rc = rh_err_set(err, RH_E_UNSUPPORTED, "%s: a %ux%u array, expected 1x2, 2x4 or 8x8", spec, l->id.rows,
@@ -189,6 +192,8 @@ static int link_info(struct rh_backend *b, struct rh_backend_info *info, struct 
 	info->golden_cycles = (uint32_t)l->img.cycles;
 	info->rows = l->id.rows;
 	info->cols = l->id.cols;
+	info->ffmap = l->ffmap;
+	info->ffmap_hash = l->id.ffmap_hash;
 	return 0;
 }
 

@@ -54,6 +54,8 @@ static int sim_info(struct rh_backend *b, struct rh_backend_info *info, struct r
 	info->golden_cycles = (uint32_t)rh_sim_model_cycles(s);
 	info->rows = g.rows;
 	info->cols = g.cols;
+	info->ffmap = rh_sim_ffmap(s);
+	info->ffmap_hash = rh_ffmap_hash(info->ffmap);
 	return 0;
 }
 

@@ -239,6 +239,9 @@ int rh_cmd_campaign(int argc, char **argv)
 		cJSON_AddNumberToObject(o, "n", (double)n);
 		cJSON_AddNumberToObject(o, "seed", (double)seed);
 		cJSON_AddNumberToObject(o, "chain_len", info.chain_len);
+		char hash[16];
+		snprintf(hash, sizeof(hash), "%08x", info.ffmap_hash);
+		cJSON_AddStringToObject(o, "ffmap_hash", hash);
 		cJSON_AddNumberToObject(o, "golden_cycles", info.golden_cycles);
 		cJSON_AddNumberToObject(o, "sa", sa);
 		cJSON_AddNumberToObject(o, "ra", ra);

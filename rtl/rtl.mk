@@ -25,14 +25,17 @@ RTL_TRACE_board := 0
 # DSPs for the requantiser's 32 x 16 multiplier (the simulation tests run that mix)
 RTL_G_sim :=
 RTL_G_board := -GMUL_DSP=6
-# the iCEBreaker bitstream's set (the defaults of bitstreams/icebreaker.mk: change both
-# together): linted and flip-flop counted here, not simulated (the harness's memory geometry is
-# the default one); weights in SPRAM
-RTL_CFG_ice40 := 1 2
+# the iCEBreaker bitstream's set, taken from bitstreams/icebreaker.mk (included before this
+# file): linted, flip-flop counted and mapped here; the host carries its FF map to check a
+# board's IDENTIFY. Simulated as a whole board (verilator/board.mk), not by this harness (whose
+# memory geometry is the default one).
+RTL_CFG_ice40 := $(ICEBREAKER_ROWS) $(ICEBREAKER_COLS)
 RTL_TRACE_ice40 := 0
-RTL_G_ice40 := -GACT_AW=11 -GWGT_AW=16 -GPRM_AW=8 -GWGT_SPRAM=1
+RTL_G_ice40 := -GACT_AW=$(ICEBREAKER_ACT_AW) -GWGT_AW=$(ICEBREAKER_WGT_AW) -GPRM_AW=$(ICEBREAKER_PRM_AW) \
+	-GLOG_AW=$(ICEBREAKER_LOG_AW) -GWGT_SPRAM=$(ICEBREAKER_WGT_SPRAM)
 # extra parameters of a set for the yosys count (chparam)
-RTL_YP_ice40 := -set ACT_AW 11 -set WGT_AW 16 -set PRM_AW 8
+RTL_YP_ice40 := -set ACT_AW $(ICEBREAKER_ACT_AW) -set WGT_AW $(ICEBREAKER_WGT_AW) \
+	-set PRM_AW $(ICEBREAKER_PRM_AW) -set LOG_AW $(ICEBREAKER_LOG_AW)
 RTL_IMAGES ?= 300
 
 # $(call rtl_cfg,NAME): the generic rules of one parameter set.
@@ -81,25 +84,29 @@ $(BUILD)/rtl/$(1)/ffmap_tool: verilator/ffmap_main.cpp $$(RTL_VLIBS_$(1))
 	@mkdir -p $$(dir $$@)
 	$(CXX) $(VL_CXXFLAGS) -I$$(RTL_OBJ_$(1)) -o $$@ $$< $$(RTL_VLIBS_$(1)) -lz -lpthread
 
-# The FF map, generated from the RTL (never hand-written): TSV and the harness's C table.
+# The FF map, generated from the RTL (never hand-written): TSV, the C table rh_ffmap_<set>
+# (host/ffmap.h) and the TSV's FNV-1a 32 hash (8 hex digits), which IDENTIFY reports.
 $(BUILD)/ffmap_$(1).tsv $(BUILD)/rtl/$(1)/ffmap.c: $(BUILD)/rtl/$(1)/ffmap_tool verilator/gen_ffmap.sh
 	verilator/gen_ffmap.sh $(BUILD)/rtl/$(1)/ffmap_tool $$(RTL_ROWS_$(1)) $$(RTL_COLS_$(1)) \
-		$(BUILD)/ffmap_$(1).tsv $(BUILD)/rtl/$(1)/ffmap.c
+		$(BUILD)/ffmap_$(1).tsv $(BUILD)/rtl/$(1)/ffmap.c rh_ffmap_$(1)
 
-$(BUILD)/rtl/$(1)/ffmap.o: $(BUILD)/rtl/$(1)/ffmap.c verilator/rh_sim.h
-	@mkdir -p $$(dir $$@)
-	$(CC) $(CPPFLAGS) -Iverilator -std=c11 -O1 -c $$< -o $$@
+$(BUILD)/rtl/$(1)/ffmap.hash: $(BUILD)/ffmap_$(1).tsv $(BUILD)/ffmap-hash
+	$(BUILD)/ffmap-hash $$< >$$@.tmp && mv $$@.tmp $$@
 
-$(BUILD)/rtl/$(1)/rh_sim.o: verilator/rh_sim.cpp verilator/rh_sim.h host/accel_image.h $$(RTL_VLIBS_$(1))
+$(BUILD)/rtl/$(1)/ffmap_$(1).o: $(BUILD)/rtl/$(1)/ffmap.c host/ffmap.h
 	@mkdir -p $$(dir $$@)
-	$(CXX) $(VL_CXXFLAGS) -I$$(RTL_OBJ_$(1)) $$(RTL_SIMDEF_$(1)) -c $$< -o $$@
+	$(CC) $(CPPFLAGS) -std=c11 -O1 -c $$< -o $$@
+
+$(BUILD)/rtl/$(1)/rh_sim.o: verilator/rh_sim.cpp verilator/rh_sim.h host/accel_image.h host/ffmap.h $$(RTL_VLIBS_$(1))
+	@mkdir -p $$(dir $$@)
+	$(CXX) $(VL_CXXFLAGS) -I$$(RTL_OBJ_$(1)) $$(RTL_SIMDEF_$(1)) -DRH_FFMAP_BUILT=rh_ffmap_$(1) -c $$< -o $$@
 
 # host C that needs the harness: the sim back-end and `rahil inject`
 $(BUILD)/rtl/$(1)/%.o: host/%.c verilator/rh_sim.h
 	@mkdir -p $$(dir $$@)
 	$(CC) $(CPPFLAGS) -Iverilator $(ALL_CFLAGS) -c $$< -o $$@
 
-$(BUILD)/librahil_sim_$(1).a: $(BUILD)/rtl/$(1)/rh_sim.o $(BUILD)/rtl/$(1)/ffmap.o $(BUILD)/obj/host/accel_image.o \
+$(BUILD)/librahil_sim_$(1).a: $(BUILD)/rtl/$(1)/rh_sim.o $(BUILD)/rtl/$(1)/ffmap_$(1).o $(BUILD)/obj/host/accel_image.o \
 		$(BUILD)/rtl/$(1)/backend_sim.o $(BUILD)/rtl/$(1)/cli_inject.o
 	$(AR) rcs $$@ $$^
 
@@ -127,6 +134,12 @@ $(eval $(call rtl_cfg,sim))
 $(eval $(call rtl_cfg,board))
 $(eval $(call rtl_cfg,ice40))
 RTL_SIM_LINK := $(RTL_SIM_LINK_sim)
+# The FF maps librahil.a carries (host/ffmap.h): the simulator's and the bitstream's.
+RTL_HOST_FFMAPS := $(BUILD)/rtl/sim/ffmap_sim.o $(BUILD)/rtl/ice40/ffmap_ice40.o
+
+$(BUILD)/ffmap-hash: verilator/ffmap_hash.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O2 -o $@ $<
 
 
 .PHONY: rtl-lint rtl-ffcount rtl-formal rtl-tb rtl-test rtl-bench rtl-util

@@ -14,22 +14,26 @@ BOARD_FW_SRC := firmware/rh_board.v firmware/rh_cmdproc.v firmware/host_link.v \
 	firmware/uart_tx.v
 BOARD_CORE_SRC := rtl/rh_sreg.v rtl/rh_ram.v rtl/rh_pe.v rtl/rh_array.v rtl/rh_ctl.v \
 	rtl/rh_core.v rtl/rh_scanctl.v rtl/rh_fi.v
-# The simulated board: the core's board parameter set (host/accel_image.c rh_accel_geom_board).
-BOARD_SIM_ROWS ?= 2
-BOARD_SIM_COLS ?= 4
-BOARD_SIM_G := -GROWS=$(BOARD_SIM_ROWS) -GCOLS=$(BOARD_SIM_COLS) -GCLKS_PER_BIT=4 \
-	-GTIMEOUT_CLKS=12000 -GCLK_HZ=12000000
-BOARD_SIM_D := -DRH_BOARD_SIM_ROWS=$(BOARD_SIM_ROWS) -DRH_BOARD_SIM_COLS=$(BOARD_SIM_COLS)
+# The simulated board is the bitstream's design: the parameter set of bitstreams/icebreaker.mk
+# (host/accel_image.c rh_accel_geom_icebreaker) and the parameters firmware/icebreaker_top.v
+# gives rh_board, FF-map hash included; only the pads differ (bytes at the UART's byte
+# interface, or the UART line itself with rahil-sim -u).
+BOARD_SIM_G = -GROWS=$(ICEBREAKER_ROWS) -GCOLS=$(ICEBREAKER_COLS) -GACT_AW=$(ICEBREAKER_ACT_AW) \
+	-GWGT_AW=$(ICEBREAKER_WGT_AW) -GPRM_AW=$(ICEBREAKER_PRM_AW) -GLOG_AW=$(ICEBREAKER_LOG_AW) \
+	-GWGT_SPRAM=$(ICEBREAKER_WGT_SPRAM) -GCLKS_PER_BIT=4 -GTIMEOUT_CLKS=12000 -GCLK_HZ=12000000 \
+	-GMAX_PAYLOAD=1024 -GAW=10 -GSTATE_BYTES=256 -GSAW=8 -GN_LOGITS=10 -GCHAIN_PW=12 -GDIM_W=10
+BOARD_SIM_D = -DRH_BOARD_SIM_ROWS=$(ICEBREAKER_ROWS) -DRH_BOARD_SIM_COLS=$(ICEBREAKER_COLS)
 BOARD_OBJ := $(BUILD)/board/obj_dir
 BOARD_VL_ROOT := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)
 BOARD_CXXFLAGS := -std=gnu++14 -faligned-new -O2 -g0 -I$(BOARD_VL_ROOT)/include \
 	-I$(BOARD_VL_ROOT)/include/vltstd -Ihost -Iverilator -I$(BOARD_OBJ)
 
 $(BOARD_OBJ)/Vrh_board__ALL.a: $(BOARD_FW_SRC) $(BOARD_CORE_SRC) firmware/protocol_ops.vh \
-		verilator/board.mk
+		verilator/board.mk bitstreams/icebreaker.mk $(ICEBREAKER_FFMAP_HASH)
 	@mkdir -p $(BOARD_OBJ)
 	$(VERILATOR) --cc -O3 --x-assign fast --x-initial fast --noassert -Wno-fatal \
-		-Ifirmware -Irtl --top-module rh_board $(BOARD_SIM_G) --Mdir $(BOARD_OBJ) \
+		-Ifirmware -Irtl --top-module rh_board $(BOARD_SIM_G) \
+		-GFFMAP_HASH="32'h$$(cat $(ICEBREAKER_FFMAP_HASH))" --Mdir $(BOARD_OBJ) \
 		$(BOARD_FW_SRC) $(BOARD_CORE_SRC) --build -j 2 \
 		-MAKEFLAGS "OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2" >$(BOARD_OBJ)/build.log 2>&1 \
 		|| (tail -30 $(BOARD_OBJ)/build.log; exit 1)
@@ -75,7 +79,7 @@ board-lint:
 		$(BOARD_CORE_SRC) --top-module rh_board -GROWS=8 -GCOLS=8
 	$(VERILATOR) --lint-only -Wall -Ifirmware -Irtl rtl/rahil.vlt firmware/icebreaker_top.v \
 		$(BOARD_FW_SRC) $(BOARD_CORE_SRC) --top-module icebreaker_top \
-		-DRH_BOARD_ACT_AW=12 -DRH_BOARD_WGT_AW=16 -DRH_BOARD_PRM_AW=9
+		$(addprefix -D,$(ICEBREAKER_DEFINES))
 
 # Bounded proof of the command processor (small payload, one logit, a short chain).
 board-formal:

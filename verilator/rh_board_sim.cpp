@@ -11,11 +11,9 @@
 
 #include "rh_board_sim.h"
 
-#ifndef RH_BOARD_SIM_ROWS
-#define RH_BOARD_SIM_ROWS 2
-#endif
-#ifndef RH_BOARD_SIM_COLS
-#define RH_BOARD_SIM_COLS 4
+// the array the board design was verilated with (verilator/board.mk)
+#if !defined(RH_BOARD_SIM_ROWS) || !defined(RH_BOARD_SIM_COLS)
+#error "build with -DRH_BOARD_SIM_ROWS=... -DRH_BOARD_SIM_COLS=... (verilator/board.mk)"
 #endif
 #ifndef RH_BOARD_SIM_CLKS_PER_BIT
 #define RH_BOARD_SIM_CLKS_PER_BIT 4

@@ -12,6 +12,11 @@
 #include <new>
 
 #include "Vrh_fi.h"
+// The FF map of the parameter set this harness is built for (rtl/rtl.mk: rh_ffmap_<set>).
+#ifndef RH_FFMAP_BUILT
+#error "build with -DRH_FFMAP_BUILT=rh_ffmap_<set>"
+#endif
+extern "C" const struct rh_ffmap RH_FFMAP_BUILT;
 #include "verilated.h"
 #ifndef RH_SIM_NO_TRACE
 #include "Vrh_fi_tr.h"
@@ -206,36 +211,6 @@ template <class F> auto with_model(struct rh_sim *s, F f) -> decltype(f(s->fast.
 
 extern "C" {
 
-const char *rh_ff_class_name(int cls)
-{
-	switch (cls) {
-	case RH_FF_INPUT_ACT: return "input_act";
-	case RH_FF_WEIGHT: return "weight";
-	case RH_FF_OUTPUT_ACT: return "output_act";
-	case RH_FF_CONTROL: return "control";
-	default: return "unknown";
-	}
-}
-
-const struct rh_ffmap_reg *rh_ffmap_find(const struct rh_ffmap *map, uint32_t bit, uint32_t *index)
-{
-	size_t lo = 0, hi = map->n_regs;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		const struct rh_ffmap_reg *r = &map->regs[mid];
-		if (bit < r->ofs)
-			hi = mid;
-		else if (bit >= r->ofs + r->width)
-			lo = mid + 1;
-		else {
-			if (index)
-				*index = bit - r->ofs;
-			return r;
-		}
-	}
-	return nullptr;
-}
-
 int rh_sim_create(struct rh_sim **out, int flags, struct rh_err *err)
 {
 	struct rh_sim *s = new (std::nothrow) rh_sim;
@@ -256,8 +231,8 @@ int rh_sim_create(struct rh_sim **out, int flags, struct rh_err *err)
 	} else {
 		s->fast.reset(new Vrh_fi(s->ctx.get()));
 	}
-	s->geom.rows = rh_ffmap_built.rows;
-	s->geom.cols = rh_ffmap_built.cols;
+	s->geom.rows = RH_FFMAP_BUILT.rows;
+	s->geom.cols = RH_FFMAP_BUILT.cols;
 	s->geom.act_aw = 12;
 	s->geom.wgt_aw = 16;
 	s->geom.prm_aw = 9;
@@ -267,9 +242,9 @@ int rh_sim_create(struct rh_sim **out, int flags, struct rh_err *err)
 		reset(s, t);
 		return 0;
 	});
-	if (s->chain_len != rh_ffmap_built.chain_len) {
+	if (s->chain_len != RH_FFMAP_BUILT.chain_len) {
 		int rc = rh_err_set(err, RH_E_MISMATCH, "chain length %u, FF map says %u", s->chain_len,
-		                    rh_ffmap_built.chain_len);
+		                    RH_FFMAP_BUILT.chain_len);
 		rh_sim_destroy(s);
 		return rc;
 	}
@@ -309,7 +284,7 @@ uint32_t rh_sim_chain_len(const struct rh_sim *s)
 const struct rh_ffmap *rh_sim_ffmap(const struct rh_sim *s)
 {
 	(void)s;
-	return &rh_ffmap_built;
+	return &RH_FFMAP_BUILT;
 }
 
 long rh_sim_model_cycles(const struct rh_sim *s)

@@ -12,38 +12,10 @@ extern "C" {
 
 #include "accel_image.h"
 #include "error.h"
+#include "ffmap.h"
 #include "model.h"
 
 struct rh_sim; /* opaque */
-
-/* Flip-flop classes, as in the FF map. */
-enum rh_ff_class {
-	RH_FF_INPUT_ACT = 0,
-	RH_FF_WEIGHT = 1,
-	RH_FF_OUTPUT_ACT = 2,
-	RH_FF_CONTROL = 3,
-};
-
-/* One register of the FF map: chain positions [ofs, ofs + width), bit b at ofs + b. */
-struct rh_ffmap_reg {
-	uint32_t ofs;
-	uint32_t width;
-	int cls;          /* enum rh_ff_class */
-	const char *name; /* hierarchical name, e.g. "rh_fi.u_core.u_array.gen_row[0]..." */
-};
-
-/* The map generated from the RTL by the build for the geometry this library was built for. */
-struct rh_ffmap {
-	const struct rh_ffmap_reg *regs;
-	size_t n_regs;
-	uint32_t chain_len;
-	int rows, cols;
-};
-extern const struct rh_ffmap rh_ffmap_built;
-
-const char *rh_ff_class_name(int cls);
-/* The register holding chain bit `bit`, and the bit's index in it; NULL when out of range. */
-const struct rh_ffmap_reg *rh_ffmap_find(const struct rh_ffmap *map, uint32_t bit, uint32_t *index);
 
 enum rh_sim_end {
 	RH_SIM_DONE = 0, /* the core finished */

@@ -256,10 +256,8 @@ static enum tb_result eval_run(struct eval *v)
 	/* The image the back-end builds for the board's array (it asks with IDENTIFY). */
 	struct rh_board_sim_info info;
 	rh_board_sim_info(v->x.br.sim, &info);
-	const struct rh_accel_geom *g = &rh_accel_geom_board;
-	if (info.rows == rh_accel_geom_sim.rows && info.cols == rh_accel_geom_sim.cols)
-		g = &rh_accel_geom_sim;
-	TB_CHECK(info.rows == g->rows && info.cols == g->cols);
+	const struct rh_accel_geom *g = rh_accel_geom_find(info.rows, info.cols);
+	TB_CHECK(g != NULL);
 	TB_CHECK_EQ(rh_accel_image_build(&v->img, m, g, &err), 0);
 	v->have_img = 1;
 

@@ -191,6 +191,12 @@ static enum status t_identify(struct ctx *c)
 	CHECK(id->clk_hz == info.clk_hz, "clock %u Hz", id->clk_hz);
 	CHECK(id->n_classes == 10, "%u classes", id->n_classes);
 	CHECK(id->flags & RH_ID_F_CORE, "no core flag");
+	/* built with the hash of the bitstream's FF-map file; the host computes it from its table */
+	CHECK(id->ffmap_hash == rh_ffmap_hash(&rh_ffmap_ice40), "FF-map hash %08x, the bitstream's map hashes to %08x",
+	      id->ffmap_hash, rh_ffmap_hash(&rh_ffmap_ice40));
+	const struct rh_ffmap *map = NULL;
+	struct rh_err err;
+	CHECK(rh_ffmap_match(id->ffmap_hash, id->rows, id->cols, id->chain_len, &map, &err) == 0, "%s", err.msg);
 	printf("      %ux%u array, chain %u bits, %u Hz, hash 0x%08x\n", id->rows, id->cols, id->chain_len, id->clk_hz,
 	       id->ffmap_hash);
 	return T_OK;
@@ -909,7 +915,7 @@ int main(int argc, char **argv)
 	c.have_mlp = rh_model_load(&c.mlp, path, &err) == 0;
 	if (!c.have_mlp)
 		fprintf(stderr, "test_board_sim: %s: %s\n", path, err.msg);
-	if (c.have_mlp && rh_accel_image_build(&c.img, &c.mlp, &rh_accel_geom_board, &err)) {
+	if (c.have_mlp && rh_accel_image_build(&c.img, &c.mlp, &rh_accel_geom_icebreaker, &err)) {
 		fprintf(stderr, "test_board_sim: image: %s\n", err.msg);
 		c.have_mlp = 0;
 	}

@@ -11,7 +11,7 @@ fake() { # print a fake ffmap tool that emits the given lines
 fail=0
 check() { # expect status, lines, what
 	fake "$2"
-	"$gen" "$dir/tool" 1 1 "$dir/m.tsv" "$dir/m.c" >/dev/null 2>&1
+	"$gen" "$dir/tool" 1 1 "$dir/m.tsv" "$dir/m.c" rh_ffmap_test >/dev/null 2>&1
 	st=$?
 	if [ "$1" = ok ] && [ $st -ne 0 ]; then echo "FAIL ffmap selftest: $3 rejected"; fail=1; fi
 	if [ "$1" = bad ] && [ $st -eq 0 ]; then echo "FAIL ffmap selftest: $3 accepted"; fail=1; fi

@@ -29,7 +29,7 @@ if [ -z "$pty" ]; then
 	exit 0
 fi
 
-# eval over the pty (2x4 board design) and in-process (8x8 core): both bit-exact with the
+# eval over the pty (the bitstream's board design) and in-process (8x8 core): both bit-exact with the
 # reference model on every logit, hence with each other, and the same accuracy.
 name=system/eval-serial-vs-sim
 "$RAHIL" eval -m models/mlp.rmod --backend "serial:$pty" --images 40 --json -q >"$tmp/serial.json" 2>"$tmp/e1"
@@ -57,12 +57,16 @@ else
 	rt=$(json "$tmp/camp.json" round_trips)
 	total=$(($(json "$tmp/camp.json" masked) + $(json "$tmp/camp.json" benign) + $(json "$tmp/camp.json" sdc) + \
 		$(json "$tmp/camp.json" hang)))
+	hash=$(sed -n 's/^[[:space:]]*"ffmap_hash":[[:space:]]*"\([0-9a-f]*\)",*$/\1/p' "$tmp/camp.json")
+	want=$(cat "$(dirname "$RAHIL")/rtl/ice40/ffmap.hash" 2>/dev/null)
 	if [ "$total" -ne $n ]; then
 		bad $name "outcomes add up to $total, expected $n"
+	elif [ -z "$want" ] || [ "$hash" != "$want" ]; then
+		bad $name "FF-map hash '$hash' in the campaign, the bitstream's map is '$want'"
 	elif [ -z "$rt" ] || [ "$rt" -eq 0 ] || [ $((rt * 32)) -gt $n ]; then
 		bad $name "$rt round trips for $n injections (at most $((n / 32)) allowed)"
 	else
-		ok "$name ($n injections in $rt round trips)"
+		ok "$name ($n injections in $rt round trips, FF map $hash)"
 	fi
 fi
 

@@ -1,0 +1,88 @@
+/* rahil: flip-flop map lookups and the map's hash (host/ffmap.h). */
+#include "ffmap.h"
+
+#include <stdio.h>
+
+const char *rh_ff_class_name(int cls)
+{
+	switch (cls) {
+	case RH_FF_INPUT_ACT: return "input_act";
+	case RH_FF_WEIGHT: return "weight";
+	case RH_FF_OUTPUT_ACT: return "output_act";
+	case RH_FF_CONTROL: return "control";
+	default: return "unknown";
+	}
+}
+
+const struct rh_ffmap_reg *rh_ffmap_find(const struct rh_ffmap *map, uint32_t bit, uint32_t *index)
+{
+	size_t lo = 0, hi = map->n_regs;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const struct rh_ffmap_reg *r = &map->regs[mid];
+		if (bit < r->ofs)
+			hi = mid;
+		else if (bit >= r->ofs + r->width)
+			lo = mid + 1;
+		else {
+			if (index)
+				*index = bit - r->ofs;
+			return r;
+		}
+	}
+	return NULL;
+}
+
+static uint32_t fnv1a(uint32_t h, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		h ^= (uint8_t)s[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+uint32_t rh_ffmap_hash(const struct rh_ffmap *map)
+{
+	static const char header[] = "bit\tname\tindex\tclass\n";
+	char line[512];
+	uint32_t h = fnv1a(2166136261u, header, sizeof(header) - 1);
+	for (size_t r = 0; r < map->n_regs; r++) {
+		const struct rh_ffmap_reg *reg = &map->regs[r];
+		for (uint32_t b = 0; b < reg->width; b++) {
+			int n = snprintf(line, sizeof(line), "%u\t%s\t%u\t%s\n", reg->ofs + b, reg->name, b,
+			                 rh_ff_class_name(reg->cls));
+			h = fnv1a(h, line, n > 0 && (size_t)n < sizeof(line) ? (size_t)n : 0);
+		}
+	}
+	return h;
+}
+
+const struct rh_ffmap *rh_ffmap_by_hash(uint32_t hash)
+{
+	static const struct rh_ffmap *const known[] = {&rh_ffmap_sim, &rh_ffmap_ice40};
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (rh_ffmap_hash(known[i]) == hash)
+			return known[i];
+	return NULL;
+}
+
+int rh_ffmap_match(uint32_t hash, int rows, int cols, uint32_t chain_len, const struct rh_ffmap **out,
+                   struct rh_err *err)
+{
+	const struct rh_ffmap *map = rh_ffmap_by_hash(hash);
+	if (!map)
+		return rh_err_set(err, RH_E_MISMATCH,
+		                  "the board's flip-flop map (hash %08x; %dx%d array, %u-bit chain) is not one this "
+		                  "rahil was built with (%08x for the %dx%d bitstream, %08x for the simulator): "
+		                  "build the bitstream and rahil from the same tree (make bitstream BOARD=icebreaker)",
+		                  hash, rows, cols, chain_len, rh_ffmap_hash(&rh_ffmap_ice40), rh_ffmap_ice40.rows,
+		                  rh_ffmap_ice40.cols, rh_ffmap_hash(&rh_ffmap_sim));
+	if (map->rows != rows || map->cols != cols || map->chain_len != chain_len)
+		return rh_err_set(err, RH_E_MISMATCH,
+		                  "the board reports a %dx%d array with a %u-bit chain, but its flip-flop map "
+		                  "(hash %08x) is of a %dx%d array with a %u-bit chain",
+		                  rows, cols, chain_len, hash, map->rows, map->cols, map->chain_len);
+	*out = map;
+	return 0;
+}
