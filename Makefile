@@ -28,11 +28,11 @@ ALL_CFLAGS = -std=c11 $(OPT) $(WARN) $(HOST_CFLAGS) $(CFLAGS) -MD -MP
 
 # The host library: everything but main.c and the command-line front ends.
 LIB_SRC := host/error.c host/model.c host/quant.c host/refmodel.c host/idx.c host/train.c \
-	host/stats.c host/backend.c host/ffmap.c
+	host/stats.c host/backend.c host/ffmap.c host/journal.c
 CLI_SRC := host/main.c host/cli_util.c host/cli_train.c host/cli_eval.c host/cli_campaign.c
 TEST_SRC := tests/host/runner.c tests/host/test_idx.c tests/host/test_model.c \
 	tests/host/test_quant.c tests/host/test_ref.c tests/host/test_stats.c tests/host/test_ffmap.c \
-	tests/host/test_cli.c
+	tests/host/test_journal.c tests/host/test_cli.c
 BENCH_SRC := tests/host/bench.c
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))

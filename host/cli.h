@@ -7,10 +7,11 @@
 /* Exit codes (also listed by every --help). */
 enum rh_exit {
 	RH_EXIT_OK = 0,
-	RH_EXIT_USAGE = 1,  /* usage or input error */
-	RH_EXIT_HW = 2,     /* transport or hardware error */
-	RH_EXIT_GOLDEN = 3, /* golden mismatch */
-	RH_EXIT_ASSERT = 4, /* an assertion requested on the command line failed */
+	RH_EXIT_USAGE = 1,         /* usage or input error */
+	RH_EXIT_HW = 2,            /* transport or hardware error */
+	RH_EXIT_GOLDEN = 3,        /* golden mismatch */
+	RH_EXIT_ASSERT = 4,        /* an assertion requested on the command line failed */
+	RH_EXIT_INTERRUPTED = 130, /* stopped by Ctrl-C (128 + SIGINT, as a shell reports it) */
 };
 
 int rh_cmd_train(int argc, char **argv);

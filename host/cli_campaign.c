@@ -1,8 +1,10 @@
-/* rahil campaign: a fault-injection campaign on an accelerator back-end. This first version
- * samples (cell, image) pairs uniformly and keeps no journal; docs/fault-model.md gives the
- * estimators. */
+/* rahil campaign: a fault-injection campaign on an accelerator back-end. This version samples
+ * (cell, image) pairs uniformly; docs/fault-model.md gives the estimators. With --journal,
+ * every finished injection is journaled (host/journal.h) and an interrupted campaign resumes
+ * where it stopped. */
 #include <cjson/cJSON.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,7 @@
 #include "cli.h"
 #include "clock.h"
 #include "idx.h"
+#include "journal.h"
 #include "model.h"
 #include "quant.h"
 #include "refmodel.h"
@@ -23,8 +26,21 @@ static const char *const outcome_name[O_COUNT] = {"masked", "benign", "sdc", "ha
 
 struct pair {
 	int image;
+	long draw; /* position among the draws: keeps the order within an image fixed */
 	struct rh_fault_spec f;
 };
+
+/* Faults per run_faults call: the journal is written, and an interrupt noticed, between
+ * calls (link back-ends split a call into batches of what the board takes). */
+#define CAMPAIGN_CHUNK 256
+
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
 
 static void help(void)
 {
@@ -42,10 +58,15 @@ static void help(void)
 	       "  --n N               number of injections (required)\n"
 	       "  --images K          the evaluation set: the first K test images (default 100)\n"
 	       "  --seed S            random seed (default 1)\n"
+	       "  --journal FILE      record every finished injection in FILE; when FILE exists,\n"
+	       "                      resume the campaign it records (same options) without\n"
+	       "                      repeating or losing an injection\n"
 	       "  --data DIR          Fashion-MNIST directory (default $RAHIL_DATA or %s)\n"
 	       "  --json              print the result as JSON on stdout\n"
 	       "  -q, --quiet         no progress lines\n"
-	       "  -h, --help          this text\n\n",
+	       "  -h, --help          this text\n\n"
+	       "Ctrl-C stops after the injections in flight; with --journal, run the same command\n"
+	       "again to go on (exit status 130 when interrupted).\n\n",
 	       RH_DEFAULT_DATA_DIR);
 	rh_cli_exit_codes(stdout);
 }
@@ -53,7 +74,9 @@ static void help(void)
 static int by_image(const void *a, const void *b)
 {
 	const struct pair *x = a, *y = b;
-	return (x->image > y->image) - (x->image < y->image);
+	if (x->image != y->image)
+		return (x->image > y->image) - (x->image < y->image);
+	return (x->draw > y->draw) - (x->draw < y->draw);
 }
 
 static enum outcome classify(const struct rh_result *r, int golden_cls, const int32_t *golden, int n)
@@ -68,19 +91,14 @@ static enum outcome classify(const struct rh_result *r, int golden_cls, const in
 int rh_cmd_campaign(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"model", required_argument, NULL, 'm'},
-	    {"backend", required_argument, NULL, 'b'},
-	    {"sampler", required_argument, NULL, 's'},
-	    {"n", required_argument, NULL, 'n'},
-	    {"images", required_argument, NULL, 'k'},
-	    {"seed", required_argument, NULL, 'S'},
-	    {"data", required_argument, NULL, 'd'},
-	    {"json", no_argument, NULL, 'J'},
-	    {"quiet", no_argument, NULL, 'q'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	    {"model", required_argument, NULL, 'm'},   {"backend", required_argument, NULL, 'b'},
+	    {"sampler", required_argument, NULL, 's'}, {"n", required_argument, NULL, 'n'},
+	    {"images", required_argument, NULL, 'k'},  {"seed", required_argument, NULL, 'S'},
+	    {"journal", required_argument, NULL, 'j'}, {"data", required_argument, NULL, 'd'},
+	    {"json", no_argument, NULL, 'J'},          {"quiet", no_argument, NULL, 'q'},
+	    {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
 	};
-	const char *model = NULL, *backend = "sim", *sampler = NULL, *data = NULL;
+	const char *model = NULL, *backend = "sim", *sampler = NULL, *data = NULL, *journal_path = NULL;
 	long n = -1, images = 100, seed = 1;
 	int json = 0, quiet = 0, c;
 	optind = 1;
@@ -93,6 +111,7 @@ int rh_cmd_campaign(int argc, char **argv)
 		case 'k': images = rh_cli_parse_long(optarg, 1, 10000); break;
 		case 'S': seed = rh_cli_parse_long(optarg, 0, 0x7fffffffL); break;
 		case 'd': data = optarg; break;
+		case 'j': journal_path = optarg; break;
 		case 'J': json = 1; break;
 		case 'q': quiet = 1; break;
 		case 'h': help(); return RH_EXIT_OK;
@@ -127,6 +146,9 @@ int rh_cmd_campaign(int argc, char **argv)
 	struct pair *pairs = NULL;
 	struct rh_fault_spec *batch = NULL;
 	struct rh_result *res = NULL;
+	struct rh_journal jr = {0};
+	struct rh_journal_rec *done = NULL, *recs = NULL;
+	size_t n_done = 0;
 	int8_t *inputs = NULL;
 	int32_t(*golden)[RH_MAX_CLASSES] = NULL;
 	int *golden_cls = NULL;
@@ -149,12 +171,13 @@ int rh_cmd_campaign(int argc, char **argv)
 	int k = images < test.n ? (int)images : test.n;
 	size_t in_len = (size_t)test.h * test.w;
 	pairs = malloc((size_t)n * sizeof(*pairs));
-	batch = malloc((size_t)n * sizeof(*batch));
-	res = malloc((size_t)n * sizeof(*res));
+	batch = malloc(CAMPAIGN_CHUNK * sizeof(*batch));
+	res = malloc(CAMPAIGN_CHUNK * sizeof(*res));
+	recs = malloc(CAMPAIGN_CHUNK * sizeof(*recs));
 	inputs = malloc((size_t)k * in_len);
 	golden = malloc((size_t)k * sizeof(*golden));
 	golden_cls = malloc((size_t)k * sizeof(*golden_cls));
-	if (!pairs || !batch || !res || !inputs || !golden || !golden_cls) {
+	if (!pairs || !batch || !res || !recs || !inputs || !golden || !golden_cls) {
 		rc = rh_err_set(&err, RH_E_NOMEM, "cannot allocate %ld injections", n);
 		rh_cli_error("campaign", "%s", err.msg);
 		goto out;
@@ -188,6 +211,7 @@ int rh_cmd_campaign(int argc, char **argv)
 	rh_rng_seed(&rng, (uint64_t)seed);
 	for (long i = 0; i < n; i++) {
 		pairs[i].image = (int)rh_rng_below(&rng, (uint64_t)k);
+		pairs[i].draw = i;
 		pairs[i].f.bit = (uint32_t)rh_rng_below(&rng, info.chain_len);
 		pairs[i].f.cycle = (uint32_t)rh_rng_below(&rng, info.golden_cycles);
 	}
@@ -195,10 +219,41 @@ int rh_cmd_campaign(int argc, char **argv)
 
 	long count[O_COUNT] = {0}, correct = 0;
 	struct rh_wmean drop = {0};
+	/* The journal's injections are the first n_done of this order: count them, run the rest. */
+	if (journal_path) {
+		struct rh_journal_head head = {m.name,         rh_journal_model_hash(&m), sampler,        n, k, seed,
+		                               info.chain_len, info.golden_cycles,        info.ffmap_hash};
+		if ((rc = rh_journal_open(&jr, journal_path, &head, &done, &n_done, &err))) {
+			rh_cli_error("campaign", "%s", err.msg);
+			goto out;
+		}
+		for (size_t q = 0; q < n_done; q++) {
+			const struct pair *p = &pairs[q];
+			if (done[q].image != p->image || done[q].bit != p->f.bit || done[q].cycle != p->f.cycle) {
+				rc = rh_err_set(&err, RH_E_FORMAT, "%s: injection %zu is not this campaign's",
+				                journal_path, q);
+				rh_cli_error("campaign", "%s", err.msg);
+				goto out;
+			}
+			int ok = done[q].cls == test.labels[p->image];
+			count[done[q].outcome]++;
+			correct += ok;
+			rh_wmean_add(&drop, 1.0, (double)((golden_cls[p->image] == test.labels[p->image]) - ok));
+		}
+		if (!quiet && n_done)
+			fprintf(stderr, "rahil campaign: resuming from %s: %zu of %ld injections done\n", journal_path,
+			        n_done, n);
+	}
+	struct sigaction sa_new = {0}, sa_int, sa_term;
+	sa_new.sa_handler = on_interrupt;
+	sigemptyset(&sa_new.sa_mask);
+	interrupted = 0;
+	sigaction(SIGINT, &sa_new, &sa_int);
+	sigaction(SIGTERM, &sa_new, &sa_term);
 	double t0 = rh_now_s(), last = t0;
-	for (long i = 0; i < n;) {
+	for (long i = (long)n_done; i < n && !interrupted;) {
 		long j = i;
-		while (j < n && pairs[j].image == pairs[i].image) {
+		while (j < n && j - i < CAMPAIGN_CHUNK && pairs[j].image == pairs[i].image) {
 			batch[j - i] = pairs[j].f;
 			j++;
 		}
@@ -206,7 +261,11 @@ int rh_cmd_campaign(int argc, char **argv)
 		rc = rh_backend_run_faults(&be, inputs + (size_t)img * in_len, batch, (size_t)(j - i), res, &err);
 		if (rc) {
 			rh_cli_error("campaign", "image %d: %s", img, err.msg);
-			goto out;
+			if (journal_path)
+				rh_cli_error("campaign",
+				             "%ld of %ld injections are in %s: run the same command to resume", i, n,
+				             journal_path);
+			break;
 		}
 		for (long q = 0; q < j - i; q++) {
 			enum outcome o = classify(&res[q], golden_cls[img], golden[img], m.n_classes);
@@ -214,16 +273,39 @@ int rh_cmd_campaign(int argc, char **argv)
 			count[o]++;
 			correct += ok;
 			rh_wmean_add(&drop, 1.0, (double)((golden_cls[img] == test.labels[img]) - ok));
+			recs[q] = (struct rh_journal_rec){
+			    i + q, img, pairs[i + q].f.bit, pairs[i + q].f.cycle, (int)o, res[q].hang ? -1 : res[q].cls,
+			    1.0};
 		}
-		i = j;
+		if (journal_path && (rc = rh_journal_append(&jr, recs, (size_t)(j - i), &err))) {
+			rh_cli_error("campaign", "%s", err.msg);
+			break;
+		}
 		double t = rh_now_s();
+		long ran = j - (long)n_done;
 		if (!quiet && t - last > 2.0) {
 			last = t;
-			fprintf(stderr, "rahil campaign: %ld/%ld injections, %.0f/s, ETA %.0fs\n", i, n, i / (t - t0),
-			        (t - t0) / (double)i * (double)(n - i));
+			fprintf(stderr, "rahil campaign: %ld/%ld injections, %.0f/s, ETA %.0fs\n", j, n, ran / (t - t0),
+			        (t - t0) / (double)ran * (double)(n - j));
 		}
+		if (interrupted) {
+			rh_cli_error("campaign", "interrupted after %ld of %ld injections%s%s%s", j, n,
+			             journal_path ? "; they are in " : " (no --journal: they are lost)",
+			             journal_path ? journal_path : "",
+			             journal_path ? ": run the same command to resume" : "");
+		}
+		i = j;
+	}
+	sigaction(SIGINT, &sa_int, NULL);
+	sigaction(SIGTERM, &sa_term, NULL);
+	if (rc)
+		goto out;
+	if (interrupted) {
+		rc = RH_E_INTERRUPTED;
+		goto out;
 	}
 	double dt = rh_now_s() - t0;
+	long ran = n - (long)n_done;
 	struct rh_backend_stats st;
 	rh_backend_stats(&be, &st);
 	st.round_trips -= setup.round_trips;
@@ -252,7 +334,11 @@ int rh_cmd_campaign(int argc, char **argv)
 		cJSON *oc = cJSON_AddObjectToObject(o, "outcomes");
 		for (int q = 0; q < O_COUNT; q++)
 			cJSON_AddNumberToObject(oc, outcome_name[q], (double)count[q]);
-		cJSON_AddNumberToObject(o, "injections_per_s", dt > 0 ? (double)n / dt : 0);
+		cJSON_AddNumberToObject(o, "injections_per_s", dt > 0 ? (double)ran / dt : 0);
+		if (journal_path) {
+			cJSON_AddStringToObject(o, "journal", journal_path);
+			cJSON_AddNumberToObject(o, "resumed", (double)n_done);
+		}
 		cJSON_AddNumberToObject(o, "round_trips", (double)st.round_trips);
 		cJSON_AddNumberToObject(o, "setup_round_trips", (double)setup.round_trips);
 		cJSON_AddNumberToObject(o, "retries", (double)st.retries);
@@ -266,10 +352,12 @@ int rh_cmd_campaign(int argc, char **argv)
 		printf("  sa %.4f  ra %.4f  drop %.5f (95%% CI of ra %.4f..%.4f)\n", sa, ra, d, ra - h, ra + h);
 		printf("  masked %ld  benign %ld  sdc %ld  hang %ld\n", count[O_MASKED], count[O_BENIGN], count[O_SDC],
 		       count[O_HANG]);
-		printf("  %.0f injections/s", dt > 0 ? (double)n / dt : 0);
+		printf("  %.0f injections/s", dt > 0 ? (double)ran / dt : 0);
 		if (st.round_trips)
 			printf(", %llu round trips (%.1f injections each)", (unsigned long long)st.round_trips,
-			       (double)n / (double)st.round_trips);
+			       (double)ran / (double)st.round_trips);
+		if (n_done)
+			printf(", %zu injections taken from %s", n_done, journal_path);
 		printf("\n");
 	}
 out:
@@ -278,6 +366,9 @@ out:
 	free(pairs);
 	free(batch);
 	free(res);
+	free(recs);
+	free(done);
+	rh_journal_close(&jr);
 	free(inputs);
 	free(golden);
 	free(golden_cls);

@@ -48,7 +48,9 @@ int rh_cli_exit_for(int status)
 	switch ((enum rh_status)status) {
 	case RH_OK: return RH_EXIT_OK;
 	case RH_E_TRANSPORT:
+	case RH_E_BOARD:
 	case RH_E_TIMEOUT: return RH_EXIT_HW;
+	case RH_E_INTERRUPTED: return RH_EXIT_INTERRUPTED;
 	case RH_E_MISMATCH: return RH_EXIT_GOLDEN;
 	case RH_E_IO:
 	case RH_E_FORMAT:

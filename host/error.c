@@ -18,6 +18,8 @@ const char *rh_strerror(int code)
 	case RH_E_TIMEOUT: return "timeout";
 	case RH_E_MISMATCH: return "golden mismatch";
 	case RH_E_UNSUPPORTED: return "unsupported";
+	case RH_E_BOARD: return "unexpected board design";
+	case RH_E_INTERRUPTED: return "interrupted";
 	}
 	return "unknown error";
 }

@@ -15,6 +15,8 @@ enum rh_status {
 	RH_E_TIMEOUT = -8,      /* no answer in time */
 	RH_E_MISMATCH = -9,     /* golden comparison failed */
 	RH_E_UNSUPPORTED = -10, /* feature not built in or not available */
+	RH_E_BOARD = -11,       /* the board is not the design the host expects */
+	RH_E_INTERRUPTED = -12, /* stopped by a signal (Ctrl-C) */
 };
 
 struct rh_err {

@@ -72,14 +72,14 @@ int rh_ffmap_match(uint32_t hash, int rows, int cols, uint32_t chain_len, const 
 {
 	const struct rh_ffmap *map = rh_ffmap_by_hash(hash);
 	if (!map)
-		return rh_err_set(err, RH_E_MISMATCH,
+		return rh_err_set(err, RH_E_BOARD,
 		                  "the board's flip-flop map (hash %08x; %dx%d array, %u-bit chain) is not one this "
 		                  "rahil was built with (%08x for the %dx%d bitstream, %08x for the simulator): "
 		                  "build the bitstream and rahil from the same tree (make bitstream BOARD=icebreaker)",
 		                  hash, rows, cols, chain_len, rh_ffmap_hash(&rh_ffmap_ice40), rh_ffmap_ice40.rows,
 		                  rh_ffmap_ice40.cols, rh_ffmap_hash(&rh_ffmap_sim));
 	if (map->rows != rows || map->cols != cols || map->chain_len != chain_len)
-		return rh_err_set(err, RH_E_MISMATCH,
+		return rh_err_set(err, RH_E_BOARD,
 		                  "the board reports a %dx%d array with a %u-bit chain, but its flip-flop map "
 		                  "(hash %08x) is of a %dx%d array with a %u-bit chain",
 		                  rows, cols, chain_len, hash, map->rows, map->cols, map->chain_len);

@@ -47,7 +47,7 @@ uint32_t rh_ffmap_hash(const struct rh_ffmap *map);
 /* The known map with this hash, or NULL. */
 const struct rh_ffmap *rh_ffmap_by_hash(uint32_t hash);
 /* The known map a board describes in IDENTIFY (hash, array, chain length): *out on success;
- * RH_E_MISMATCH with the fix in the message when no known map has that hash, or when the
+ * RH_E_BOARD with the fix in the message when no known map has that hash, or when the
  * one that has it disagrees on the array or the chain (fault sites would not mean the same
  * flip-flops). */
 int rh_ffmap_match(uint32_t hash, int rows, int cols, uint32_t chain_len, const struct rh_ffmap **out,

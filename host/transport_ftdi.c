@@ -123,9 +123,8 @@ static int ftdi_write_(struct rh_transport *t, const uint8_t *p, size_t n, int t
 		int k = ftdi_write_data(f->ctx, p + done, (int)chunk);
 		if (k < 0)
 			/* libftdi returns -666 when the device went away. */
-			return rh_err_set(err, k == -666 ? RH_E_TRANSPORT : RH_E_IO,
-			                  "%s: write failed after %zu of %zu bytes: %s", f->desc, done, n,
-			                  ftdi_get_error_string(f->ctx));
+			return rh_err_set(err, RH_E_TRANSPORT, "%s: write failed after %zu of %zu bytes: %s", f->desc,
+			                  done, n, ftdi_get_error_string(f->ctx));
 		if (k == 0)
 			return rh_err_set(err, RH_E_TIMEOUT, "%s: sent %zu bytes, expected %zu within %d ms", f->desc,
 			                  done, n, timeout_ms);
@@ -144,7 +143,8 @@ static int ftdi_read_(struct rh_transport *t, uint8_t *p, size_t n, size_t *got,
 		/* Returns at the latest one latency period (1 ms) after the chip has no data. */
 		int k = ftdi_read_data(f->ctx, p, (int)n);
 		if (k < 0)
-			return rh_err_set(err, RH_E_IO, "%s: read failed: %s", f->desc, ftdi_get_error_string(f->ctx));
+			return rh_err_set(err, RH_E_TRANSPORT, "%s: read failed: %s", f->desc,
+			                  ftdi_get_error_string(f->ctx));
 		if (k > 0) {
 			*got = (size_t)k;
 			return 0;
@@ -158,7 +158,7 @@ static int ftdi_purge_(struct rh_transport *t, struct rh_err *err)
 {
 	struct ftdi_priv *f = t->priv;
 	if (ftdi_tcioflush(f->ctx) < 0)
-		return rh_err_set(err, RH_E_IO, "%s: purge failed: %s", f->desc, ftdi_get_error_string(f->ctx));
+		return rh_err_set(err, RH_E_TRANSPORT, "%s: purge failed: %s", f->desc, ftdi_get_error_string(f->ctx));
 	return 0;
 }
 

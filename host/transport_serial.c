@@ -85,7 +85,8 @@ static int serial_open(struct rh_transport *t, const char *path, const struct rh
 	tio.c_cc[VMIN] = 0;
 	tio.c_cc[VTIME] = 0;
 	if (cfsetispeed(&tio, speed) || cfsetospeed(&tio, speed) || tcsetattr(s->fd, TCSANOW, &tio)) {
-		r = rh_err_set(err, RH_E_IO, "cannot set %s to %d baud raw 8N1: %s", path, o->baud, strerror(errno));
+		r = rh_err_set(err, RH_E_TRANSPORT, "cannot set %s to %d baud raw 8N1: %s", path, o->baud,
+		               strerror(errno));
 		goto fail_fd;
 	}
 	tcflush(s->fd, TCIOFLUSH);
@@ -109,13 +110,13 @@ static int wait_fd(struct serial *s, short ev, int64_t deadline, struct rh_err *
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return rh_err_set(err, RH_E_IO, "poll on %s: %s", s->path, strerror(errno));
+			return rh_err_set(err, RH_E_TRANSPORT, "poll on %s: %s", s->path, strerror(errno));
 		if (n == 0)
 			return rh_err_set(err, RH_E_TIMEOUT, "%s %s: timed out", what, s->path);
 		if (pfd.revents & (POLLERR | POLLNVAL))
-			return rh_err_set(err, RH_E_IO, "%s %s: device error (unplugged?)", what, s->path);
+			return rh_err_set(err, RH_E_TRANSPORT, "%s %s: device error (unplugged?)", what, s->path);
 		if (pfd.revents & POLLHUP && !(pfd.revents & POLLIN))
-			return rh_err_set(err, RH_E_IO, "%s %s: the other end hung up", what, s->path);
+			return rh_err_set(err, RH_E_TRANSPORT, "%s %s: the other end hung up", what, s->path);
 		return 0;
 	}
 }
@@ -132,7 +133,7 @@ static int serial_write(struct rh_transport *t, const uint8_t *p, size_t n, int 
 			continue;
 		}
 		if (k < 0 && errno != EAGAIN && errno != EINTR)
-			return rh_err_set(err, RH_E_IO, "write to %s: %s (%zu of %zu bytes sent)", s->path,
+			return rh_err_set(err, RH_E_TRANSPORT, "write to %s: %s (%zu of %zu bytes sent)", s->path,
 			                  strerror(errno), done, n);
 		int r = wait_fd(s, POLLOUT, deadline, err, "write to");
 		if (r == RH_E_TIMEOUT)
@@ -155,7 +156,7 @@ static int serial_read(struct rh_transport *t, uint8_t *p, size_t n, size_t *got
 			return 0;
 		}
 		if (k < 0 && errno != EAGAIN && errno != EINTR)
-			return rh_err_set(err, RH_E_IO, "read from %s: %s", s->path, strerror(errno));
+			return rh_err_set(err, RH_E_TRANSPORT, "read from %s: %s", s->path, strerror(errno));
 		int r = wait_fd(s, POLLIN, deadline, err, "read from");
 		if (r == RH_E_TIMEOUT)
 			return rh_err_set(err, RH_E_TIMEOUT, "read from %s: no byte within %d ms", s->path, timeout_ms);
@@ -168,7 +169,7 @@ static int serial_purge(struct rh_transport *t, struct rh_err *err)
 {
 	struct serial *s = t->priv;
 	if (tcflush(s->fd, TCIOFLUSH))
-		return rh_err_set(err, RH_E_IO, "flush %s: %s", s->path, strerror(errno));
+		return rh_err_set(err, RH_E_TRANSPORT, "flush %s: %s", s->path, strerror(errno));
 	return 0;
 }
 

@@ -231,7 +231,7 @@ static enum tb_result t_serial_hangup(void)
 	uint8_t b[4];
 	size_t got;
 	int r = rh_transport_read(&t, b, sizeof(b), &got, 500, &err);
-	TB_CHECK_EQ(r, RH_E_IO); /* reported at once, not as a timeout */
+	TB_CHECK_EQ(r, RH_E_TRANSPORT); /* reported at once, not as a timeout */
 	rh_transport_close(&t);
 	return TB_PASS;
 }

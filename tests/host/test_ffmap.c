@@ -106,11 +106,11 @@ static int t_match(struct test_ctx *t)
 	CHECK(rh_ffmap_match(h, ice->rows, ice->cols, ice->chain_len, &got, &err) == 0 && got == ice);
 	CHECK(rh_ffmap_by_hash(rh_ffmap_hash(&rh_ffmap_sim)) == &rh_ffmap_sim);
 	got = NULL;
-	CHECK(rh_ffmap_match(0, ice->rows, ice->cols, ice->chain_len, &got, &err) == RH_E_MISMATCH && !got);
+	CHECK(rh_ffmap_match(0, ice->rows, ice->cols, ice->chain_len, &got, &err) == RH_E_BOARD && !got);
 	CHECKF(strstr(err.msg, "make bitstream"), "message without the fix: %s", err.msg);
-	CHECK(rh_ffmap_match(h ^ 1u, ice->rows, ice->cols, ice->chain_len, &got, &err) == RH_E_MISMATCH);
-	CHECK(rh_ffmap_match(h, ice->rows, ice->cols, ice->chain_len + 1, &got, &err) == RH_E_MISMATCH);
-	CHECK(rh_ffmap_match(h, ice->cols, ice->rows + 1, ice->chain_len, &got, &err) == RH_E_MISMATCH);
+	CHECK(rh_ffmap_match(h ^ 1u, ice->rows, ice->cols, ice->chain_len, &got, &err) == RH_E_BOARD);
+	CHECK(rh_ffmap_match(h, ice->rows, ice->cols, ice->chain_len + 1, &got, &err) == RH_E_BOARD);
+	CHECK(rh_ffmap_match(h, ice->cols, ice->rows + 1, ice->chain_len, &got, &err) == RH_E_BOARD);
 	CHECKF(strstr(err.msg, "array"), "%s", err.msg);
 	return T_PASS;
 }

@@ -18,11 +18,16 @@ bad() { echo "FAIL  $1: $2"; fail=$((fail + 1)); }
 # json FILE KEY: a top-level number from rahil's --json output
 json() { sed -n "s/^[[:space:]]*\"$2\":[[:space:]]*\\([-0-9.e]*\\),*\$/\\1/p" "$1" | head -n 1; }
 
-"$RAHIL_SIM" --persist >"$tmp/pty" 2>"$tmp/sim.err" &
-sim_pid=$!
-i=0
-while [ ! -s "$tmp/pty" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-pty=$(head -n 1 "$tmp/pty")
+start_sim() { # start rahil-sim; sets sim_pid and pty
+	rm -f "$tmp/pty"
+	"$RAHIL_SIM" --persist >"$tmp/pty" 2>"$tmp/sim.err" &
+	sim_pid=$!
+	i=0
+	while [ ! -s "$tmp/pty" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	pty=$(head -n 1 "$tmp/pty")
+}
+
+start_sim
 if [ -z "$pty" ]; then
 	echo "skip  system/all: rahil-sim did not start: $(cat "$tmp/sim.err")"
 	echo "0 passed, 0 failed, 1 skipped"
@@ -68,6 +73,71 @@ else
 	else
 		ok "$name ($n injections in $rt round trips, FF map $hash)"
 	fi
+fi
+
+# key FILE: the estimate and outcome lines of a campaign's --json output, for comparisons
+key() { grep -E '"(sa|ra|drop|masked|benign|sdc|hang|n|seed)":' "$1"; }
+# wait_lines FILE N: until FILE has at least N lines (at most 30 s)
+wait_lines() {
+	w=0
+	while [ "$(wc -l 2>/dev/null <"$1" || echo 0)" -lt "$2" ] && [ $w -lt 600 ]; do sleep 0.05; w=$((w + 1)); done
+}
+
+# The board disappears mid-campaign (rahil-sim killed): exit 2, nothing journaled is lost;
+# resumed on a new board the campaign ends exactly as the uninterrupted one above.
+name=system/campaign-board-lost-resume
+camp="campaign -m models/mlp.rmod --sampler uniform --n $n --images 5 --seed 3 --json -q"
+# shellcheck disable=SC2086
+"$RAHIL" $camp --backend "serial:$pty" --journal "$tmp/lost.jnl" >"$tmp/lost1.json" 2>"$tmp/e4" &
+cpid=$!
+wait_lines "$tmp/lost.jnl" 2
+kill -9 "$sim_pid"
+wait "$sim_pid" 2>/dev/null
+wait $cpid
+st=$?
+done1=$(($(wc -l <"$tmp/lost.jnl") - 1))
+start_sim
+if [ $st -ne 2 ]; then
+	bad $name "exit $st after the board was lost (expected 2): $(cat "$tmp/e4")"
+elif [ "$done1" -ge $n ]; then
+	bad $name "the campaign finished before the board was lost: make it longer"
+elif [ -z "$pty" ]; then
+	bad $name "rahil-sim did not restart: $(cat "$tmp/sim.err")"
+elif ! "$RAHIL" $camp --backend "serial:$pty" --journal "$tmp/lost.jnl" >"$tmp/lost2.json" 2>"$tmp/e5"; then
+	bad $name "resume: exit $?: $(cat "$tmp/e5")"
+elif [ "$(json "$tmp/lost2.json" resumed)" != "$done1" ]; then
+	bad $name "resumed $(json "$tmp/lost2.json" resumed), the journal had $done1"
+elif ! key "$tmp/camp.json" | diff - "$(key "$tmp/lost2.json" >"$tmp/k2"; echo "$tmp/k2")" >/dev/null; then
+	bad $name "resumed result differs from the uninterrupted one: $(key "$tmp/lost2.json" | tr -d '\n\t')"
+else
+	ok "$name (board lost after $done1 of $n injections, exit 2; resumed, same result)"
+fi
+
+# Ctrl-C mid-campaign on the in-process simulator: exit 130 after the injections in flight,
+# all of them journaled; run again, it resumes and ends as an uninterrupted campaign does.
+name=system/campaign-sigint-resume
+camp="campaign -m models/mlp.rmod --backend sim --sampler uniform --n 400 --images 4 --seed 5 --json -q"
+# shellcheck disable=SC2086
+"$RAHIL" $camp >"$tmp/full.json" 2>"$tmp/e6"
+# shellcheck disable=SC2086
+"$RAHIL" $camp --journal "$tmp/int.jnl" >/dev/null 2>"$tmp/e7" &
+cpid=$!
+wait_lines "$tmp/int.jnl" 2
+kill -INT $cpid
+wait $cpid
+st=$?
+done1=$(($(wc -l <"$tmp/int.jnl") - 1))
+# shellcheck disable=SC2086
+if [ $st -ne 130 ]; then
+	bad $name "exit $st after Ctrl-C (expected 130): $(cat "$tmp/e7")"
+elif [ "$done1" -ge 400 ]; then
+	bad $name "the campaign finished before the interrupt: make it longer"
+elif ! "$RAHIL" $camp --journal "$tmp/int.jnl" >"$tmp/int2.json" 2>"$tmp/e8"; then
+	bad $name "resume: exit $?: $(cat "$tmp/e8")"
+elif ! key "$tmp/full.json" | diff - "$(key "$tmp/int2.json" >"$tmp/k3"; echo "$tmp/k3")" >/dev/null; then
+	bad $name "resumed result differs from the uninterrupted one"
+else
+	ok "$name (stopped after $done1 of 400 injections, exit 130; resumed, same result)"
 fi
 
 echo "$pass passed, $fail failed, $skip skipped"

@@ -1,0 +1,240 @@
+/* rahil: the campaign journal (host/journal.h). */
+#include "journal.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "model.h"
+
+#define JOURNAL_MAGIC "rahil-journal 1"
+#define LINE_MAX_LEN  512
+
+static uint32_t fnv1a(uint32_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	while (n--) {
+		h ^= *b++;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+uint32_t rh_journal_model_hash(const struct rh_model *m)
+{
+	uint32_t h = 2166136261u;
+	int32_t dims[] = {m->in_h, m->in_w, m->in_c, m->n_classes, m->n_layers};
+	h = fnv1a(h, dims, sizeof(dims));
+	for (int i = 0; i < m->n_layers; i++) {
+		const struct rh_layer *l = &m->layers[i];
+		int32_t s[] = {(int32_t)l->op, (int32_t)l->flags, l->k,     l->stride, l->pad,  l->in_h,
+		               l->in_w,        l->in_c,           l->out_h, l->out_w,  l->out_c};
+		h = fnv1a(h, s, sizeof(s));
+	}
+	return fnv1a(h, m->blob, m->blob_size);
+}
+
+static int format_head(char *out, size_t cap, const struct rh_journal_head *h)
+{
+	return snprintf(out, cap,
+	                JOURNAL_MAGIC " model=%s model_hash=%08" PRIx32 " sampler=%s n=%ld images=%d seed=%ld "
+	                              "chain_len=%" PRIu32 " golden_cycles=%" PRIu32 " ffmap=%08" PRIx32 "\n",
+	                h->model, h->model_hash, h->sampler, h->n, h->images, h->seed, h->chain_len, h->golden_cycles,
+	                h->ffmap_hash);
+}
+
+static uint32_t line_crc(const char *s, size_t n)
+{
+	return (uint32_t)crc32(0L, (const Bytef *)s, (uInt)n);
+}
+
+/* "<index> <image> <bit> <cycle> <outcome> <cls> <weight> <crc>\n"; the CRC covers the text
+ * before its separating space. */
+static int format_rec(char *out, size_t cap, const struct rh_journal_rec *r)
+{
+	int n = snprintf(out, cap, "%ld %d %" PRIu32 " %" PRIu32 " %d %d %.17g", r->index, r->image, r->bit, r->cycle,
+	                 r->outcome, r->cls, r->weight);
+	if (n < 0 || (size_t)n >= cap)
+		return -1;
+	int m = snprintf(out + n, cap - (size_t)n, " %08" PRIx32 "\n", line_crc(out, (size_t)n));
+	return m < 0 || (size_t)(n + m) >= cap ? -1 : n + m;
+}
+
+/* Parse one complete line (without its newline). */
+static int parse_rec(const char *line, size_t len, struct rh_journal_rec *r)
+{
+	const char *sp = NULL; /* the last space: the CRC follows it */
+	for (size_t i = len; i-- > 0 && !sp;)
+		if (line[i] == ' ')
+			sp = line + i;
+	if (!sp || line + len - sp != 9)
+		return -1;
+	char crc_txt[9], body[LINE_MAX_LEN], *end;
+	memcpy(crc_txt, sp + 1, 8);
+	crc_txt[8] = 0;
+	unsigned long crc = strtoul(crc_txt, &end, 16);
+	if (*end || crc != line_crc(line, (size_t)(sp - line)) || (size_t)(sp - line) >= sizeof(body))
+		return -1;
+	memcpy(body, line, (size_t)(sp - line));
+	body[sp - line] = 0;
+	char tail;
+	if (sscanf(body, "%ld %d %" SCNu32 " %" SCNu32 " %d %d %lf %c", &r->index, &r->image, &r->bit, &r->cycle,
+	           &r->outcome, &r->cls, &r->weight, &tail) != 7)
+		return -1;
+	if (r->outcome < 0 || r->outcome > 3 || r->cls < -1 || r->image < 0 || !(r->weight >= 0))
+		return -1;
+	return 0;
+}
+
+/* Read the whole file into memory. */
+static int slurp(FILE *f, char **buf, size_t *len, const char *path, struct rh_err *err)
+{
+	size_t cap = 1 << 16, n = 0;
+	char *b = malloc(cap);
+	if (!b)
+		return rh_err_set(err, RH_E_NOMEM, "out of memory reading %s", path);
+	for (;;) {
+		if (n == cap) {
+			char *nb = realloc(b, cap *= 2);
+			if (!nb) {
+				free(b);
+				return rh_err_set(err, RH_E_NOMEM, "out of memory reading %s", path);
+			}
+			b = nb;
+		}
+		size_t k = fread(b + n, 1, cap - n, f);
+		n += k;
+		if (k == 0)
+			break;
+	}
+	if (ferror(f)) {
+		free(b);
+		return rh_err_set(err, RH_E_IO, "%s: read error", path);
+	}
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+int rh_journal_open(struct rh_journal *j, const char *path, const struct rh_journal_head *head,
+                    struct rh_journal_rec **recs, size_t *n_recs, struct rh_err *err)
+{
+	char want[LINE_MAX_LEN];
+	int hl = format_head(want, sizeof(want), head);
+	memset(j, 0, sizeof(*j));
+	*recs = NULL;
+	*n_recs = 0;
+	if (hl < 0 || (size_t)hl >= sizeof(want))
+		return rh_err_set(err, RH_E_INVAL, "journal head too long");
+	snprintf(j->path, sizeof(j->path), "%s", path);
+	FILE *f = fopen(path, "r+");
+	if (!f && errno == ENOENT)
+		f = fopen(path, "w+");
+	if (!f)
+		return rh_err_set(err, RH_E_IO, "%s: %s", path, strerror(errno));
+	j->f = f;
+	char *buf = NULL;
+	size_t len = 0;
+	int rc = slurp(f, &buf, &len, path, err);
+	if (rc)
+		goto fail;
+	/* A new journal, or one whose head was cut short while being written. */
+	if (len == 0 || (!memchr(buf, '\n', len) && len < (size_t)hl && memcmp(buf, want, len) == 0)) {
+		free(buf);
+		rewind(f);
+		if (ftruncate(fileno(f), 0) || fputs(want, f) == EOF || fflush(f) || fsync(fileno(f))) {
+			rc = rh_err_set(err, RH_E_IO, "%s: cannot write: %s", path, strerror(errno));
+			goto fail;
+		}
+		return 0;
+	}
+	const char *nl = memchr(buf, '\n', len);
+	size_t first = nl ? (size_t)(nl - buf) + 1 : len;
+	if (first != (size_t)hl || memcmp(buf, want, first) != 0) {
+		size_t show = first > 200 ? 200 : first;
+		rc =
+		    rh_err_set(err, RH_E_INVAL,
+		               "%s belongs to another campaign (or is not a journal):\n  it has:   %.*s\n  this is:  %s"
+		               "  use another --journal file, or the options it was written with",
+		               path, (int)(show && buf[show - 1] == '\n' ? show - 1 : show), buf, want);
+		free(buf);
+		goto fail;
+	}
+	/* Records: complete lines; a cut-short last line is dropped. */
+	size_t cap = 0, n = 0, pos = first, good_end = first;
+	struct rh_journal_rec *r = NULL;
+	long lineno = 1;
+	while (pos < len) {
+		const char *e = memchr(buf + pos, '\n', len - pos);
+		lineno++;
+		if (!e)
+			break; /* no newline: the writer stopped mid-line */
+		size_t ll = (size_t)(e - (buf + pos));
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			struct rh_journal_rec *nr = realloc(r, cap * sizeof(*r));
+			if (!nr) {
+				rc = rh_err_set(err, RH_E_NOMEM, "out of memory reading %s", path);
+				break;
+			}
+			r = nr;
+		}
+		if (parse_rec(buf + pos, ll, &r[n]) || r[n].index != (long)n || r[n].index >= head->n) {
+			rc = rh_err_set(err, RH_E_FORMAT,
+			                "%s, line %ld: damaged record (CRC, fields or order); the journal cannot be "
+			                "trusted past it",
+			                path, lineno);
+			break;
+		}
+		n++;
+		pos += ll + 1;
+		good_end = pos;
+	}
+	free(buf);
+	if (rc) {
+		free(r);
+		goto fail;
+	}
+	if (good_end < len && (fflush(f) || ftruncate(fileno(f), (off_t)good_end))) {
+		free(r);
+		rc = rh_err_set(err, RH_E_IO, "%s: cannot cut the partial last line: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (fseek(f, 0, SEEK_END)) {
+		free(r);
+		rc = rh_err_set(err, RH_E_IO, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	*recs = r;
+	*n_recs = n;
+	return 0;
+fail:
+	fclose(f);
+	j->f = NULL;
+	return rc;
+}
+
+int rh_journal_append(struct rh_journal *j, const struct rh_journal_rec *r, size_t n, struct rh_err *err)
+{
+	char line[LINE_MAX_LEN];
+	for (size_t i = 0; i < n; i++) {
+		int len = format_rec(line, sizeof(line), &r[i]);
+		if (len < 0)
+			return rh_err_set(err, RH_E_INVAL, "journal record too long");
+		if (fwrite(line, 1, (size_t)len, j->f) != (size_t)len)
+			return rh_err_set(err, RH_E_IO, "%s: cannot write: %s", j->path, strerror(errno));
+	}
+	if (fflush(j->f) || fsync(fileno(j->f)))
+		return rh_err_set(err, RH_E_IO, "%s: cannot write: %s", j->path, strerror(errno));
+	return 0;
+}
+
+void rh_journal_close(struct rh_journal *j)
+{
+	if (j->f)
+		fclose(j->f);
+	j->f = NULL;
+}

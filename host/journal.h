@@ -1,0 +1,61 @@
+/* rahil: the campaign journal, an append-only text file that lets an interrupted campaign
+ * resume without losing or double-counting an injection (docs/campaign.md).
+ *
+ * Line 1 is the head: the campaign's identity (model, sampler, size, seed, fault space). Every
+ * further line is one finished injection, in campaign order, with a CRC-32 of its text. An
+ * injection is journaled only after its outcome is known, and the file is synced after each
+ * batch, so a campaign stopped at any point has journaled exactly the injections it counted. */
+#ifndef RAHIL_JOURNAL_H
+#define RAHIL_JOURNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "error.h"
+
+/* What a journal belongs to; resuming requires an identical head. */
+struct rh_journal_head {
+	const char *model;      /* model name */
+	uint32_t model_hash;    /* rh_journal_model_hash() of the model */
+	const char *sampler;    /* "uniform", ... */
+	long n;                 /* injections in the whole campaign */
+	int images;             /* evaluation images */
+	long seed;              /* sampler seed */
+	uint32_t chain_len;     /* fault space: scan chain bits */
+	uint32_t golden_cycles; /* fault space: cycles of the golden run */
+	uint32_t ffmap_hash;    /* fault space: the flip-flop map (host/ffmap.h) */
+};
+
+/* One finished injection. */
+struct rh_journal_rec {
+	long index;     /* its position in the campaign's order, 0 .. n - 1 */
+	int image;      /* evaluation image */
+	uint32_t bit;   /* chain bit */
+	uint32_t cycle; /* core cycle */
+	int outcome;    /* 0 masked, 1 benign, 2 sdc, 3 hang */
+	int cls;        /* returned class; -1 on a hang */
+	double weight;  /* importance weight (1 for the uniform sampler) */
+};
+
+struct rh_journal {
+	FILE *f;
+	char path[1024];
+};
+
+struct rh_model;
+/* FNV-1a 32 over the model's layer shapes, weights and parameters. */
+uint32_t rh_journal_model_hash(const struct rh_model *m);
+
+/* Open the journal at path. A missing or empty file is created with the head, and *n_recs is
+ * 0. An existing one must have exactly this head (else RH_E_INVAL, naming both); its
+ * records are returned in *recs (malloc'd, caller frees) in file order. A last line cut
+ * short (no newline: the writer was stopped mid-line) is dropped and cut from the file; a
+ * damaged complete line (bad CRC, bad fields, out of order) is RH_E_FORMAT. */
+int rh_journal_open(struct rh_journal *j, const char *path, const struct rh_journal_head *head,
+                    struct rh_journal_rec **recs, size_t *n_recs, struct rh_err *err);
+/* Append records and sync them to disk before returning. */
+int rh_journal_append(struct rh_journal *j, const struct rh_journal_rec *r, size_t n, struct rh_err *err);
+void rh_journal_close(struct rh_journal *j);
+
+#endif

@@ -1,0 +1,179 @@
+/* rahil tests: the campaign journal (host/journal.h): a journal cut at any byte reopens with
+ * exactly the records completed before the cut, and damage or another campaign's journal is
+ * refused. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "error.h"
+#include "harness.h"
+#include "journal.h"
+
+#define N_RECS 20
+
+static const struct rh_journal_head head = {"mlp", 0x1234abcdu, "uniform", 100, 5, 7, 733, 51407, 0x366a6b84u};
+
+static struct rh_journal_rec rec(long i)
+{
+	return (struct rh_journal_rec){i,
+	                               (int)(i % 5),
+	                               (uint32_t)(i * 37 % 733),
+	                               (uint32_t)(i * 2477 % 51407),
+	                               (int)(i % 4),
+	                               i % 4 == 3 ? -1 : (int)(i % 10),
+	                               i % 3 ? 1.0 : 0.1 + i / 7.0};
+}
+
+static int same(const struct rh_journal_rec *a, const struct rh_journal_rec *b)
+{
+	return a->index == b->index && a->image == b->image && a->bit == b->bit && a->cycle == b->cycle &&
+	       a->outcome == b->outcome && a->cls == b->cls && a->weight == b->weight;
+}
+
+static long file_size(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) ? -1 : (long)st.st_size;
+}
+
+static char *read_all(const char *path, long *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	char *b = malloc(1 << 16);
+	*len = b ? (long)fread(b, 1, 1 << 16, f) : 0;
+	fclose(f);
+	return b;
+}
+
+/* Write a journal of N_RECS records (appended in three calls) and return its bytes. */
+static int make_journal(struct test_ctx *t, const char *path, char **bytes, long *len)
+{
+	struct rh_journal j;
+	struct rh_journal_rec *got, r[N_RECS];
+	size_t n;
+	struct rh_err err;
+	remove(path);
+	CHECKF(rh_journal_open(&j, path, &head, &got, &n, &err) == 0, "%s", err.msg);
+	CHECK(n == 0);
+	free(got);
+	for (long i = 0; i < N_RECS; i++)
+		r[i] = rec(i);
+	CHECK(rh_journal_append(&j, r, 7, &err) == 0);
+	CHECK(rh_journal_append(&j, r + 7, 1, &err) == 0);
+	CHECK(rh_journal_append(&j, r + 8, N_RECS - 8, &err) == 0);
+	rh_journal_close(&j);
+	CHECK((*bytes = read_all(path, len)) != NULL);
+	return T_PASS;
+}
+
+/* Cut the journal at every byte: reopening keeps the records whose line is complete, cuts the
+ * rest from the file, and appending the missing ones gives back the original bytes. */
+static int t_cut_anywhere(struct test_ctx *t)
+{
+	char path[4096], *orig;
+	long len;
+	snprintf(path, sizeof(path), "%s/cut.jnl", t->tmpdir);
+	int r = make_journal(t, path, &orig, &len);
+	if (r)
+		return r;
+	long head_len = (long)(strchr(orig, '\n') - orig) + 1;
+	for (long cut = 0; cut <= len; cut++) {
+		FILE *f = fopen(path, "wb");
+		CHECK(f && fwrite(orig, 1, (size_t)cut, f) == (size_t)cut && fclose(f) == 0);
+		/* complete record lines within the cut */
+		size_t want = 0;
+		long end = head_len;
+		for (long p = head_len; p < cut; p++)
+			if (orig[p] == '\n') {
+				want++;
+				end = p + 1;
+			}
+		struct rh_journal j;
+		struct rh_journal_rec *got;
+		size_t n;
+		struct rh_err err;
+		CHECKF(rh_journal_open(&j, path, &head, &got, &n, &err) == 0, "cut at %ld: %s", cut, err.msg);
+		CHECKF(n == want, "cut at %ld: %zu records, expected %zu", cut, n, want);
+		for (size_t i = 0; i < n; i++) {
+			struct rh_journal_rec e = rec((long)i);
+			CHECKF(same(&got[i], &e), "cut at %ld: record %zu differs", cut, i);
+		}
+		free(got);
+		CHECKF(file_size(path) == end, "cut at %ld: file is %ld bytes, expected %ld", cut, file_size(path),
+		       end);
+		struct rh_journal_rec rest[N_RECS];
+		for (size_t i = n; i < N_RECS; i++)
+			rest[i - n] = rec((long)i);
+		CHECK(rh_journal_append(&j, rest, N_RECS - n, &err) == 0);
+		rh_journal_close(&j);
+		long len2;
+		char *again = read_all(path, &len2);
+		int eq = again && len2 == len && memcmp(again, orig, (size_t)len) == 0;
+		free(again);
+		CHECKF(eq, "cut at %ld: resumed journal differs from the uninterrupted one", cut);
+	}
+	free(orig);
+	return T_PASS;
+}
+
+/* Another campaign's journal, a damaged record and records out of order are refused. */
+static int t_refused(struct test_ctx *t)
+{
+	char path[4096], *orig;
+	long len;
+	snprintf(path, sizeof(path), "%s/bad.jnl", t->tmpdir);
+	int r = make_journal(t, path, &orig, &len);
+	if (r)
+		return r;
+	struct rh_journal j;
+	struct rh_journal_rec *got;
+	size_t n;
+	struct rh_err err;
+	struct rh_journal_head other = head;
+	other.seed = 8;
+	CHECK(rh_journal_open(&j, path, &other, &got, &n, &err) == RH_E_INVAL);
+	CHECKF(strstr(err.msg, "seed=7") && strstr(err.msg, "seed=8"), "%s", err.msg);
+	other = head;
+	other.ffmap_hash ^= 1;
+	CHECK(rh_journal_open(&j, path, &other, &got, &n, &err) == RH_E_INVAL);
+	/* flip one character of every record line in turn: each is caught */
+	long head_len = (long)(strchr(orig, '\n') - orig) + 1;
+	for (long p = head_len; p < len; p++) {
+		if (orig[p] == '\n')
+			continue;
+		char *b = malloc((size_t)len);
+		CHECK(b != NULL);
+		memcpy(b, orig, (size_t)len);
+		b[p] = b[p] == '1' ? '2' : '1';
+		FILE *f = fopen(path, "wb");
+		CHECK(f && fwrite(b, 1, (size_t)len, f) == (size_t)len && fclose(f) == 0);
+		free(b);
+		got = NULL;
+		int rc = rh_journal_open(&j, path, &head, &got, &n, &err);
+		free(got);
+		if (rc == 0)
+			rh_journal_close(&j);
+		CHECKF(rc == RH_E_FORMAT, "byte %ld changed: open returned %d", p, rc);
+	}
+	/* two lines swapped: out of order */
+	char *nl1 = strchr(orig + head_len, '\n'), *nl2 = strchr(nl1 + 1, '\n');
+	FILE *f = fopen(path, "wb");
+	CHECK(f != NULL);
+	fwrite(orig, 1, (size_t)head_len, f);
+	fwrite(nl1 + 1, 1, (size_t)(nl2 - nl1), f);
+	fwrite(orig + head_len, 1, (size_t)(nl1 + 1 - (orig + head_len)), f);
+	fwrite(nl2 + 1, 1, (size_t)(orig + len - (nl2 + 1)), f);
+	fclose(f);
+	CHECK(rh_journal_open(&j, path, &head, &got, &n, &err) == RH_E_FORMAT);
+	free(orig);
+	return T_PASS;
+}
+
+const struct test_case journal_tests[] = {
+    {"journal_cut_anywhere", t_cut_anywhere},
+    {"journal_refused", t_refused},
+    {NULL, NULL},
+};
