@@ -14,7 +14,7 @@
 
 static void help(void)
 {
-	printf("Usage: rahil inject -m MODEL --image I --bit K --cycle T [--trace FILE.fst] [--json]\n\n"
+	printf("Usage: rahil inject -m MODEL --image I (--bit K | --ff NAME:INDEX) --cycle T [OPTIONS]\n\n"
 	       "Run test image I on the simulated accelerator twice: fault-free, then with chain bit K\n"
 	       "inverted at core cycle T (counted from the run's start). Report the class, logits,\n"
 	       "cycles and outcome (masked: logits identical; benign: logits differ, class the same;\n"
@@ -22,7 +22,10 @@ static void help(void)
 	       "Options:\n"
 	       "  -m, --model MODEL  the .rmod model file (required)\n"
 	       "  --image I          test image index (required)\n"
-	       "  --bit K            scan chain bit, 0 .. chain length - 1 (required)\n"
+	       "  --bit K            scan chain bit, 0 .. chain length - 1\n"
+	       "  --ff NAME:INDEX    or the flip-flop by name: bit INDEX of the register whose\n"
+	       "                     name ends in NAME, e.g. gen_row[0].gen_col[0].u_pe.u_acc:31\n"
+	       "                     (the names: docs/scan-chain.md)\n"
 	       "  --cycle T          core cycle of the flip (required)\n"
 	       "  --budget N         watchdog budget in cycles (default 2 x golden + 1024)\n"
 	       "  --trace FILE.fst   FST waveform of the faulty run (GTKWave)\n"
@@ -54,13 +57,19 @@ static cJSON *logits_json(const struct rh_sim_result *r)
 int rh_cmd_inject(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"model", required_argument, NULL, 'm'},  {"image", required_argument, NULL, 'i'},
-	    {"bit", required_argument, NULL, 'k'},    {"cycle", required_argument, NULL, 't'},
-	    {"budget", required_argument, NULL, 'B'}, {"trace", required_argument, NULL, 'T'},
-	    {"data", required_argument, NULL, 'd'},   {"json", no_argument, NULL, 'J'},
-	    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+	    {"model", required_argument, NULL, 'm'},
+	    {"image", required_argument, NULL, 'i'},
+	    {"bit", required_argument, NULL, 'k'},
+	    {"ff", required_argument, NULL, 'f'},
+	    {"cycle", required_argument, NULL, 't'},
+	    {"budget", required_argument, NULL, 'B'},
+	    {"trace", required_argument, NULL, 'T'},
+	    {"data", required_argument, NULL, 'd'},
+	    {"json", no_argument, NULL, 'J'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
-	const char *model = NULL, *trace = NULL, *data = NULL;
+	const char *model = NULL, *trace = NULL, *data = NULL, *ff_name = NULL;
 	long image = -1, bit = -1, cycle = -1, budget = 0;
 	int json = 0, c;
 	optind = 1;
@@ -69,6 +78,7 @@ int rh_cmd_inject(int argc, char **argv)
 		case 'm': model = optarg; break;
 		case 'i': image = rh_cli_parse_long(optarg, 0, 1000000); break;
 		case 'k': bit = rh_cli_parse_long(optarg, 0, 0x7fffffffL); break;
+		case 'f': ff_name = optarg; break;
 		case 't': cycle = rh_cli_parse_long(optarg, 0, 0x7fffffffL); break;
 		case 'B':
 			budget = rh_cli_parse_long(optarg, 1, 0x7fffffffL);
@@ -88,9 +98,9 @@ int rh_cmd_inject(int argc, char **argv)
 		rh_cli_error("inject", "unexpected argument '%s'", argv[optind]);
 		return rh_cli_usage_error("inject");
 	}
-	if (!model || image < 0 || bit < 0 || cycle < 0) {
-		rh_cli_error("inject",
-		             "-m MODEL, --image I, --bit K and --cycle T are required (non-negative integers)");
+	if (!model || image < 0 || (bit < 0) == !ff_name || cycle < 0) {
+		rh_cli_error("inject", "-m MODEL, --image I, --cycle T and one of --bit K or --ff NAME:INDEX are "
+		                       "required (I, K, T non-negative integers)");
 		return rh_cli_usage_error("inject");
 	}
 
@@ -126,6 +136,15 @@ int rh_cmd_inject(int argc, char **argv)
 		rh_cli_error("inject", "%s", err.msg);
 		ret = rh_cli_exit_for(rc);
 		goto out;
+	}
+	if (ff_name) {
+		uint32_t b;
+		if ((rc = rh_ffmap_lookup(rh_sim_ffmap(sim), ff_name, &b, &err))) {
+			rh_cli_error("inject", "--ff %s", err.msg);
+			ret = RH_EXIT_USAGE;
+			goto out;
+		}
+		bit = (long)b;
 	}
 	if ((uint32_t)bit >= rh_sim_chain_len(sim)) {
 		rh_cli_error("inject", "--bit %ld: the chain has %u bits", bit, rh_sim_chain_len(sim));

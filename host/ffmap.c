@@ -2,6 +2,8 @@
 #include "ffmap.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 const char *rh_ff_class_name(int cls)
 {
@@ -31,6 +33,45 @@ const struct rh_ffmap_reg *rh_ffmap_find(const struct rh_ffmap *map, uint32_t bi
 		}
 	}
 	return NULL;
+}
+
+static int name_matches(const char *name, const char *want, size_t wl)
+{
+	size_t nl = strlen(name);
+	return nl >= wl && memcmp(name + nl - wl, want, wl) == 0 && (nl == wl || name[nl - wl - 1] == '.');
+}
+
+int rh_ffmap_lookup(const struct rh_ffmap *map, const char *spec, uint32_t *bit, struct rh_err *err)
+{
+	const char *colon = strrchr(spec, ':');
+	char *end;
+	if (!colon || colon == spec || !colon[1])
+		return rh_err_set(err, RH_E_INVAL, "'%s': expected NAME:INDEX, e.g. u_pe.u_acc:31", spec);
+	unsigned long index = strtoul(colon + 1, &end, 10);
+	if (*end || colon[1] == '-')
+		return rh_err_set(err, RH_E_INVAL, "'%s': the bit index '%s' is not a number", spec, colon + 1);
+	size_t wl = (size_t)(colon - spec);
+	const struct rh_ffmap_reg *hit = NULL;
+	size_t hits = 0;
+	for (size_t r = 0; r < map->n_regs; r++)
+		if (name_matches(map->regs[r].name, spec, wl)) {
+			if (!hits)
+				hit = &map->regs[r];
+			hits++;
+		}
+	if (hits == 0)
+		return rh_err_set(err, RH_E_INVAL,
+		                  "no flip-flop register is named '%.*s' (names: build/ffmap_<set>.tsv, e.g. %s)",
+		                  (int)wl, spec, map->n_regs ? map->regs[0].name : "");
+	if (hits > 1)
+		return rh_err_set(err, RH_E_INVAL,
+		                  "'%.*s' names %zu registers (the first is %s): give more of the name", (int)wl, spec,
+		                  hits, hit->name);
+	if (index >= hit->width)
+		return rh_err_set(err, RH_E_INVAL, "%s has %u bits, index %lu is past them", hit->name, hit->width,
+		                  index);
+	*bit = hit->ofs + (uint32_t)index;
+	return 0;
 }
 
 static uint32_t fnv1a(uint32_t h, const char *s, size_t n)

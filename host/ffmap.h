@@ -44,6 +44,10 @@ const struct rh_ffmap_reg *rh_ffmap_find(const struct rh_ffmap *map, uint32_t bi
  * (build/ffmap_<set>.tsv): a header line "bit\tname\tindex\tclass", then one line per chain
  * bit. */
 uint32_t rh_ffmap_hash(const struct rh_ffmap *map);
+/* The chain bit of "NAME:INDEX": bit INDEX of the register whose hierarchical name is NAME or
+ * ends in ".NAME" (e.g. "gen_row[0].gen_col[0].u_pe.u_acc:31"). RH_E_INVAL, with candidates,
+ * when no register or more than one matches, or INDEX is past its width. */
+int rh_ffmap_lookup(const struct rh_ffmap *map, const char *spec, uint32_t *bit, struct rh_err *err);
 /* The known map with this hash, or NULL. */
 const struct rh_ffmap *rh_ffmap_by_hash(uint32_t hash);
 /* The known map a board describes in IDENTIFY (hash, array, chain length): *out on success;

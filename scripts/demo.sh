@@ -15,4 +15,4 @@ for arch in mlp cnn; do
 	"$RAHIL" eval -m "$model" --backend sim --images "$SIM_IMAGES" -q
 done
 echo "One flip of the sign bit of PE (0,0)'s accumulator at cycle 23900 of test image 3:"
-"$RAHIL" inject -m models/cnn.rmod --image 3 --bit 47 --cycle 23900
+"$RAHIL" inject -m models/cnn.rmod --image 3 --ff 'gen_row[0].gen_col[0].u_pe.u_acc:31' --cycle 23900

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "error.h"
+#include "ffmap.h"
 #include "harness.h"
 #include "idx.h"
 
@@ -127,10 +129,45 @@ static int cli_train_small(struct test_ctx *t)
 	return T_PASS;
 }
 
+/* rahil inject --ff NAME:INDEX strikes the named flip-flop: the bit the host's map gives. */
+static int cli_inject_by_name(struct test_ctx *t)
+{
+	int rc;
+	if (access(RH_DEFAULT_DATA_DIR "/t10k-images-idx3-ubyte.gz", R_OK) != 0)
+		return t_skip(t, "Fashion-MNIST not installed in " RH_DEFAULT_DATA_DIR);
+	const char *name = "gen_row[1].gen_col[2].u_pe.u_acc:30";
+	uint32_t want;
+	struct rh_err e;
+	CHECKF(rh_ffmap_lookup(&rh_ffmap_sim, name, &want, &e) == 0, "%s", e.msg);
+	CHECKF((rc = RUN("inject", "-m", "models/mlp.rmod", "--image", "2", "--ff", name, "--cycle", "9000",
+	                 "--json")) == 0,
+	       "rc %d: %s", rc, err);
+	cJSON *j = cJSON_Parse(out);
+	CHECKF(j != NULL, "not JSON: %s", out);
+	double bit = cJSON_GetNumberValue(cJSON_GetObjectItem(j, "bit"));
+	const cJSON *ff = cJSON_GetObjectItem(j, "ff");
+	const char *reg = cJSON_GetStringValue(cJSON_GetObjectItem(ff, "name"));
+	int ok = bit == want && reg && strstr(reg, "gen_row[1].gen_col[2].u_pe.u_acc");
+	cJSON_Delete(j);
+	CHECKF(ok, "bit %.0f (want %u), register %s", bit, want, reg ? reg : "?");
+	CHECKF((rc = RUN("inject", "-m", "models/mlp.rmod", "--image", "2", "--ff", "u_acc:30", "--cycle", "9")) == 1 &&
+	           strstr(err, "registers"),
+	       "ambiguous name: rc %d: %s", rc, err);
+	CHECKF((rc = RUN("inject", "-m", "models/mlp.rmod", "--image", "2", "--ff",
+	                 "gen_row[1].gen_col[2].u_pe.u_acc:32", "--cycle", "9")) == 1 &&
+	           strstr(err, "32 bits"),
+	       "index past the width: rc %d: %s", rc, err);
+	CHECKF((rc = RUN("inject", "-m", "models/mlp.rmod", "--image", "2", "--ff", "u_pe", "--cycle", "9")) == 1 &&
+	           strstr(err, "NAME:INDEX"),
+	       "no index: rc %d: %s", rc, err);
+	return T_PASS;
+}
+
 const struct test_case cli_tests[] = {
     {"cli/usage", cli_usage},
     {"cli/bad-inputs", cli_bad_inputs},
     {"cli/eval-json", cli_eval_json},
     {"cli/train-small", cli_train_small},
+    {"cli/inject-by-name", cli_inject_by_name},
     {NULL, NULL},
 };

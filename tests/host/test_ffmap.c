@@ -115,10 +115,38 @@ static int t_match(struct test_ctx *t)
 	return T_PASS;
 }
 
+/* NAME:INDEX names a flip-flop by the end of its register's name, at a '.' boundary. */
+static int t_lookup(struct test_ctx *t)
+{
+	static const struct rh_ffmap_reg regs[] = {{0, 8, RH_FF_INPUT_ACT, "top.u_pe.u_act"},
+	                                           {8, 32, RH_FF_OUTPUT_ACT, "top.u_pe.u_acc"},
+	                                           {40, 4, RH_FF_CONTROL, "top.u_ctl.u_acc"}};
+	const struct rh_ffmap map = {regs, 3, 44, 1, 1};
+	uint32_t bit = 99;
+	struct rh_err err;
+	CHECK(rh_ffmap_lookup(&map, "u_pe.u_acc:31", &bit, &err) == 0 && bit == 39);
+	CHECK(rh_ffmap_lookup(&map, "top.u_ctl.u_acc:0", &bit, &err) == 0 && bit == 40);
+	CHECK(rh_ffmap_lookup(&map, "u_act:7", &bit, &err) == 0 && bit == 7);
+	CHECK(rh_ffmap_lookup(&map, "u_acc:1", &bit, &err) == RH_E_INVAL && strstr(err.msg, "2 registers"));
+	CHECK(rh_ffmap_lookup(&map, "acc:1", &bit, &err) == RH_E_INVAL); /* not at a '.' boundary */
+	CHECK(rh_ffmap_lookup(&map, "u_ctl.u_acc:4", &bit, &err) == RH_E_INVAL && strstr(err.msg, "4 bits"));
+	const char *bad[] = {"u_act", ":3", "u_act:", "u_act:-1", "u_act:1a", "u_act:x"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CHECKF(rh_ffmap_lookup(&map, bad[i], &bit, &err) == RH_E_INVAL, "'%s' accepted", bad[i]);
+	/* the real map: the name the demo uses is PE (0,0)'s accumulator sign bit */
+	CHECK(rh_ffmap_lookup(&rh_ffmap_sim, "gen_row[0].gen_col[0].u_pe.u_acc:31", &bit, &err) == 0);
+	uint32_t idx;
+	const struct rh_ffmap_reg *reg = rh_ffmap_find(&rh_ffmap_sim, bit, &idx);
+	CHECK(reg && idx == 31 && strstr(reg->name, "gen_row[0].gen_col[0].u_pe.u_acc") &&
+	      reg->cls == RH_FF_OUTPUT_ACT);
+	return T_PASS;
+}
+
 const struct test_case ffmap_tests[] = {
     {"ffmap_hash_of_text", t_hash_of_text},
     {"ffmap_hash_matches_build", t_hash_matches_build},
     {"ffmap_find_tiles", t_find_tiles},
     {"ffmap_match", t_match},
+    {"ffmap_lookup", t_lookup},
     {NULL, NULL},
 };
