@@ -312,6 +312,7 @@ int rh_cmd_campaign(int argc, char **argv)
 	st.retries -= setup.retries;
 	double sa = (double)sa_correct / k, d = rh_wmean_mean(&drop), h = rh_wmean_halfwidth(&drop, RH_Z95);
 	double ra = sa - d;
+	double lo = ra - h < 0 ? 0 : ra - h, hi = ra + h > 1 ? 1 : ra + h; /* RA lies in [0, 1] */
 	if (json) {
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "model", m.name);
@@ -329,8 +330,8 @@ int rh_cmd_campaign(int argc, char **argv)
 		cJSON_AddNumberToObject(o, "ra", ra);
 		cJSON_AddNumberToObject(o, "drop", d);
 		cJSON *ci = cJSON_AddArrayToObject(o, "ci95");
-		cJSON_AddItemToArray(ci, cJSON_CreateNumber(ra - h));
-		cJSON_AddItemToArray(ci, cJSON_CreateNumber(ra + h));
+		cJSON_AddItemToArray(ci, cJSON_CreateNumber(lo));
+		cJSON_AddItemToArray(ci, cJSON_CreateNumber(hi));
 		cJSON *oc = cJSON_AddObjectToObject(o, "outcomes");
 		for (int q = 0; q < O_COUNT; q++)
 			cJSON_AddNumberToObject(oc, outcome_name[q], (double)count[q]);
@@ -349,7 +350,7 @@ int rh_cmd_campaign(int argc, char **argv)
 		cJSON_Delete(o);
 	} else {
 		printf("%s on %s: %ld injections over %d images, seed %ld\n", m.name, backend, n, k, seed);
-		printf("  sa %.4f  ra %.4f  drop %.5f (95%% CI of ra %.4f..%.4f)\n", sa, ra, d, ra - h, ra + h);
+		printf("  sa %.4f  ra %.4f  drop %.5f (95%% CI of ra %.4f..%.4f)\n", sa, ra, d, lo, hi);
 		printf("  masked %ld  benign %ld  sdc %ld  hang %ld\n", count[O_MASKED], count[O_BENIGN], count[O_SDC],
 		       count[O_HANG]);
 		printf("  %.0f injections/s", dt > 0 ? (double)ran / dt : 0);
