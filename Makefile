@@ -153,4 +153,5 @@ help:
 	@echo "make clean          remove $(BUILD)/"
 	@echo "Variables: SAN=1 (ASan+UBSan), CI=true (-Werror), BUILD=dir"
 
--include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/obj/*/*/*.d)
+# header dependencies of every C object (the verilated models' own .d files stay out)
+-include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/obj/*/*/*.d $(BUILD)/board/*.d $(BUILD)/rtl/*/*.d)

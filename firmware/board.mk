@@ -95,7 +95,7 @@ LINK_NOSAN = $(patsubst %.c,$(LINK_OUT)/obj-nosan/%.o,$(1))
 $(LINK_OUT)/obj-nosan/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -O1 -g $(LINK_WARN) -D_POSIX_C_SOURCE=200809L -Ihost -Itests/board -Iverilator \
-		$(LINK_FTDI_CFLAGS) $(LINK_USB_CFLAGS) $(shell $(PKG_CONFIG) --cflags umockdev-1.0) -c $< -o $@
+		$(LINK_FTDI_CFLAGS) $(LINK_USB_CFLAGS) $(shell $(PKG_CONFIG) --cflags umockdev-1.0) -MD -MP -c $< -o $@
 ifneq ($(BOARD_SIM_LINK),)
 LINK_TSIM_BIN := $(LINK_OUT)/test_transport_sim
 LINK_TSIM_RUN := $(LINK_OUT)/test_transport_sim
@@ -212,4 +212,5 @@ link-test: $(LINK_OUT)/test_protocol $(LINK_OUT)/test_transport $(LINK_OUT)/test
 		"link=$(LINK_OUT)/tb_link/tb_link" \
 		"fuzz=sh tests/board/run_fuzz.sh $(LINK_OUT) $(LINK_FUZZ_SECONDS)"
 
--include $(wildcard $(LINK_OUT)/obj/*/*.d $(LINK_OUT)/obj/*/*/*.d)
+-include $(wildcard $(LINK_OUT)/obj/*/*.d $(LINK_OUT)/obj/*/*/*.d $(LINK_OUT)/obj-nosan/*/*.d \
+	$(LINK_OUT)/obj-nosan/*/*/*.d)

@@ -115,7 +115,7 @@ module rh_board #(
 	rh_fi #(.ROWS(ROWS), .COLS(COLS), .ACT_AW(ACT_AW), .WGT_AW(WGT_AW), .PRM_AW(PRM_AW),
 		.LOG_AW(LOG_AW), .DIM_W(DIM_W), .WGT_SPRAM(WGT_SPRAM)) u_fi (
 		.clk(clk), .i_rst(i_rst || core_rst),
-		.i_run(run), .i_inj_en(inj_en), .i_inj_flip(1'b1), .i_inj_hold(1'b0),
+		.i_run(run), .i_inj_en(inj_en), .i_inj_arm(1'b0), .i_inj_flip(1'b1), .i_inj_hold(1'b0),
 		.i_inj_bit(inj_bit), .i_inj_cycle(inj_cycle), .i_budget(budget),
 		.i_dump(dump), .i_resume(1'b0),
 		.o_state(core_state), .o_cycles(cycles), .o_dump_valid(dump_valid),

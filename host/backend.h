@@ -63,6 +63,7 @@ struct rh_backend {
 	const struct rh_backend_ops *ops;
 	const struct rh_model *m;
 	void *priv; /* the back-end's own state */
+	int naive;  /* run_faults: every fault from the start, no checkpoints (sim; for comparison) */
 };
 
 /* Find the back-end for a --backend string ("sw", "sim", "serial:/dev/ttyUSB1", ...) and

@@ -64,20 +64,23 @@ static int sim_run_faults(struct rh_backend *b, const int8_t *input, const struc
 {
 	struct rh_sim *s = b->priv;
 	const struct rh_model *m = b->m;
-	int rc = rh_sim_load_input(s, input, (size_t)(m->in_h * m->in_w * m->in_c));
+	struct rh_sim_fault *sf = malloc((n ? n : 1) * sizeof(*sf));
+	struct rh_sim_result *r = malloc((n ? n : 1) * sizeof(*r));
+	int rc = sf && r ? rh_sim_load_input(s, input, (size_t)(m->in_h * m->in_w * m->in_c)) : RH_E_NOMEM;
+	for (size_t i = 0; !rc && i < n; i++)
+		sf[i] = (struct rh_sim_fault){f[i].bit, f[i].cycle, 1, 0};
+	if (!rc) /* from the canonical start state: from cycle 0 (naive) or from checkpoints */
+		rc = rh_sim_run_faults(s, sf, n, 0, b->naive, r);
 	for (size_t i = 0; !rc && i < n; i++) {
-		struct rh_sim_fault sf = {f[i].bit, f[i].cycle, 1, 0};
-		struct rh_sim_result r;
-		rc = rh_sim_run(s, &sf, 0, NULL, &r);
-		if (rc)
-			break;
 		memset(&out[i], 0, sizeof(out[i]));
-		out[i].hang = r.end == RH_SIM_HANG;
-		out[i].cls = out[i].hang ? -1 : r.cls;
-		out[i].cycles = r.cycles;
-		for (int k = 0; k < r.n_logits && k < RH_MAX_CLASSES; k++)
-			out[i].logits[k] = r.logits[k];
+		out[i].hang = r[i].end == RH_SIM_HANG;
+		out[i].cls = out[i].hang ? -1 : r[i].cls;
+		out[i].cycles = r[i].cycles;
+		for (int k = 0; k < r[i].n_logits && k < RH_MAX_CLASSES; k++)
+			out[i].logits[k] = r[i].logits[k];
 	}
+	free(sf);
+	free(r);
 	if (rc)
 		return rh_err_set(err, rc, "simulated run failed (%s)", rh_strerror(rc));
 	return 0;

@@ -58,6 +58,9 @@ static void help(void)
 	       "  --n N               number of injections (required)\n"
 	       "  --images K          the evaluation set: the first K test images (default 100)\n"
 	       "  --seed S            random seed (default 1)\n"
+	       "  --naive             run every fault from the start of the inference (sim; the\n"
+	       "                      default runs each from a checkpoint of the golden run, with\n"
+	       "                      the same results)\n"
 	       "  --journal FILE      record every finished injection in FILE; when FILE exists,\n"
 	       "                      resume the campaign it records (same options) without\n"
 	       "                      repeating or losing an injection\n"
@@ -91,16 +94,23 @@ static enum outcome classify(const struct rh_result *r, int golden_cls, const in
 int rh_cmd_campaign(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"model", required_argument, NULL, 'm'},   {"backend", required_argument, NULL, 'b'},
-	    {"sampler", required_argument, NULL, 's'}, {"n", required_argument, NULL, 'n'},
-	    {"images", required_argument, NULL, 'k'},  {"seed", required_argument, NULL, 'S'},
-	    {"journal", required_argument, NULL, 'j'}, {"data", required_argument, NULL, 'd'},
-	    {"json", no_argument, NULL, 'J'},          {"quiet", no_argument, NULL, 'q'},
-	    {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+	    {"model", required_argument, NULL, 'm'},
+	    {"backend", required_argument, NULL, 'b'},
+	    {"sampler", required_argument, NULL, 's'},
+	    {"n", required_argument, NULL, 'n'},
+	    {"images", required_argument, NULL, 'k'},
+	    {"seed", required_argument, NULL, 'S'},
+	    {"journal", required_argument, NULL, 'j'},
+	    {"data", required_argument, NULL, 'd'},
+	    {"naive", no_argument, NULL, 'N'},
+	    {"json", no_argument, NULL, 'J'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *model = NULL, *backend = "sim", *sampler = NULL, *data = NULL, *journal_path = NULL;
 	long n = -1, images = 100, seed = 1;
-	int json = 0, quiet = 0, c;
+	int json = 0, quiet = 0, naive = 0, c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "m:qh", opts, NULL)) != -1) {
 		switch (c) {
@@ -112,6 +122,7 @@ int rh_cmd_campaign(int argc, char **argv)
 		case 'S': seed = rh_cli_parse_long(optarg, 0, 0x7fffffffL); break;
 		case 'd': data = optarg; break;
 		case 'j': journal_path = optarg; break;
+		case 'N': naive = 1; break;
 		case 'J': json = 1; break;
 		case 'q': quiet = 1; break;
 		case 'h': help(); return RH_EXIT_OK;
@@ -198,6 +209,7 @@ int rh_cmd_campaign(int argc, char **argv)
 		rh_cli_error("campaign", "%s", err.msg);
 		goto out;
 	}
+	be.naive = naive;
 	/* Loading the model is set-up; round trips are counted from here on. */
 	struct rh_backend_stats setup;
 	rh_backend_stats(&be, &setup);

@@ -17,6 +17,7 @@ module rh_fi #(
     // Run control and fault injection
     input wire i_run,
     input wire i_inj_en,
+    input wire i_inj_arm,
     input wire i_inj_flip,
     input wire i_inj_hold,
     input wire [31:0] i_inj_bit,
@@ -41,7 +42,7 @@ module rh_fi #(
 
     rh_scanctl u_scan (
         .clk(clk), .i_rst(i_rst),
-        .i_run(i_run), .i_inj_en(i_inj_en), .i_inj_flip(i_inj_flip), .i_inj_hold(i_inj_hold),
+        .i_run(i_run), .i_inj_en(i_inj_en), .i_inj_arm(i_inj_arm), .i_inj_flip(i_inj_flip), .i_inj_hold(i_inj_hold),
         .i_inj_bit(i_inj_bit), .i_inj_cycle(i_inj_cycle), .i_budget(i_budget),
         .i_dump(i_dump), .i_resume(i_resume), .i_chain_len(o_chain_len),
         .o_state(o_state), .o_cycles(o_cycles), .o_dump_valid(o_dump_valid), .o_dump_bit(o_dump_bit),

@@ -13,12 +13,17 @@
 // i_resume. i_dump rotates once without a flip from HOLD, DONE or HANG (a readout).
 // Watchdog: a run whose counter reaches i_budget before the core is done ends in HANG; the core
 // is held in reset there, and the next run starts from reset as always.
+// Arming a running core: i_inj_arm high during a RUN cycle that does not inject latches the
+// i_inj_* inputs as if the run had started with them (the core advances on that cycle as usual,
+// so i_inj_cycle must be later than the current count). The simulator uses it to inject from a
+// checkpoint of the golden run (verilator/rh_sim.cpp); a board ties it low.
 module rh_scanctl (
     input wire clk,
     input wire i_rst,
     // Host side
     input wire i_run,
     input wire i_inj_en,
+    input wire i_inj_arm,
     input wire i_inj_flip,
     input wire i_inj_hold,
     input wire [31:0] i_inj_bit,
@@ -95,6 +100,13 @@ module rh_scanctl (
                         state <= S_SCAN; ret <= hold ? S_HOLD : S_RUN; sidx <= 32'd0;
                         pending <= 1'b0;
                     end else cyc <= cyc + 32'd1;
+                    if (i_inj_arm && !run_hit) begin
+                        pending <= 1'b1;
+                        bitpos <= i_inj_bit;
+                        tcycle <= i_inj_cycle;
+                        hold <= i_inj_hold;
+                        flip <= i_inj_flip;
+                    end
                 end
                 S_SCAN: begin
                     sidx <= sidx + 32'd1;

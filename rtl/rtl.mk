@@ -15,7 +15,7 @@ RTL_SRC := rtl/rh_sreg.v rtl/rh_ram.v rtl/rh_pe.v rtl/rh_array.v rtl/rh_ctl.v rt
 RTL_VLT := rtl/rahil.vlt
 VL_ROOT := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)
 VL_CXXFLAGS := -std=gnu++14 -faligned-new -O2 -g0 -I$(VL_ROOT)/include -I$(VL_ROOT)/include/vltstd -Ihost -Iverilator
-VL_FLAGS := --cc -O3 --x-assign fast --x-initial fast --noassert -Wno-fatal -Irtl --top-module rh_fi
+VL_FLAGS := --cc --savable -O3 --x-assign fast --x-initial fast --noassert -Wno-fatal -Irtl --top-module rh_fi
 RTL_CFG_sim := 8 8
 RTL_CFG_board := 2 4
 # the board set is simulated without the traceable model (faster to build)
@@ -63,8 +63,9 @@ $$(RTL_OBJ_$(1))_tr/libVrh_fi_tr.a: $(RTL_SRC) $(RTL_VLT) rtl/rtl.mk
 
 $$(RTL_OBJ_$(1))_tr/libverilated.a: $$(RTL_OBJ_$(1))_tr/libVrh_fi_tr.a
 	$(MAKE) --no-print-directory -C $$(RTL_OBJ_$(1))_tr -f Vrh_fi_tr.mk OPT_FAST=-O2 \
-		verilated.o verilated_fst_c.o verilated_threads.o >>$$(RTL_OBJ_$(1))_tr/build.log 2>&1
-	cd $$(RTL_OBJ_$(1))_tr && $(AR) rcs libverilated.a verilated.o verilated_fst_c.o verilated_threads.o
+		verilated.o verilated_fst_c.o verilated_threads.o verilated_save.o >>$$(RTL_OBJ_$(1))_tr/build.log 2>&1
+	cd $$(RTL_OBJ_$(1))_tr && $(AR) rcs libverilated.a verilated.o verilated_fst_c.o verilated_threads.o \
+		verilated_save.o
 
 ifeq ($$(RTL_TRACE_$(1)),1)
 RTL_VLIBS_$(1) := $$(RTL_OBJ_$(1))/libVrh_fi.a $$(RTL_OBJ_$(1))_tr/libVrh_fi_tr.a \
@@ -76,8 +77,8 @@ RTL_SIMDEF_$(1) := -DRH_SIM_NO_TRACE
 
 $$(RTL_OBJ_$(1))/libverilated.a: $$(RTL_OBJ_$(1))/libVrh_fi.a
 	$(MAKE) --no-print-directory -C $$(RTL_OBJ_$(1)) -f Vrh_fi.mk OPT_FAST=-O2 \
-		verilated.o verilated_threads.o >>$$(RTL_OBJ_$(1))/build.log 2>&1
-	cd $$(RTL_OBJ_$(1)) && $(AR) rcs libverilated.a verilated.o verilated_threads.o
+		verilated.o verilated_threads.o verilated_save.o >>$$(RTL_OBJ_$(1))/build.log 2>&1
+	cd $$(RTL_OBJ_$(1)) && $(AR) rcs libverilated.a verilated.o verilated_threads.o verilated_save.o
 endif
 
 $(BUILD)/rtl/$(1)/ffmap_tool: verilator/ffmap_main.cpp $$(RTL_VLIBS_$(1))

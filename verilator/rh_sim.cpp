@@ -5,11 +5,13 @@
 // RH_SIM_TRACEABLE. The code below is written once as templates over the model class.
 #include "rh_sim.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <new>
+#include <vector>
 
 #include "Vrh_fi.h"
 // The FF map of the parameter set this harness is built for (rtl/rtl.mk: rh_ffmap_<set>).
@@ -18,6 +20,7 @@
 #endif
 extern "C" const struct rh_ffmap RH_FFMAP_BUILT;
 #include "verilated.h"
+#include "verilated_save.h"
 #ifndef RH_SIM_NO_TRACE
 #include "Vrh_fi_tr.h"
 #include "verilated_fst_c.h"
@@ -57,6 +60,12 @@ struct rh_sim {
 	uint64_t clocks = 0;
 	uint8_t *dump = nullptr; // where the current rotation's readout goes
 	uint32_t dump_n = 0;
+	std::vector<int8_t> input; // the input written last (rh_sim_load_input)
+	// rh_sim_run_faults: the canonical start state (s0) and checkpoints of the golden run from
+	// it: model state before the clock edge at which the cycle counter leaves ck_cycle[i].
+	std::vector<uint8_t> s0;
+	std::vector<std::vector<uint8_t>> ck;
+	std::vector<uint32_t> ck_cycle;
 };
 
 namespace
@@ -87,6 +96,7 @@ template <class T> void clear_inputs(T *t)
 {
 	t->i_run = 0;
 	t->i_inj_en = 0;
+	t->i_inj_arm = 0;
 	t->i_inj_flip = 0;
 	t->i_inj_hold = 0;
 	t->i_dump = 0;
@@ -167,6 +177,164 @@ int run(struct rh_sim *s, T *t, const struct rh_sim_fault *fault, uint32_t budge
 	clear_inputs(t);
 	finish(s, t, res);
 	res->clock_cycles = s->clocks - c0;
+	return 0;
+}
+
+// A model's state in memory (Verilator --savable), for checkpoints.
+class MemSave final : public VerilatedSerialize
+{
+	std::vector<uint8_t> &out_;
+
+      public:
+	explicit MemSave(std::vector<uint8_t> &out) : out_(out)
+	{
+		out_.clear();
+		m_isOpen = true;
+		header();
+	}
+	~MemSave() override
+	{
+		close();
+	}
+	void close() override
+	{
+		if (!m_isOpen)
+			return;
+		trailer();
+		flush();
+		m_isOpen = false;
+	}
+	void flush() override
+	{
+		out_.insert(out_.end(), m_bufp, m_cp);
+		m_cp = m_bufp;
+	}
+};
+
+class MemRestore final : public VerilatedDeserialize
+{
+	const uint8_t *p_, *end_;
+
+      public:
+	explicit MemRestore(const std::vector<uint8_t> &in) : p_(in.data()), end_(in.data() + in.size())
+	{
+		m_isOpen = true;
+		m_cp = m_bufp;
+		m_endp = m_bufp;
+		header();
+	}
+	~MemRestore() override
+	{
+		close();
+	}
+	void close() override
+	{
+		if (!m_isOpen)
+			return;
+		trailer();
+		m_isOpen = false;
+	}
+	void fill() override
+	{
+		size_t keep = (size_t)(m_endp - m_cp);
+		memmove(m_bufp, m_cp, keep);
+		m_cp = m_bufp;
+		m_endp = m_bufp + keep;
+		size_t room = bufferSize() - keep, k = std::min(room, (size_t)(end_ - p_));
+		memcpy(m_endp, p_, k);
+		p_ += k;
+		m_endp += k;
+		if (k < room) // past the end: zeros, as VerilatedRestore does at end of file
+			memset(m_endp, 0, room - k);
+		m_endp = m_bufp + bufferSize();
+	}
+};
+
+// The canonical start state of the faulty runs of one input: activation memory cleared but for
+// the input, then one golden run, so that what a run finds in memory (intermediate activations,
+// the logits of an earlier run) is the golden run's and not what an earlier faulty run left.
+template <class T> void canonical_start(struct rh_sim *s, T *t, uint32_t budget)
+{
+	uint32_t act_bytes = 2u << s->geom.act_aw;
+	for (uint32_t i = 0; i < act_bytes; i++)
+		host_write(s, t, rh_accel_addr(RH_AR_ACT, 0, i), i < s->input.size() ? (uint8_t)s->input[i] : 0);
+	struct rh_sim_result g;
+	run(s, t, nullptr, budget, nullptr, &g);
+	MemSave os(s->s0);
+	os << *t;
+}
+
+template <class T> void restore(T *t, const std::vector<uint8_t> &state)
+{
+	MemRestore is(state);
+	is >> *t;
+}
+
+// The golden run from the canonical start, with a checkpoint every `every` cycles from cycle
+// `every` on.
+template <class T> void golden_checkpoints(struct rh_sim *s, T *t, uint32_t budget, uint32_t every)
+{
+	s->ck.clear();
+	s->ck_cycle.clear();
+	restore(t, s->s0);
+	clear_inputs(t);
+	t->i_budget = budget;
+	t->i_inj_bit = 0;
+	t->i_inj_cycle = 0;
+	t->i_run = 1;
+	tick(s, t);
+	clear_inputs(t);
+	uint32_t next = every;
+	for (;;) {
+		int st = t->o_state;
+		if (st == ST_DONE || st == ST_HANG)
+			break;
+		if (st == ST_RUN && t->o_cycles == next) {
+			s->ck.emplace_back();
+			MemSave os(s->ck.back());
+			os << *t;
+			s->ck_cycle.push_back(next);
+			next += every;
+		}
+		tick(s, t);
+	}
+}
+
+// n faults on the loaded input, each from the canonical start state: from the start of the
+// run (naive), or from the last checkpoint before the fault's cycle, armed there
+// (rtl/rh_scanctl.v, i_inj_arm); a fault before the first checkpoint runs from the start.
+template <class T>
+int run_faults(struct rh_sim *s, T *t, const struct rh_sim_fault *f, size_t n, uint32_t budget, int naive,
+               struct rh_sim_result *res)
+{
+	budget = budget ? budget : (uint32_t)(2 * s->model_cycles + 1024);
+	uint32_t every = (uint32_t)std::max<long>(64, s->model_cycles / 32);
+	canonical_start(s, t, budget);
+	if (!naive)
+		golden_checkpoints(s, t, budget, every);
+	for (size_t i = 0; i < n; i++) {
+		auto it = std::lower_bound(s->ck_cycle.begin(), s->ck_cycle.end(), f[i].cycle);
+		if (it == s->ck_cycle.begin()) { // from the start
+			restore(t, s->s0);
+			run(s, t, &f[i], budget, nullptr, &res[i]);
+			continue;
+		}
+		size_t k = (size_t)(it - s->ck_cycle.begin()) - 1;
+		uint64_t c0 = s->clocks;
+		restore(t, s->ck[k]);
+		clear_inputs(t);
+		t->i_inj_arm = 1;
+		t->i_inj_flip = f[i].flip ? 1 : 0;
+		t->i_inj_bit = f[i].bit;
+		t->i_inj_cycle = f[i].cycle;
+		tick(s, t);
+		clear_inputs(t);
+		finish(s, t, &res[i]);
+		res[i].clock_cycles = s->clocks - c0;
+	}
+	s->ck.clear();
+	s->ck_cycle.clear();
+	s->s0.clear();
 	return 0;
 }
 
@@ -318,6 +486,7 @@ int rh_sim_load_input(struct rh_sim *s, const int8_t *x, size_t n)
 {
 	if (n > ((size_t)1 << s->geom.act_aw))
 		return RH_E_INVAL;
+	s->input.assign(x, x + n);
 	return with_model(s, [s, x, n](auto *t) {
 		for (size_t i = 0; i < n; i++)
 			host_write(s, t, rh_accel_addr(RH_AR_ACT, 0, (uint32_t)i), (uint8_t)x[i]);
@@ -331,6 +500,17 @@ int rh_sim_run(struct rh_sim *s, const struct rh_sim_fault *fault, uint32_t budg
 	if (!s->loaded || (fault && fault->bit >= s->chain_len))
 		return RH_E_INVAL;
 	return with_model(s, [&](auto *t) { return run(s, t, fault, budget, state, res); });
+}
+
+int rh_sim_run_faults(struct rh_sim *s, const struct rh_sim_fault *f, size_t n, uint32_t budget, int naive,
+                      struct rh_sim_result *res)
+{
+	if (!s->loaded || s->input.empty())
+		return RH_E_INVAL;
+	for (size_t i = 0; i < n; i++)
+		if (f[i].bit >= s->chain_len || f[i].hold)
+			return RH_E_INVAL;
+	return with_model(s, [&](auto *t) { return run_faults(s, t, f, n, budget, naive, res); });
 }
 
 int rh_sim_resume(struct rh_sim *s, struct rh_sim_result *res)

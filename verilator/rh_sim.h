@@ -61,6 +61,14 @@ int rh_sim_load_input(struct rh_sim *s, const int8_t *x, size_t n);
  * injection rotation (state[p] = chain position p after the flip). */
 int rh_sim_run(struct rh_sim *s, const struct rh_sim_fault *fault, uint32_t budget, uint8_t *state,
                struct rh_sim_result *res);
+/* Run the loaded input once per fault (hold not allowed), every run from the same canonical
+ * start: activation memory cleared but for the input, then one golden run (so a run finds the
+ * golden run's intermediate activations and logits in memory, whatever ran before). With
+ * naive set, each fault runs from the start; otherwise the golden run from the canonical start
+ * leaves a checkpoint every 1/32 of the model's cycles and each fault runs from the last one
+ * before its cycle, with the same results (clock_cycles counts what was simulated). */
+int rh_sim_run_faults(struct rh_sim *s, const struct rh_sim_fault *f, size_t n, uint32_t budget, int naive,
+                      struct rh_sim_result *res);
 /* After RH_SIM_HELD: continue the run to its end. */
 int rh_sim_resume(struct rh_sim *s, struct rh_sim_result *res);
 /* Read the whole core state out (one rotation, nothing inverted) while held, done or hung. */

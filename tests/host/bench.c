@@ -1,16 +1,19 @@
-/* rahil bench: reference-model throughput. Adds its keys to a JSON file shared by all
- * benchmarks (build/bench.json), keeping the keys other benchmarks wrote. */
+/* rahil bench: reference-model throughput, and injections on the simulator from checkpoints
+ * against from the start (side by side, same faults). Adds its keys to a JSON file shared by
+ * all benchmarks (build/bench.json), keeping the keys other benchmarks wrote. */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "backend.h"
 #include "clock.h"
 #include "idx.h"
 #include "model.h"
 #include "quant.h"
 #include "refmodel.h"
+#include "rng.h"
 
 static cJSON *load_json(const char *path)
 {
@@ -23,6 +26,64 @@ static cJSON *load_json(const char *path)
 	buf[n] = 0;
 	cJSON *j = cJSON_Parse(buf);
 	return cJSON_IsObject(j) ? j : (cJSON_Delete(j), cJSON_CreateObject());
+}
+
+/* The same faults through the sim back-end naive (every fault from the start) and from
+ * checkpoints; the results must agree. Returns the speed-up, or -1. */
+static double bench_checkpoints(const char *name, const struct rh_dataset *te, cJSON *rate)
+{
+	enum { IMAGES = 4, PER_IMAGE = 64, N = IMAGES * PER_IMAGE };
+	char path[64];
+	struct rh_model m;
+	struct rh_backend be = {0};
+	struct rh_backend_info info;
+	struct rh_err e = {0, ""};
+	snprintf(path, sizeof(path), "models/%s.rmod", name);
+	if (rh_model_load(&m, path, &e) || rh_backend_open(&be, "sim", &m, &e) || rh_backend_info(&be, &info, &e)) {
+		fprintf(stderr, "rahil-bench: %s\n", e.msg);
+		return -1;
+	}
+	static struct rh_fault_spec f[N];
+	static struct rh_result res[2][N];
+	struct rh_rng r;
+	rh_rng_seed(&r, 1);
+	for (int i = 0; i < N; i++)
+		f[i] = (struct rh_fault_spec){(uint32_t)rh_rng_below(&r, info.chain_len),
+		                              (uint32_t)rh_rng_below(&r, info.golden_cycles)};
+	double rate_of[2] = {0, 0};
+	int8_t x[784];
+	for (int mode = 0; mode < 2; mode++) { /* 0: from the start, 1: from checkpoints */
+		be.naive = mode == 0;
+		double t0 = rh_now_s();
+		for (int k = 0; k < IMAGES; k++) {
+			rh_dataset_input(te, k, x);
+			if (rh_backend_run_faults(&be, x, f + k * PER_IMAGE, PER_IMAGE, res[mode] + k * PER_IMAGE,
+			                          &e)) {
+				fprintf(stderr, "rahil-bench: %s\n", e.msg);
+				return -1;
+			}
+		}
+		rate_of[mode] = N / (rh_now_s() - t0);
+	}
+	int differ = 0;
+	for (int i = 0; i < N; i++)
+		differ += res[0][i].cls != res[1][i].cls || res[0][i].hang != res[1][i].hang ||
+		          res[0][i].cycles != res[1][i].cycles ||
+		          memcmp(res[0][i].logits, res[1][i].logits, sizeof(res[0][i].logits)) != 0;
+	rh_backend_close(&be);
+	rh_model_free(&m);
+	if (differ) {
+		fprintf(stderr, "rahil-bench: %s: %d of %d injections differ from checkpoints\n", name, differ, N);
+		return -1;
+	}
+	printf("sim campaign %s: %d injections, from checkpoints %.0f/s, from the start (--naive) %.0f/s: "
+	       "%.2fx, results identical\n",
+	       name, N, rate_of[1], rate_of[0], rate_of[1] / rate_of[0]);
+	cJSON *o = cJSON_AddObjectToObject(rate, name);
+	cJSON_AddNumberToObject(o, "checkpoints", rate_of[1]);
+	cJSON_AddNumberToObject(o, "naive", rate_of[0]);
+	cJSON_AddNumberToObject(o, "speedup", rate_of[1] / rate_of[0]);
+	return rate_of[1] / rate_of[0];
 }
 
 int main(int argc, char **argv)
@@ -71,6 +132,11 @@ int main(int argc, char **argv)
 		rh_ref_free(&ref);
 		rh_model_free(&m);
 	}
+	cJSON_DeleteItemFromObject(root, "sim_injections_per_s");
+	cJSON *inj = cJSON_AddObjectToObject(root, "sim_injections_per_s");
+	for (int i = 0; i < 2; i++)
+		if (bench_checkpoints(names[i], &te, inj) < 0)
+			return 1;
 	rh_dataset_free(&te);
 	/* Keys measured by other benchmarks (e.g. the simulator's) replace older values. */
 	if (merge) {

@@ -249,6 +249,72 @@ out:
 	return rc;
 }
 
+/* Faults run from checkpoints of the golden run give exactly what runs from the start give
+ * (rh_sim_run_faults with and without naive): logits, class, cycles, hangs; at and around the
+ * checkpoint cycles, at cycle 0 and past the end, for bits of every class, flips and null
+ * injections. And a batch's results do not depend on what ran before it. */
+static int t_checkpoints(struct ctx *c)
+{
+	const struct rh_model *m = c->have_mlp ? &c->mlp : &c->rnd;
+	uint32_t n = rh_sim_chain_len(c->sim);
+	enum { N = 160 };
+	struct rh_sim_fault f[N];
+	static struct rh_sim_result fast[N], slow[N], again[N], other[N];
+	struct rh_sim_result gold;
+	struct rh_rng r;
+	rh_rng_seed(&r, 11);
+	CHECKF(run_one(c, m, 3, NULL, 0, NULL, &gold) == 0 && gold.end == RH_SIM_DONE, "golden run failed");
+	uint32_t cyc = gold.cycles, every = cyc / 32 > 64 ? cyc / 32 : 64; /* as rh_sim.cpp spaces them */
+	const uint32_t edge[] = {0, 1, every - 1, every, every + 1, 5 * every, 5 * every + 1, cyc - 1, cyc, cyc + 7};
+	const struct rh_ffmap *map = rh_sim_ffmap(c->sim);
+	for (int i = 0; i < N; i++) {
+		uint32_t bit;
+		if (i < 40) { /* a bit of each class in turn, then any bit */
+			const struct rh_ffmap_reg *reg;
+			do {
+				bit = (uint32_t)rh_rng_below(&r, n);
+				reg = rh_ffmap_find(map, bit, NULL);
+			} while (!reg || reg->cls != i % 4);
+		} else {
+			bit = (uint32_t)rh_rng_below(&r, n);
+		}
+		uint32_t t = i < 20 ? edge[i % 10] : (uint32_t)rh_rng_below(&r, cyc);
+		f[i] = (struct rh_sim_fault){bit, t, i % 13 != 5, 0};
+	}
+	int8_t x[4096];
+	make_input(c, m, 3, x);
+	CHECKF(rh_sim_load_input(c->sim, x, (size_t)(m->in_h * m->in_w * m->in_c)) == 0, "input");
+	CHECKF(rh_sim_run_faults(c->sim, f, N, 0, 0, fast) == 0, "rh_sim_run_faults failed");
+	CHECKF(rh_sim_run_faults(c->sim, f, N, 0, 1, slow) == 0, "rh_sim_run_faults (naive) failed");
+	/* another input's batch in between, then the first batch again */
+	make_input(c, m, 4, x);
+	CHECKF(rh_sim_load_input(c->sim, x, (size_t)(m->in_h * m->in_w * m->in_c)) == 0, "input");
+	CHECKF(rh_sim_run_faults(c->sim, f, N, 0, 1, other) == 0, "rh_sim_run_faults failed");
+	make_input(c, m, 3, x);
+	CHECKF(rh_sim_load_input(c->sim, x, (size_t)(m->in_h * m->in_w * m->in_c)) == 0, "input");
+	CHECKF(rh_sim_run_faults(c->sim, f, N, 0, 0, again) == 0, "rh_sim_run_faults failed");
+	uint64_t clk_fast = 0, clk_slow = 0;
+	int differ = 0, hangs = 0;
+	for (int i = 0; i < N; i++) {
+		clk_fast += fast[i].clock_cycles;
+		clk_slow += slow[i].clock_cycles;
+		CHECKF(same_result(&fast[i], &slow[i]),
+		       "bit %u cycle %u flip %d: from a checkpoint %s class %d, %u cycles; from the start %s class %d, %u "
+		       "cycles",
+		       f[i].bit, f[i].cycle, f[i].flip, fast[i].end == RH_SIM_HANG ? "hang" : "done", fast[i].cls,
+		       fast[i].cycles, slow[i].end == RH_SIM_HANG ? "hang" : "done", slow[i].cls, slow[i].cycles);
+		CHECKF(same_result(&fast[i], &again[i]), "bit %u cycle %u: the result depends on the batch before",
+		       f[i].bit, f[i].cycle);
+		differ += !same_result(&slow[i], &gold);
+		hangs += slow[i].end == RH_SIM_HANG;
+	}
+	CHECKF(differ > 0, "no fault changed the result: the comparison shows nothing");
+	printf("      %d faults equal from checkpoints and from the start (%d change the result, %d hang); "
+	       "clocks simulated %.2fx fewer\n",
+	       N, differ, hangs, (double)clk_slow / (double)clk_fast);
+	return T_PASS;
+}
+
 /* The same (bit, cycle) twice gives the same result and the same final state. */
 static int t_repeat(struct ctx *c)
 {
@@ -623,6 +689,7 @@ static const struct test_case tests[] = {
     {"rtl_exact_cnn", t_exact_cnn},
     {"rtl_null_injection", t_null},
     {"rtl_repeat_injection", t_repeat},
+    {"rtl_checkpoint_injection", t_checkpoints},
     {"rtl_readout_each_class", t_readout},
     {"rtl_named_accumulator", t_named_acc},
     {"rtl_schedule_occupancy", t_schedule_occupancy},
