@@ -197,12 +197,16 @@ static int link_info(struct rh_backend *b, struct rh_backend_info *info, struct 
 	return 0;
 }
 
+/* The faults ride in RUN_BATCH requests behind one fault-free run of the same input (a
+ * descriptor whose cycle the run never reaches), so that the first faulty run finds in memory
+ * what a golden run of this image leaves, whatever ran before (docs/campaign.md), at no extra
+ * round trip. */
 static int link_run_faults(struct rh_backend *b, const int8_t *input, const struct rh_fault_spec *f, size_t n,
                            struct rh_result *out, struct rh_err *err)
 {
 	struct link_be *l = b->priv;
-	struct rh_fault *faults = malloc((n ? n : 1) * sizeof(*faults));
-	struct rh_run_result *rr = malloc((n ? n : 1) * sizeof(*rr));
+	struct rh_fault *faults = malloc((n + 1) * sizeof(*faults));
+	struct rh_run_result *rr = malloc((n + 1) * sizeof(*rr));
 	int rc = 0;
 	if (!faults || !rr) {
 		rc = rh_err_set(err, RH_E_NOMEM, "out of memory for %zu faults", n);
@@ -212,15 +216,22 @@ static int link_run_faults(struct rh_backend *b, const int8_t *input, const stru
 		goto out;
 	if (!l->budget_sent && (rc = link_run(l, &out[0], err)))
 		goto out;
+	faults[0].bit = 0;
+	faults[0].cycle = UINT32_MAX; /* past the end: a fault-free run */
 	for (size_t i = 0; i < n; i++) {
-		faults[i].bit = f[i].bit;
-		faults[i].cycle = f[i].cycle;
+		faults[i + 1].bit = f[i].bit;
+		faults[i + 1].cycle = f[i].cycle;
 	}
 	size_t batch = l->id.batch_max ? l->id.batch_max : 1;
-	if ((rc = rh_link_run_faults(&l->link, faults, n, batch, LINK_RUN_MS, rr, err)))
+	if ((rc = rh_link_run_faults(&l->link, faults, n + 1, batch, LINK_RUN_MS, rr, err)))
 		goto out;
+	if (rr[0].status != RH_RUN_DONE) {
+		rc = rh_err_set(err, RH_E_BOARD, "the fault-free run ahead of a batch did not finish (status %u)",
+		                rr[0].status);
+		goto out;
+	}
 	for (size_t i = 0; i < n; i++)
-		to_result(&rr[i], &out[i]);
+		to_result(&rr[i + 1], &out[i]);
 out:
 	free(faults);
 	free(rr);
