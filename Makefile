@@ -113,6 +113,9 @@ models: $(BUILD)/rahil
 	$(BUILD)/rahil train --arch cnn --seed 1 -o models/cnn.rmod
 
 C_FILES = $(wildcard host/*.c host/*.h tests/host/*.c tests/host/*.h)
+# clang-format also covers the board, RTL and harness test code and the harness
+FORMAT_FILES = $(C_FILES) $(wildcard tests/board/*.c tests/board/*.h tests/board_sim/*.c tests/rtl/*.c \
+	verilator/*.c verilator/*.h verilator/*.cpp)
 
 lint: rtl-lint link-lint board-lint
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --std=c11 --inline-suppr \
@@ -126,10 +129,10 @@ cli-doc-check: $(BUILD)/rahil
 	@scripts/gen-cli-doc.sh $(BUILD)/rahil | diff -u docs/cli.md - && echo "docs/cli.md matches the --help texts"
 
 format-check:
-	clang-format --dry-run --Werror $(C_FILES)
+	clang-format --dry-run --Werror $(FORMAT_FILES)
 
 format:
-	clang-format -i $(C_FILES)
+	clang-format -i $(FORMAT_FILES)
 
 install: $(BUILD)/rahil
 	install -d $(DESTDIR)$(PREFIX)/bin

@@ -48,9 +48,12 @@ static char *read_all(const char *path, long *len)
 	return b;
 }
 
-/* Write a journal of N_RECS records (appended in three calls) and return its bytes. */
-static int make_journal(struct test_ctx *t, const char *path, char **bytes, long *len)
+/* Write a journal of N_RECS records (appended in three calls) at tmpdir/name; return its
+ * path, bytes and the length of its head line. */
+static int make_journal(struct test_ctx *t, const char *name, char *path, size_t cap, char **bytes, long *len,
+                        long *head_len)
 {
+	snprintf(path, cap, "%s/%s", t->tmpdir, name);
 	struct rh_journal j;
 	struct rh_journal_rec *got, r[N_RECS];
 	size_t n;
@@ -66,6 +69,8 @@ static int make_journal(struct test_ctx *t, const char *path, char **bytes, long
 	CHECK(rh_journal_append(&j, r + 8, N_RECS - 8, &err) == 0);
 	rh_journal_close(&j);
 	CHECK((*bytes = read_all(path, len)) != NULL);
+	CHECK(strchr(*bytes, '\n') != NULL);
+	*head_len = (long)(strchr(*bytes, '\n') - *bytes) + 1;
 	return T_PASS;
 }
 
@@ -74,12 +79,10 @@ static int make_journal(struct test_ctx *t, const char *path, char **bytes, long
 static int t_cut_anywhere(struct test_ctx *t)
 {
 	char path[4096], *orig;
-	long len;
-	snprintf(path, sizeof(path), "%s/cut.jnl", t->tmpdir);
-	int r = make_journal(t, path, &orig, &len);
+	long len, head_len;
+	int r = make_journal(t, "cut.jnl", path, sizeof(path), &orig, &len, &head_len);
 	if (r)
 		return r;
-	long head_len = (long)(strchr(orig, '\n') - orig) + 1;
 	for (long cut = 0; cut <= len; cut++) {
 		FILE *f = fopen(path, "wb");
 		CHECK(f && fwrite(orig, 1, (size_t)cut, f) == (size_t)cut && fclose(f) == 0);
@@ -123,9 +126,8 @@ static int t_cut_anywhere(struct test_ctx *t)
 static int t_refused(struct test_ctx *t)
 {
 	char path[4096], *orig;
-	long len;
-	snprintf(path, sizeof(path), "%s/bad.jnl", t->tmpdir);
-	int r = make_journal(t, path, &orig, &len);
+	long len, head_len;
+	int r = make_journal(t, "bad.jnl", path, sizeof(path), &orig, &len, &head_len);
 	if (r)
 		return r;
 	struct rh_journal j;
@@ -140,7 +142,6 @@ static int t_refused(struct test_ctx *t)
 	other.ffmap_hash ^= 1;
 	CHECK(rh_journal_open(&j, path, &other, &got, &n, &err) == RH_E_INVAL);
 	/* flip one character of every record line in turn: each is caught */
-	long head_len = (long)(strchr(orig, '\n') - orig) + 1;
 	for (long p = head_len; p < len; p++) {
 		if (orig[p] == '\n')
 			continue;

@@ -298,11 +298,12 @@ static int t_checkpoints(struct ctx *c)
 	for (int i = 0; i < N; i++) {
 		clk_fast += fast[i].clock_cycles;
 		clk_slow += slow[i].clock_cycles;
-		CHECKF(same_result(&fast[i], &slow[i]),
-		       "bit %u cycle %u flip %d: from a checkpoint %s class %d, %u cycles; from the start %s class %d, %u "
-		       "cycles",
-		       f[i].bit, f[i].cycle, f[i].flip, fast[i].end == RH_SIM_HANG ? "hang" : "done", fast[i].cls,
-		       fast[i].cycles, slow[i].end == RH_SIM_HANG ? "hang" : "done", slow[i].cls, slow[i].cycles);
+		CHECKF(
+		    same_result(&fast[i], &slow[i]),
+		    "bit %u cycle %u flip %d: from a checkpoint %s class %d, %u cycles; from the start %s class %d, %u "
+		    "cycles",
+		    f[i].bit, f[i].cycle, f[i].flip, fast[i].end == RH_SIM_HANG ? "hang" : "done", fast[i].cls,
+		    fast[i].cycles, slow[i].end == RH_SIM_HANG ? "hang" : "done", slow[i].cls, slow[i].cycles);
 		CHECKF(same_result(&fast[i], &again[i]), "bit %u cycle %u: the result depends on the batch before",
 		       f[i].bit, f[i].cycle);
 		differ += !same_result(&slow[i], &gold);
