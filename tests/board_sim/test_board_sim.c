@@ -832,7 +832,7 @@ static enum status t_backend_serial(struct ctx *c)
 	enum status st = sim_start(c, &pid, path, sizeof(path));
 	if (st != T_OK)
 		return st;
-	struct rh_backend b = {&rh_backend_serial_ops, &c->mlp, NULL};
+	struct rh_backend b = {.ops = &rh_backend_serial_ops, .m = &c->mlp};
 	struct rh_err err = {0, ""};
 	struct rh_ref ref;
 	int n_in = c->mlp.in_h * c->mlp.in_w * c->mlp.in_c;

@@ -19,7 +19,7 @@ int main(int argc, char **argv)
 		struct rh_err err = {0, ""};
 		struct rh_model m;
 		struct rh_dataset d;
-		struct rh_backend b = {&rh_backend_sim_ops, NULL, NULL};
+		struct rh_backend b = {.ops = &rh_backend_sim_ops};
 		struct rh_ref ref;
 		struct rh_result r;
 		int32_t want[RH_MAX_CLASSES];
