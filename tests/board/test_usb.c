@@ -221,40 +221,51 @@ static enum tb_result t_ftdi_requests(void)
 	return TB_PASS;
 }
 
+/* The unprivileged side of t_permission_denied, in a process of its own (the test binary
+ * run again with UNPRIV_ARG): drop to nobody, then a status line and the command's advice,
+ * both on stderr. Exit 3: privileges could not be dropped. */
+#define UNPRIV_ARG "--unprivileged-devices"
+static int unprivileged_devices(void)
+{
+	if (getuid() == 0 && (setgroups(0, NULL) || setgid(65534) || setuid(65534)))
+		return 3;
+	struct rh_device d[4];
+	size_t n = 0;
+	struct rh_err err = {0};
+	int r = rh_devices_list(d, 4, &n, &err);
+	fprintf(stderr, "%d %zu %d %s\n", r, n, n ? (int)d[0].access : -1, r ? err.msg : "");
+	static char a0[] = "devices";
+	char *av[] = {a0, NULL};
+	rh_cmd_devices(1, av);
+	fflush(NULL);
+	return 0;
+}
+
 /* An unprivileged user without the udev rule: listed, but "permission denied", and the
- * command prints the rule. */
+ * command prints the rule. The child executes this binary again, which drops privileges: a
+ * forked child of this threaded process (GLib, the emulator) must not allocate or start
+ * threads before exec, or it can deadlock on a lock another thread held at the fork. */
 static enum tb_result t_permission_denied(void)
 {
 	struct ftdi_emul *e;
 	NEED_EMUL_LOCKED(e, 1);
 	int fd[2];
 	TB_CHECK_EQ(pipe(fd), 0);
-	fflush(stdout);
+	int devnull = open("/dev/null", O_WRONLY);
+	TB_CHECK(devnull >= 0);
+	static char self[] = "/proc/self/exe", arg[] = UNPRIV_ARG;
+	char *av[] = {self, arg, NULL};
+	fflush(NULL);
 	pid_t pid = fork();
-	if (pid == 0) {
+	if (pid == 0) { /* only async-signal-safe calls until exec */
 		close(fd[0]);
-		if (getuid() == 0 && (setgroups(0, NULL) || setgid(65534) || setuid(65534)))
-			_exit(3);
-		struct rh_device d[4];
-		size_t n = 0;
-		struct rh_err err = {0};
-		int r = rh_devices_list(d, 4, &n, &err);
-		char msg[400];
-		int k = snprintf(msg, sizeof(msg), "%d %zu %d %s\n", r, n, n ? (int)d[0].access : -1, r ? err.msg : "");
-		if (write(fd[1], msg, (size_t)k) != k)
+		if (dup2(devnull, 1) < 0 || dup2(fd[1], 2) < 0)
 			_exit(4);
-		/* The command's advice goes to stderr: into the pipe after the line above. */
-		static char a0[] = "devices";
-		char *av[] = {a0, NULL};
-		int devnull = open("/dev/null", O_WRONLY);
-		if (devnull >= 0)
-			dup2(devnull, 1);
-		dup2(fd[1], 2);
-		rh_cmd_devices(1, av);
-		fflush(NULL);
-		_exit(0);
+		execv(self, av);
+		_exit(5);
 	}
 	close(fd[1]);
+	close(devnull);
 	char buf[2048] = {0};
 	ssize_t k = 0, m;
 	while ((m = read(fd[0], buf + k, sizeof(buf) - 1 - (size_t)k)) > 0)
@@ -266,6 +277,7 @@ static enum tb_result t_permission_denied(void)
 	TB_CHECK(WIFEXITED(st));
 	if (WEXITSTATUS(st) == 3)
 		TB_SKIP_BECAUSE("cannot drop privileges to test a permission failure");
+	TB_CHECK_EQ(WEXITSTATUS(st), 0);
 	TB_CHECK(k > 0);
 	int r = -99, acc = -99;
 	size_t n = 99;
@@ -288,6 +300,8 @@ static const struct tb_case cases[] = {
 
 int main(int argc, char **argv)
 {
+	if (argc == 2 && strcmp(argv[1], UNPRIV_ARG) == 0)
+		return unprivileged_devices();
 	const char *pre = getenv("LD_PRELOAD");
 	if (!(pre && strstr(pre, "umockdev-preload"))) {
 		if (!getenv("RH_UMOCKDEV_REEXEC")) {
