@@ -63,7 +63,13 @@ struct rh_backend {
 	const struct rh_backend_ops *ops;
 	const struct rh_model *m;
 	void *priv; /* the back-end's own state */
-	int naive;  /* run_faults: every fault from the start, no checkpoints (sim; for comparison) */
+	int accel;  /* how run_faults spares simulation (sim; the results are the same): enum rh_accel */
+};
+
+enum rh_accel {
+	RH_ACCEL_ALL = 0,     /* from checkpoints of the golden run, stopped where a run rejoins it */
+	RH_ACCEL_NONE,        /* every fault from the start, to the end (--naive) */
+	RH_ACCEL_CHECKPOINTS, /* from checkpoints, every run to its end */
 };
 
 /* Find the back-end for a --backend string ("sw", "sim", "serial:/dev/ttyUSB1", ...) and

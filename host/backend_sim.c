@@ -69,8 +69,13 @@ static int sim_run_faults(struct rh_backend *b, const int8_t *input, const struc
 	int rc = sf && r ? rh_sim_load_input(s, input, (size_t)(m->in_h * m->in_w * m->in_c)) : RH_E_NOMEM;
 	for (size_t i = 0; !rc && i < n; i++)
 		sf[i] = (struct rh_sim_fault){f[i].bit, f[i].cycle, 1, 0};
-	if (!rc) /* from the canonical start state: from cycle 0 (naive) or from checkpoints */
-		rc = rh_sim_run_faults(s, sf, n, 0, b->naive, r);
+	static const int accel[] = {[RH_ACCEL_ALL] = RH_SIM_ACCEL_ALL,
+	                            [RH_ACCEL_NONE] = RH_SIM_ACCEL_NONE,
+	                            [RH_ACCEL_CHECKPOINTS] = RH_SIM_ACCEL_CHECKPOINTS};
+	if (!rc && (b->accel < 0 || b->accel > RH_ACCEL_CHECKPOINTS))
+		rc = RH_E_INVAL;
+	if (!rc) /* from the canonical start state */
+		rc = rh_sim_run_faults(s, sf, n, 0, accel[b->accel], r);
 	for (size_t i = 0; !rc && i < n; i++) {
 		memset(&out[i], 0, sizeof(out[i]));
 		out[i].hang = r[i].end == RH_SIM_HANG;

@@ -58,9 +58,10 @@ static void help(void)
 	       "  --n N               number of injections (required)\n"
 	       "  --images K          the evaluation set: the first K test images (default 100)\n"
 	       "  --seed S            random seed (default 1)\n"
-	       "  --naive             run every fault from the start of the inference (sim; the\n"
-	       "                      default runs each from a checkpoint of the golden run, with\n"
-	       "                      the same results)\n"
+	       "  --naive             run every fault from the start of the inference to its end\n"
+	       "                      (sim; the default runs each from a checkpoint of the golden\n"
+	       "                      run and stops it where it rejoins the golden run, with the\n"
+	       "                      same results)\n"
 	       "  --journal FILE      record every finished injection in FILE; when FILE exists,\n"
 	       "                      resume the campaign it records (same options) without\n"
 	       "                      repeating or losing an injection\n"
@@ -209,7 +210,7 @@ int rh_cmd_campaign(int argc, char **argv)
 		rh_cli_error("campaign", "%s", err.msg);
 		goto out;
 	}
-	be.naive = naive;
+	be.accel = naive ? RH_ACCEL_NONE : RH_ACCEL_ALL;
 	/* Loading the model is set-up; round trips are counted from here on. */
 	struct rh_backend_stats setup;
 	rh_backend_stats(&be, &setup);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "Vrh_fi.h"
+#include "Vrh_fi___024root.h" // the scan controller's registers (same_as_golden)
 // The FF map of the parameter set this harness is built for (rtl/rtl.mk: rh_ffmap_<set>).
 #ifndef RH_FFMAP_BUILT
 #error "build with -DRH_FFMAP_BUILT=rh_ffmap_<set>"
@@ -23,6 +24,7 @@ extern "C" const struct rh_ffmap RH_FFMAP_BUILT;
 #include "verilated_save.h"
 #ifndef RH_SIM_NO_TRACE
 #include "Vrh_fi_tr.h"
+#include "Vrh_fi_tr___024root.h"
 #include "verilated_fst_c.h"
 #else
 // Built without the traceable model (RH_SIM_NO_TRACE): stand-ins that are never instantiated.
@@ -66,6 +68,13 @@ struct rh_sim {
 	std::vector<uint8_t> s0;
 	std::vector<std::vector<uint8_t>> ck;
 	std::vector<uint32_t> ck_cycle;
+	std::vector<uint64_t> ck_time; // the context's time there (saved with the model)
+	struct rh_sim_result golden;   // the golden run's result from s0, and its final state
+	std::vector<uint8_t> s_end;
+	struct scan_record {
+		uint32_t sidx, bitpos, tcycle;
+		uint8_t ret, flip, hold;
+	} golden_scan; // the golden run's scan-controller record (see same_as_golden)
 };
 
 namespace
@@ -211,6 +220,46 @@ class MemSave final : public VerilatedSerialize
 	}
 };
 
+// Serialises a model and compares it with a saved state on the way (nothing is kept).
+class MemCompare final : public VerilatedSerialize
+{
+	const std::vector<uint8_t> &ref_;
+	size_t at_ = 0;
+	bool same_ = true;
+
+      public:
+	explicit MemCompare(const std::vector<uint8_t> &ref) : ref_(ref)
+	{
+		m_isOpen = true;
+		header();
+	}
+	~MemCompare() override
+	{
+		close();
+	}
+	void close() override
+	{
+		if (!m_isOpen)
+			return;
+		trailer();
+		flush();
+		m_isOpen = false;
+	}
+	void flush() override
+	{
+		size_t k = (size_t)(m_cp - m_bufp);
+		if (same_ && (at_ + k > ref_.size() || memcmp(ref_.data() + at_, m_bufp, k) != 0))
+			same_ = false;
+		at_ += k;
+		m_cp = m_bufp;
+	}
+	bool same()
+	{
+		close();
+		return same_ && at_ == ref_.size();
+	}
+};
+
 class MemRestore final : public VerilatedDeserialize
 {
 	const uint8_t *p_, *end_;
@@ -250,6 +299,28 @@ class MemRestore final : public VerilatedDeserialize
 	}
 };
 
+// The scan controller's record of an injection (rtl/rh_scanctl.v): what the last rotation
+// requested and left. Once a rotation has ended and nothing is pending, it is dead: the next
+// rotation or run latches every field anew before reading it.
+template <class T> rh_sim::scan_record scan_record_of(T *t)
+{
+	auto *r = t->rootp;
+	return {r->rh_fi__DOT__u_scan__DOT__sidx,   r->rh_fi__DOT__u_scan__DOT__bitpos,
+	        r->rh_fi__DOT__u_scan__DOT__tcycle, r->rh_fi__DOT__u_scan__DOT__ret,
+	        r->rh_fi__DOT__u_scan__DOT__flip,   r->rh_fi__DOT__u_scan__DOT__hold};
+}
+
+template <class T> void set_scan_record(T *t, const rh_sim::scan_record &v)
+{
+	auto *r = t->rootp;
+	r->rh_fi__DOT__u_scan__DOT__sidx = v.sidx;
+	r->rh_fi__DOT__u_scan__DOT__bitpos = v.bitpos;
+	r->rh_fi__DOT__u_scan__DOT__tcycle = v.tcycle;
+	r->rh_fi__DOT__u_scan__DOT__ret = v.ret;
+	r->rh_fi__DOT__u_scan__DOT__flip = v.flip;
+	r->rh_fi__DOT__u_scan__DOT__hold = v.hold;
+}
+
 // The canonical start state of the faulty runs of one input: activation memory cleared but for
 // the input, then one golden run, so that what a run finds in memory (intermediate activations,
 // the logits of an earlier run) is the golden run's and not what an earlier faulty run left.
@@ -276,6 +347,7 @@ template <class T> void golden_checkpoints(struct rh_sim *s, T *t, uint32_t budg
 {
 	s->ck.clear();
 	s->ck_cycle.clear();
+	s->ck_time.clear();
 	restore(t, s->s0);
 	clear_inputs(t);
 	t->i_budget = budget;
@@ -284,6 +356,7 @@ template <class T> void golden_checkpoints(struct rh_sim *s, T *t, uint32_t budg
 	t->i_run = 1;
 	tick(s, t);
 	clear_inputs(t);
+	s->golden_scan = scan_record_of(t); // no rotation in this run: it stays as it is now
 	uint32_t next = every;
 	for (;;) {
 		int st = t->o_state;
@@ -294,47 +367,105 @@ template <class T> void golden_checkpoints(struct rh_sim *s, T *t, uint32_t budg
 			MemSave os(s->ck.back());
 			os << *t;
 			s->ck_cycle.push_back(next);
+			s->ck_time.push_back(s->ctx->time());
 			next += every;
+		}
+		tick(s, t);
+	}
+	finish(s, t, &s->golden);
+	MemSave os(s->s_end);
+	os << *t;
+}
+
+// Is a running faulty run, its injection done, in the golden run's state at checkpoint j?
+// Everything saved is compared (every flip-flop, every memory word, the inputs) except two
+// things that do not steer the run, taken as the golden run's for the comparison and put back
+// after it: the scan controller's dead record of the injection, and the simulation time (the
+// faulty run spent clocks on its rotation). The simulation itself is not touched.
+template <class T> bool same_as_golden(struct rh_sim *s, T *t, size_t j)
+{
+	if (t->rootp->rh_fi__DOT__u_scan__DOT__pending)
+		return false;
+	rh_sim::scan_record own = scan_record_of(t);
+	uint64_t now = s->ctx->time();
+	set_scan_record(t, s->golden_scan);
+	s->ctx->time(s->ck_time[j]);
+	MemCompare cmp(s->ck[j]);
+	cmp << *t;
+	bool same = cmp.same();
+	set_scan_record(t, own);
+	s->ctx->time(now);
+	return same;
+}
+
+// Tick a faulty run to its end; with early stop, compare its state with the golden run's at
+// each checkpoint past the fault's cycle (same_as_golden) and stop where they are equal: the
+// simulation is deterministic and its inputs are the golden run's from there on, so the run
+// would end as the golden run did. Returns 1 when it stopped early (the result is then the
+// golden run's), 0 when the run went to its end (the caller collects the result).
+template <class T> int run_to_end(struct rh_sim *s, T *t, const struct rh_sim_fault *f, int early)
+{
+	size_t j = (size_t)(std::upper_bound(s->ck_cycle.begin(), s->ck_cycle.end(), f->cycle) - s->ck_cycle.begin());
+	for (;;) {
+		int st = t->o_state;
+		if (st == ST_DONE || st == ST_HANG || st == ST_HOLD)
+			return 0;
+		if (early && st == ST_RUN && j < s->ck.size() && t->o_cycles >= s->ck_cycle[j]) {
+			if (t->o_cycles == s->ck_cycle[j] && same_as_golden(s, t, j))
+				return 1;
+			j++;
 		}
 		tick(s, t);
 	}
 }
 
 // n faults on the loaded input, each from the canonical start state: from the start of the
-// run (naive), or from the last checkpoint before the fault's cycle, armed there
-// (rtl/rh_scanctl.v, i_inj_arm); a fault before the first checkpoint runs from the start.
+// run (RH_SIM_ACCEL_NONE), or from the last checkpoint before the fault's cycle, armed there
+// (rtl/rh_scanctl.v, i_inj_arm; a fault before the first checkpoint runs from the start), and
+// with RH_SIM_ACCEL_ALL stopped where its state rejoins the golden run's.
 template <class T>
-int run_faults(struct rh_sim *s, T *t, const struct rh_sim_fault *f, size_t n, uint32_t budget, int naive,
+int run_faults(struct rh_sim *s, T *t, const struct rh_sim_fault *f, size_t n, uint32_t budget, int accel,
                struct rh_sim_result *res)
 {
 	budget = budget ? budget : (uint32_t)(2 * s->model_cycles + 1024);
 	uint32_t every = (uint32_t)std::max<long>(64, s->model_cycles / 32);
 	canonical_start(s, t, budget);
-	if (!naive)
+	if (accel != RH_SIM_ACCEL_NONE)
 		golden_checkpoints(s, t, budget, every);
+	int mid_run = 0; // the model was left in the middle of a run
 	for (size_t i = 0; i < n; i++) {
 		auto it = std::lower_bound(s->ck_cycle.begin(), s->ck_cycle.end(), f[i].cycle);
-		if (it == s->ck_cycle.begin()) { // from the start
-			restore(t, s->s0);
-			run(s, t, &f[i], budget, nullptr, &res[i]);
-			continue;
-		}
-		size_t k = (size_t)(it - s->ck_cycle.begin()) - 1;
 		uint64_t c0 = s->clocks;
-		restore(t, s->ck[k]);
+		int from_start = it == s->ck_cycle.begin();
+		restore(t, from_start ? s->s0 : s->ck[(size_t)(it - s->ck_cycle.begin()) - 1]);
 		clear_inputs(t);
-		t->i_inj_arm = 1;
+		t->i_budget = budget;
+		t->i_run = from_start;
+		t->i_inj_en = from_start;
+		t->i_inj_arm = !from_start;
 		t->i_inj_flip = f[i].flip ? 1 : 0;
 		t->i_inj_bit = f[i].bit;
 		t->i_inj_cycle = f[i].cycle;
 		tick(s, t);
 		clear_inputs(t);
-		finish(s, t, &res[i]);
+		t->i_inj_bit = 0; // as in the golden run, whose state the run may rejoin
+		t->i_inj_cycle = 0;
+		mid_run = run_to_end(s, t, &f[i], accel == RH_SIM_ACCEL_ALL);
+		if (mid_run) {
+			res[i] = s->golden;
+			res[i].rejoined = 1;
+		} else {
+			finish(s, t, &res[i]);
+		}
 		res[i].clock_cycles = s->clocks - c0;
 	}
+	if (mid_run) // leave the model where the last run would have ended
+		restore(t, s->s_end);
 	s->ck.clear();
 	s->ck_cycle.clear();
+	s->ck_time.clear();
 	s->s0.clear();
+	s->s_end.clear();
 	return 0;
 }
 
@@ -502,7 +633,7 @@ int rh_sim_run(struct rh_sim *s, const struct rh_sim_fault *fault, uint32_t budg
 	return with_model(s, [&](auto *t) { return run(s, t, fault, budget, state, res); });
 }
 
-int rh_sim_run_faults(struct rh_sim *s, const struct rh_sim_fault *f, size_t n, uint32_t budget, int naive,
+int rh_sim_run_faults(struct rh_sim *s, const struct rh_sim_fault *f, size_t n, uint32_t budget, int accel,
                       struct rh_sim_result *res)
 {
 	if (!s->loaded || s->input.empty())
@@ -510,7 +641,9 @@ int rh_sim_run_faults(struct rh_sim *s, const struct rh_sim_fault *f, size_t n, 
 	for (size_t i = 0; i < n; i++)
 		if (f[i].bit >= s->chain_len || f[i].hold)
 			return RH_E_INVAL;
-	return with_model(s, [&](auto *t) { return run_faults(s, t, f, n, budget, naive, res); });
+	if (accel != RH_SIM_ACCEL_ALL && accel != RH_SIM_ACCEL_NONE && accel != RH_SIM_ACCEL_CHECKPOINTS)
+		return RH_E_INVAL;
+	return with_model(s, [&](auto *t) { return run_faults(s, t, f, n, budget, accel, res); });
 }
 
 int rh_sim_resume(struct rh_sim *s, struct rh_sim_result *res)

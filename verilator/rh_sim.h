@@ -39,6 +39,8 @@ struct rh_sim_result {
 	int32_t logits[256];
 	uint32_t cycles;       /* core cycles until done (or the budget on a hang) */
 	uint64_t clock_cycles; /* simulated clock cycles of the whole run incl. scan, I/O */
+	int rejoined;          /* rh_sim_run_faults stopped the run where its state rejoined the golden
+	                        * run's; the rest is the golden run's result */
 };
 
 /* flags: RH_SIM_TRACEABLE builds on the --trace-fst verilation (about 3.5x slower) so that
@@ -61,13 +63,20 @@ int rh_sim_load_input(struct rh_sim *s, const int8_t *x, size_t n);
  * injection rotation (state[p] = chain position p after the flip). */
 int rh_sim_run(struct rh_sim *s, const struct rh_sim_fault *fault, uint32_t budget, uint8_t *state,
                struct rh_sim_result *res);
+/* How rh_sim_run_faults spares simulation; the results are the same in every mode. */
+enum rh_sim_accel {
+	RH_SIM_ACCEL_ALL = 0,         /* checkpoints and early stop */
+	RH_SIM_ACCEL_NONE = 1,        /* every fault from the start, to the end (naive) */
+	RH_SIM_ACCEL_CHECKPOINTS = 2, /* checkpoints only, every run to its end */
+};
 /* Run the loaded input once per fault (hold not allowed), every run from the same canonical
  * start: activation memory cleared but for the input, then one golden run (so a run finds the
  * golden run's intermediate activations and logits in memory, whatever ran before). With
- * naive set, each fault runs from the start; otherwise the golden run from the canonical start
- * leaves a checkpoint every 1/32 of the model's cycles and each fault runs from the last one
- * before its cycle, with the same results (clock_cycles counts what was simulated). */
-int rh_sim_run_faults(struct rh_sim *s, const struct rh_sim_fault *f, size_t n, uint32_t budget, int naive,
+ * checkpoints, the golden run from the canonical start leaves a checkpoint every 1/32 of the
+ * model's cycles and each fault runs from the last one before its cycle. With early stop, a run
+ * whose whole state equals the golden run's at a later checkpoint ends there with the golden
+ * result (rejoined set). clock_cycles counts what was simulated. accel: enum rh_sim_accel. */
+int rh_sim_run_faults(struct rh_sim *s, const struct rh_sim_fault *f, size_t n, uint32_t budget, int accel,
                       struct rh_sim_result *res);
 /* After RH_SIM_HELD: continue the run to its end. */
 int rh_sim_resume(struct rh_sim *s, struct rh_sim_result *res);

@@ -249,17 +249,18 @@ out:
 	return rc;
 }
 
-/* Faults run from checkpoints of the golden run give exactly what runs from the start give
- * (rh_sim_run_faults with and without naive): logits, class, cycles, hangs; at and around the
- * checkpoint cycles, at cycle 0 and past the end, for bits of every class, flips and null
- * injections. And a batch's results do not depend on what ran before it. */
+/* Faults run from checkpoints of the golden run, and stopped where they rejoin it, give exactly
+ * what runs from the start to the end give (rh_sim_run_faults in its three modes): logits,
+ * class, cycles, hangs; at and around the checkpoint cycles, at cycle 0 and past the end, for
+ * bits of every class, flips and null injections. Early stop must happen for some and not for
+ * others. And a batch's results do not depend on what ran before it. */
 static int t_checkpoints(struct ctx *c)
 {
 	const struct rh_model *m = c->have_mlp ? &c->mlp : &c->rnd;
 	uint32_t n = rh_sim_chain_len(c->sim);
 	enum { N = 160 };
 	struct rh_sim_fault f[N];
-	static struct rh_sim_result fast[N], slow[N], again[N], other[N];
+	static struct rh_sim_result fast[N], slow[N], ck[N], again[N], other[N];
 	struct rh_sim_result gold;
 	struct rh_rng r;
 	rh_rng_seed(&r, 11);
@@ -284,20 +285,26 @@ static int t_checkpoints(struct ctx *c)
 	int8_t x[4096];
 	make_input(c, m, 3, x);
 	CHECKF(rh_sim_load_input(c->sim, x, (size_t)(m->in_h * m->in_w * m->in_c)) == 0, "input");
-	CHECKF(rh_sim_run_faults(c->sim, f, N, 0, 0, fast) == 0, "rh_sim_run_faults failed");
-	CHECKF(rh_sim_run_faults(c->sim, f, N, 0, 1, slow) == 0, "rh_sim_run_faults (naive) failed");
+	CHECKF(rh_sim_run_faults(c->sim, f, N, 0, RH_SIM_ACCEL_ALL, fast) == 0, "rh_sim_run_faults failed");
+	CHECKF(rh_sim_run_faults(c->sim, f, N, 0, RH_SIM_ACCEL_NONE, slow) == 0, "rh_sim_run_faults (naive) failed");
+	CHECKF(rh_sim_run_faults(c->sim, f, N, 0, RH_SIM_ACCEL_CHECKPOINTS, ck) == 0, "rh_sim_run_faults failed");
 	/* another input's batch in between, then the first batch again */
 	make_input(c, m, 4, x);
 	CHECKF(rh_sim_load_input(c->sim, x, (size_t)(m->in_h * m->in_w * m->in_c)) == 0, "input");
-	CHECKF(rh_sim_run_faults(c->sim, f, N, 0, 1, other) == 0, "rh_sim_run_faults failed");
+	CHECKF(rh_sim_run_faults(c->sim, f, N, 0, RH_SIM_ACCEL_NONE, other) == 0, "rh_sim_run_faults failed");
 	make_input(c, m, 3, x);
 	CHECKF(rh_sim_load_input(c->sim, x, (size_t)(m->in_h * m->in_w * m->in_c)) == 0, "input");
-	CHECKF(rh_sim_run_faults(c->sim, f, N, 0, 0, again) == 0, "rh_sim_run_faults failed");
-	uint64_t clk_fast = 0, clk_slow = 0;
-	int differ = 0, hangs = 0;
+	CHECKF(rh_sim_run_faults(c->sim, f, N, 0, RH_SIM_ACCEL_ALL, again) == 0, "rh_sim_run_faults failed");
+	uint64_t clk_fast = 0, clk_slow = 0, clk_ck = 0;
+	int differ = 0, hangs = 0, rejoined = 0;
 	for (int i = 0; i < N; i++) {
 		clk_fast += fast[i].clock_cycles;
 		clk_slow += slow[i].clock_cycles;
+		clk_ck += ck[i].clock_cycles;
+		rejoined += fast[i].rejoined;
+		CHECKF(!slow[i].rejoined && !ck[i].rejoined, "a run without early stop says it stopped early");
+		CHECKF(same_result(&ck[i], &slow[i]),
+		       "bit %u cycle %u: from a checkpoint to the end differs from the start", f[i].bit, f[i].cycle);
 		CHECKF(
 		    same_result(&fast[i], &slow[i]),
 		    "bit %u cycle %u flip %d: from a checkpoint %s class %d, %u cycles; from the start %s class %d, %u "
@@ -310,9 +317,10 @@ static int t_checkpoints(struct ctx *c)
 		hangs += slow[i].end == RH_SIM_HANG;
 	}
 	CHECKF(differ > 0, "no fault changed the result: the comparison shows nothing");
-	printf("      %d faults equal from checkpoints and from the start (%d change the result, %d hang); "
-	       "clocks simulated %.2fx fewer\n",
-	       N, differ, hangs, (double)clk_slow / (double)clk_fast);
+	CHECKF(rejoined > 0, "no run stopped early: early stop is not exercised");
+	printf("      %d faults equal three ways (%d change the result, %d hang; %d stopped early); clocks "
+	       "simulated %.2fx fewer from checkpoints, %.2fx with early stop\n",
+	       N, differ, hangs, rejoined, (double)clk_slow / (double)clk_ck, (double)clk_slow / (double)clk_fast);
 	return T_PASS;
 }
 
