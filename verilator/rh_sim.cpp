@@ -189,15 +189,24 @@ int run(struct rh_sim *s, T *t, const struct rh_sim_fault *fault, uint32_t budge
 	return 0;
 }
 
-// A model's state in memory (Verilator --savable), for checkpoints.
+// A model's state in memory (Verilator --savable), for checkpoints: saved into `out`, or, with
+// a pointer to a saved state, only compared with it on the way (same()).
 class MemSave final : public VerilatedSerialize
 {
-	std::vector<uint8_t> &out_;
+	std::vector<uint8_t> *out_ = nullptr;
+	const std::vector<uint8_t> *ref_ = nullptr;
+	size_t at_ = 0;
+	bool same_ = true;
 
       public:
-	explicit MemSave(std::vector<uint8_t> &out) : out_(out)
+	explicit MemSave(std::vector<uint8_t> &out) : out_(&out)
 	{
-		out_.clear();
+		out_->clear();
+		m_isOpen = true;
+		header();
+	}
+	explicit MemSave(const std::vector<uint8_t> *ref) : ref_(ref)
+	{
 		m_isOpen = true;
 		header();
 	}
@@ -215,40 +224,10 @@ class MemSave final : public VerilatedSerialize
 	}
 	void flush() override
 	{
-		out_.insert(out_.end(), m_bufp, m_cp);
-		m_cp = m_bufp;
-	}
-};
-
-// Serialises a model and compares it with a saved state on the way (nothing is kept).
-class MemCompare final : public VerilatedSerialize
-{
-	const std::vector<uint8_t> &ref_;
-	size_t at_ = 0;
-	bool same_ = true;
-
-      public:
-	explicit MemCompare(const std::vector<uint8_t> &ref) : ref_(ref)
-	{
-		m_isOpen = true;
-		header();
-	}
-	~MemCompare() override
-	{
-		close();
-	}
-	void close() override
-	{
-		if (!m_isOpen)
-			return;
-		trailer();
-		flush();
-		m_isOpen = false;
-	}
-	void flush() override
-	{
 		size_t k = (size_t)(m_cp - m_bufp);
-		if (same_ && (at_ + k > ref_.size() || memcmp(ref_.data() + at_, m_bufp, k) != 0))
+		if (out_)
+			out_->insert(out_->end(), m_bufp, m_cp);
+		else if (same_ && (at_ + k > ref_->size() || memcmp(ref_->data() + at_, m_bufp, k) != 0))
 			same_ = false;
 		at_ += k;
 		m_cp = m_bufp;
@@ -256,7 +235,7 @@ class MemCompare final : public VerilatedSerialize
 	bool same()
 	{
 		close();
-		return same_ && at_ == ref_.size();
+		return ref_ && same_ && at_ == ref_->size();
 	}
 };
 
@@ -390,7 +369,7 @@ template <class T> bool same_as_golden(struct rh_sim *s, T *t, size_t j)
 	uint64_t now = s->ctx->time();
 	set_scan_record(t, s->golden_scan);
 	s->ctx->time(s->ck_time[j]);
-	MemCompare cmp(s->ck[j]);
+	MemSave cmp(&s->ck[j]);
 	cmp << *t;
 	bool same = cmp.same();
 	set_scan_record(t, own);
