@@ -33,18 +33,6 @@ static int link_xfer(struct link_be *l, uint8_t op, const uint8_t *payload, size
 	return rh_link_request(&l->link, op, payload, len, extra, &l->rsp, err);
 }
 
-static int cmp_write(const void *a, const void *b)
-{
-	const struct rh_accel_write *x = a, *y = b;
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
-}
-
-static int word_region(uint32_t addr)
-{
-	unsigned r = addr >> 24;
-	return r == RH_AR_PROG || r == RH_AR_BIAS || r == RH_AR_MQ;
-}
-
 /* The image's writes, sorted by address, in LOAD_MODEL frames of consecutive addresses. */
 static int link_load(struct link_be *l, struct rh_err *err)
 {
@@ -57,21 +45,11 @@ static int link_load(struct link_be *l, struct rh_err *err)
 		goto out;
 	}
 	memcpy(w, l->img.w, n * sizeof(*w));
-	qsort(w, n, sizeof(*w), cmp_write);
-	for (size_t i = 0; i < n;) {
-		int word = word_region(w[i].addr);
-		size_t es = word ? 4 : 1, cap = (RH_PROTO_MAX_PAYLOAD - 4) / es, k = 0;
-		rh_put_u32(p, w[i].addr | (word ? 0x80000000u : 0));
-		while (i + k < n && k < cap && w[i + k].addr == w[i].addr + k && word_region(w[i + k].addr) == word) {
-			if (word)
-				rh_put_u32(p + 4 + 4 * k, w[i + k].data);
-			else
-				p[4 + k] = (uint8_t)w[i + k].data;
-			k++;
-		}
-		if ((rc = link_xfer(l, RH_CMD_LOAD_MODEL, p, 4 + es * k, err)))
+	rh_load_model_sort(w, n);
+	for (size_t i = 0, k, len; i < n; i += k) {
+		k = rh_load_model_payload(w + i, n - i, p, &len);
+		if ((rc = link_xfer(l, RH_CMD_LOAD_MODEL, p, len, err)))
 			goto out;
-		i += k;
 	}
 out:
 	free(w);

@@ -101,6 +101,15 @@ void rh_put_u32(uint8_t *p, uint32_t v);
 uint16_t rh_get_u16(const uint8_t *p);
 uint32_t rh_get_u32(const uint8_t *p);
 
+/* LOAD_MODEL payloads for a model image (host/accel_image.h): sort the image's writes by
+ * address (they go to distinct addresses, so order does not matter), then each call packs the
+ * longest run of consecutive addresses from w[0] that fits one frame, 4-byte elements in the
+ * program, bias and requantiser regions, bytes elsewhere. Returns how many writes it took
+ * (at least one when n > 0); *len receives the payload length (p holds RH_PROTO_MAX_PAYLOAD). */
+struct rh_accel_write;
+void rh_load_model_sort(struct rh_accel_write *w, size_t n);
+size_t rh_load_model_payload(const struct rh_accel_write *w, size_t n, uint8_t *p, size_t *len);
+
 /* IDENTIFY response. */
 struct rh_identify {
 	uint16_t version;

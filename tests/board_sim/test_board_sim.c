@@ -292,20 +292,7 @@ static enum status t_errors(struct ctx *c)
 	return do_identify(c, l, &id);
 }
 
-/* Sort writes by address (the image's writes go to distinct addresses, so order does not
- * matter) and send them as LOAD_MODEL chunks of consecutive addresses. */
-static int cmp_write(const void *a, const void *b)
-{
-	const struct rh_accel_write *x = a, *y = b;
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
-}
-
-static int word_region(uint32_t addr)
-{
-	unsigned r = addr >> 24;
-	return r == RH_AR_PROG || r == RH_AR_BIAS || r == RH_AR_MQ;
-}
-
+/* The image's writes, sorted by address, as LOAD_MODEL chunks of consecutive addresses. */
 static enum status load_model(struct ctx *c, size_t *frames)
 {
 	struct link *l = &c->byte_link;
@@ -315,27 +302,17 @@ static enum status load_model(struct ctx *c, size_t *frames)
 	static struct rh_frame f;
 	CHECK(w, "out of memory");
 	memcpy(w, c->img.w, n * sizeof(*w));
-	qsort(w, n, sizeof(*w), cmp_write);
+	rh_load_model_sort(w, n);
 	*frames = 0;
-	for (size_t i = 0; i < n;) {
-		int word = word_region(w[i].addr);
-		size_t es = word ? 4 : 1, cap = (RH_PROTO_MAX_PAYLOAD - 4) / es, k = 0;
-		rh_put_u32(p, w[i].addr | (word ? 0x80000000u : 0));
-		while (i + k < n && k < cap && w[i + k].addr == w[i].addr + k && word_region(w[i + k].addr) == word) {
-			if (word)
-				rh_put_u32(p + 4 + 4 * k, w[i + k].data);
-			else
-				p[4 + k] = (uint8_t)w[i + k].data;
-			k++;
-		}
-		int rc = xfer(l, RH_CMD_LOAD_MODEL, p, 4 + es * k, &f);
+	for (size_t i = 0, k, len; i < n; i += k) {
+		k = rh_load_model_payload(w + i, n - i, p, &len);
+		int rc = xfer(l, RH_CMD_LOAD_MODEL, p, len, &f);
 		if (rc || f.op != (RH_CMD_LOAD_MODEL | RH_PROTO_OP_RESPONSE) || f.len != 0) {
 			uint32_t addr = w[i].addr;
 			free(w);
 			return failf(c, "LOAD_MODEL at 0x%07x: rc %d, answer op 0x%02x", addr, rc, f.op);
 		}
 		++*frames;
-		i += k;
 	}
 	free(w);
 	return T_OK;
