@@ -37,6 +37,9 @@ BENCH_SRC := tests/host/bench.c
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
+# Plain `make` builds the CLI (the fragments included below define targets of their own).
+.DEFAULT_GOAL := all
+
 # FPGA bitstreams: make bitstream BOARD=icebreaker. First: its ICEBREAKER_* parameter set is
 # also the RTL's ice40 set and the verilated board's.
 include bitstreams/icebreaker.mk
