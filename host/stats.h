@@ -8,6 +8,15 @@
 /* Wilson score interval for k successes in n trials at normal quantile z. */
 void rh_wilson(long k, long n, double z, double *lo, double *hi);
 
+/* Tango's score interval (1998) at normal quantile z for the difference p10 - p01 of paired
+ * proportions, from n pairs of which n10 are (1, 0) and n01 are (0, 1); for a campaign the drop
+ * SA - RA, with n10 = golden correct and faulty wrong, n01 = golden wrong and faulty correct.
+ * Built for rare discordant pairs: -1 <= lo <= (n10 - n01) / n <= hi <= 1, and lo < hi even when
+ * no pair is discordant. Returns 0, or RH_E_INVAL with [-1, 1] for counts that cannot happen
+ * (negative, n10 + n01 > n) or a z that is not a positive finite number; n = 0 gives [-1, 1]
+ * and 0. */
+int rh_paired_diff_ci(long n, long n10, long n01, double z, double *lo, double *hi);
+
 /* Running importance-sampling estimate of a mean: each sample contributes w * y, where
  * w = P(x) / q(x) for a sample x drawn from the proposal q. With w = 1 it is the plain
  * sample mean. The estimate sum(w y) / n is unbiased; its interval is the normal interval
