@@ -28,7 +28,7 @@ ALL_CFLAGS = -std=c11 $(OPT) $(WARN) $(HOST_CFLAGS) $(CFLAGS) -MD -MP
 
 # The host library: everything but main.c and the command-line front ends.
 LIB_SRC := host/error.c host/model.c host/quant.c host/refmodel.c host/idx.c host/train.c \
-	host/stats.c host/backend.c host/ffmap.c host/journal.c
+	host/stats.c host/backend.c host/ffmap.c host/journal.c host/outcome.c
 CLI_SRC := host/main.c host/cli_util.c host/cli_train.c host/cli_eval.c host/cli_campaign.c
 TEST_SRC := tests/host/runner.c tests/host/test_idx.c tests/host/test_model.c \
 	tests/host/test_quant.c tests/host/test_ref.c tests/host/test_stats.c tests/host/test_ffmap.c \
@@ -69,13 +69,13 @@ $(BUILD)/librahil.a: $(call obj,$(LIB_SRC)) $(RTL_HOST_FFMAPS)
 	@mkdir -p $(dir $@)
 	$(AR) rcs $@ $^
 
-$(BUILD)/rahil: $(call obj,$(CLI_SRC)) $(BUILD)/librahil.a $(BUILD)/librahil_sim_sim.a
+$(BUILD)/rahil: $(call obj,$(CLI_SRC)) $(BUILD)/librahil.a $(RTL_SIM_DEPS)
 	$(CXX) $(OPT) $(LDFLAGS) -o $@ $(call obj,$(CLI_SRC)) $(LINK_LIBS_ALL)
 
-$(BUILD)/rahil-tests: $(call obj,$(TEST_SRC)) $(BUILD)/librahil.a $(BUILD)/librahil_sim_sim.a
+$(BUILD)/rahil-tests: $(call obj,$(TEST_SRC)) $(BUILD)/librahil.a $(RTL_SIM_DEPS)
 	$(CXX) $(OPT) $(LDFLAGS) -o $@ $(call obj,$(TEST_SRC)) $(LINK_LIBS_ALL)
 
-$(BUILD)/rahil-bench: $(call obj,$(BENCH_SRC)) $(BUILD)/librahil.a $(BUILD)/librahil_sim_sim.a
+$(BUILD)/rahil-bench: $(call obj,$(BENCH_SRC)) $(BUILD)/librahil.a $(RTL_SIM_DEPS)
 	$(CXX) $(OPT) $(LDFLAGS) -o $@ $(call obj,$(BENCH_SRC)) $(LINK_LIBS_ALL)
 
 # Installs missing Debian packages (as root) or says which to install.

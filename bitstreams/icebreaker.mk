@@ -24,7 +24,7 @@ ICEBREAKER_SRC := firmware/icebreaker_top.v firmware/rh_board.v firmware/rh_cmdp
 	firmware/host_link.v firmware/frame_rx.v firmware/frame_tx.v firmware/crc16_ccitt.v \
 	firmware/uart_rx.v firmware/uart_tx.v \
 	rtl/rh_sreg.v rtl/rh_ram.v rtl/rh_pe.v rtl/rh_array.v rtl/rh_ctl.v rtl/rh_core.v \
-	rtl/rh_scanctl.v rtl/rh_fi.v
+	rtl/rh_scanctl.v rtl/rh_scrub.v rtl/rh_fi.v
 ICEBREAKER_DEFINES := RH_BOARD_ROWS=$(ICEBREAKER_ROWS) RH_BOARD_COLS=$(ICEBREAKER_COLS) \
 	RH_BOARD_ACT_AW=$(ICEBREAKER_ACT_AW) RH_BOARD_WGT_AW=$(ICEBREAKER_WGT_AW) \
 	RH_BOARD_PRM_AW=$(ICEBREAKER_PRM_AW) RH_BOARD_LOG_AW=$(ICEBREAKER_LOG_AW) \

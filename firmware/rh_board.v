@@ -75,7 +75,9 @@ module rh_board #(
 		.o_rsp_ready(rsp_ready)
 	);
 
-	wire          core_rst, run, inj_en, dump, dump_valid, dump_bit, hw_we;
+	wire          core_rst, run, inj_en, inj_flip, scrub, scrub_busy, dump, dump_valid, dump_bit, hw_we;
+	wire          hr_written;
+	wire [ACT_AW:0] in_len;
 	wire [31:0]   inj_bit, inj_cycle, budget, cycles, chain_len, hw_data, hr_data;
 	wire [2:0]    core_state;
 	wire [27:0]   hw_addr;
@@ -104,24 +106,26 @@ module rh_board #(
 		.o_rsp_start(rsp_start), .o_rsp_seq(rsp_seq), .o_rsp_op(rsp_op), .o_rsp_len(rsp_len),
 		.i_rsp_busy(rsp_busy), .o_rsp_data(rsp_data), .o_rsp_valid(rsp_valid),
 		.i_rsp_ready(rsp_ready),
-		.o_core_rst(core_rst), .o_run(run), .o_inj_en(inj_en), .o_inj_bit(inj_bit),
+		.o_core_rst(core_rst), .o_run(run), .o_inj_en(inj_en), .o_inj_flip(inj_flip),
+		.o_scrub(scrub), .o_in_len(in_len), .i_scrub_busy(scrub_busy), .o_inj_bit(inj_bit),
 		.o_inj_cycle(inj_cycle), .o_budget(budget), .o_dump(dump), .i_state(core_state),
 		.i_cycles(cycles), .i_dump_valid(dump_valid), .i_dump_bit(dump_bit),
 		.i_chain_len(chain_len), .i_class(class8),
 		.o_hw_we(hw_we), .o_hw_addr(hw_addr), .o_hw_data(hw_data), .o_hr_addr(hr_addr),
-		.i_hr_data(hr_data)
+		.i_hr_data(hr_data), .i_hr_written(hr_written)
 	);
 
 	rh_fi #(.ROWS(ROWS), .COLS(COLS), .ACT_AW(ACT_AW), .WGT_AW(WGT_AW), .PRM_AW(PRM_AW),
 		.LOG_AW(LOG_AW), .DIM_W(DIM_W), .WGT_SPRAM(WGT_SPRAM)) u_fi (
 		.clk(clk), .i_rst(i_rst || core_rst),
-		.i_run(run), .i_inj_en(inj_en), .i_inj_arm(1'b0), .i_inj_flip(1'b1), .i_inj_hold(1'b0),
+		.i_run(run), .i_inj_en(inj_en), .i_inj_arm(1'b0), .i_inj_flip(inj_flip), .i_inj_hold(1'b0),
 		.i_inj_bit(inj_bit), .i_inj_cycle(inj_cycle), .i_budget(budget),
 		.i_dump(dump), .i_resume(1'b0),
+		.i_scrub(scrub), .i_in_len(in_len), .o_scrub_busy(scrub_busy),
 		.o_state(core_state), .o_cycles(cycles), .o_dump_valid(dump_valid),
 		.o_dump_bit(dump_bit), .o_chain_len(chain_len), .o_class(core_class),
 		.i_hw_we(hw_we), .i_hw_addr(hw_addr), .i_hw_data(hw_data),
-		.i_hr_addr(hr_addr), .o_hr_data(hr_data)
+		.i_hr_addr(hr_addr), .o_hr_data(hr_data), .o_hr_written(hr_written)
 	);
 
 	assign o_req_busy  = req_valid;

@@ -7,6 +7,11 @@
 // except RUN_BATCH, which gets one result frame per descriptor. Payload layouts are in
 // docs/firmware.md. Every path out of S_IDLE ends in S_DONE within a bounded number of clocks,
 // except the wait for a run, which the core's watchdog (the sticky budget) bounds.
+// Every run (RUN, RUN_FAULT, each RUN_BATCH descriptor) starts from the canonical start state:
+// the core's scrub (rtl/rh_scrub.v) restores the memories, the input from its on-chip copy,
+// then the run pulse resets the core. A run that finishes without writing all its logits is a
+// crash (status 2). A chain bit with bit 31 set rotates the chain without inverting anything
+// (a null injection).
 module rh_cmdproc #(
 	parameter integer AW = 10,              // request payload address bits
 	parameter integer MAX_PAYLOAD = 1024,   // largest request payload the link accepts
@@ -45,6 +50,10 @@ module rh_cmdproc #(
 	output reg               o_core_rst,
 	output reg               o_run,
 	output reg               o_inj_en,
+	output reg               o_inj_flip,
+	output reg               o_scrub,
+	output reg  [ACT_AW:0]   o_in_len,
+	input  wire              i_scrub_busy,
 	output reg  [31:0]       o_inj_bit,
 	output reg  [31:0]       o_inj_cycle,
 	output reg  [31:0]       o_budget,
@@ -60,7 +69,8 @@ module rh_cmdproc #(
 	output reg  [27:0]       o_hw_addr,
 	output reg  [31:0]       o_hw_data,
 	output wire [LOG_AW-1:0] o_hr_addr,
-	input  wire [31:0]       i_hr_data
+	input  wire [31:0]       i_hr_data,
+	input  wire              i_hr_written
 );
 	localparam integer MAXP_I = MAX_PAYLOAD;
 	localparam [15:0] MAXP = MAXP_I[15:0];
@@ -100,7 +110,9 @@ module rh_cmdproc #(
 			 S_RS_WAIT = 5'd17, // READ_STATE: rotation running
 			 S_RUN_F2 = 5'd18, // RUN_FAULT: bit fetched, fetch the cycle
 			 S_RUN_F3 = 5'd19, // RUN_FAULT: cycle fetched, maybe fetch a budget
-			 S_RS_CNT = 5'd20; // READ_STATE: offset fetched, fetch the count
+			 S_RS_CNT = 5'd20, // READ_STATE: offset fetched, fetch the count
+			 S_SCRUB = 5'd21,  // canonical start state being restored, then the run pulse
+			 S_CHK = 5'd22;    // run finished: were all its logits written?
 
 	localparam [2:0] K_ECHO = 3'd0, K_ID = 3'd1, K_ERR = 3'd2, K_RES = 3'd3, K_STATE = 3'd4,
 			 K_EMPTY = 3'd5;
@@ -125,20 +137,23 @@ module rh_cmdproc #(
 	reg [6:0]  rs_sr;        // bits of the byte being collected, before the last
 	reg        rs_active;
 	reg        last_hang;    // the last run ended in HANG (cycles, class: the core holds them)
+	reg        last_crash;   // the last run finished without writing all its logits
+	reg [LOG_AW:0] chk;      // S_CHK: logit whose written flag is being read
+	reg        chk_v;        // S_CHK: i_hr_written holds logit chk - 1's flag
 
 	reg [7:0]  sbuf [0:STATE_BYTES-1];
 	reg [7:0]  sbuf_rd;
 
 	wire [PW-1:0] chain_pos = i_chain_len[PW-1:0];
 	wire [PW-1:0] chain_bytes = (chain_pos >> 3) + {{(PW - 1){1'b0}}, chain_pos[2:0] != 3'd0};
-	wire          bit_bad = word >= i_chain_len; // a fetched chain bit past the chain
+	wire          bit_bad = {1'b0, word[30:0]} >= i_chain_len; // a chain bit past the chain
 	wire [16:0]   img_end = {1'b0, word[15:0]} + {1'b0, data_len}; // LOAD_IMAGE: last + 1
 	wire [15:0] data_len = i_req_len - 16'd4; // LOAD_*: bytes after the header
 
 	// Response byte index within the run result (after the batch prefix).
 	wire [15:0] ridx = batch ? idx - 16'd4 : idx;
 	wire [15:0] lidx = ridx - 16'd8;
-	assign o_hr_addr = lidx[LOG_AW+1:2];
+	assign o_hr_addr = state == S_CHK ? chk[LOG_AW-1:0] : lidx[LOG_AW+1:2];
 	wire unused_lidx = ^(lidx >> (LOG_AW + 2));
 	assign o_req_rd_addr = kind == K_ECHO && (state == S_RD || state == S_SEND) ?
 		idx[AW-1:0] : ptr[AW-1:0];
@@ -210,7 +225,7 @@ module rh_cmdproc #(
 			endcase
 		end else if (ridx < 16'd8) begin
 			case (ridx[2:0])
-			3'd0:    res_byte = {7'd0, last_hang};
+			3'd0:    res_byte = {6'd0, last_crash && !last_hang, last_hang};
 			3'd1:    res_byte = last_hang ? 8'hff : i_class;
 			3'd2:    res_byte = NL;
 			3'd3:    res_byte = 8'h00;
@@ -284,13 +299,13 @@ module rh_cmdproc #(
 		end
 	endtask
 
-	// Pulse a run with the current injection fields.
+	// Restore the canonical start state, then run with the current injection fields.
 	task run(input inj);
 		begin
-			o_run     <= 1'b1;
+			o_scrub   <= 1'b1;
 			o_inj_en  <= inj;
 			seen_busy <= 1'b0;
-			state     <= S_RUN_WAIT;
+			state     <= S_SCRUB;
 		end
 	endtask
 
@@ -298,6 +313,7 @@ module rh_cmdproc #(
 		o_rsp_start <= 1'b0;
 		o_req_done  <= 1'b0;
 		o_run       <= 1'b0;
+		o_scrub     <= 1'b0;
 		o_dump      <= 1'b0;
 		o_hw_we     <= 1'b0;
 		o_core_rst  <= 1'b0;
@@ -322,6 +338,11 @@ module rh_cmdproc #(
 			rs_ofs      <= {PW{1'b0}};
 			rs_active   <= 1'b0;
 			last_hang   <= 1'b0;
+			last_crash  <= 1'b0;
+			chk         <= {(LOG_AW + 1){1'b0}};
+			chk_v       <= 1'b0;
+			o_in_len    <= {(ACT_AW + 1){1'b0}};
+			o_inj_flip  <= 1'b1;
 			o_rsp_seq   <= 8'd0;
 			o_rsp_op    <= 8'd0;
 			o_rsp_len   <= 16'd0;
@@ -354,6 +375,7 @@ module rh_cmdproc #(
 						if (i_req_len == 16'd0) begin
 							o_inj_bit   <= 32'd0;
 							o_inj_cycle <= 32'd0;
+							o_inj_flip  <= 1'b1;
 							run(1'b0);
 						end else if (i_req_len == 16'd4)
 							fetch(16'd0, 3'd4, S_RUN_ARGS);
@@ -404,8 +426,12 @@ module rh_cmdproc #(
 					ld_addr   <= {8'h40, word[19:0]};
 					if (word[31:16] != 16'd0 || {16'd0, img_end} > ACT_BYTES)
 						fail(`RH_PERR_BAD_ARG, i_req_len);
-					else
+					else begin
+						// an image starts at offset 0; later chunks extend it
+						if (word[15:0] == 16'd0 || img_end[ACT_AW:0] > o_in_len)
+							o_in_len <= img_end[ACT_AW:0];
 						fetch(ptr, 3'd1, S_LD_WR);
+					end
 				end else begin
 					word_mode <= word[31];
 					ld_addr   <= word[27:0];
@@ -435,10 +461,12 @@ module rh_cmdproc #(
 				o_budget    <= word;
 				o_inj_bit   <= 32'd0;
 				o_inj_cycle <= 32'd0;
+				o_inj_flip  <= 1'b1;
 				run(1'b0);
 			end
 			S_RUN_F2: begin
-				o_inj_bit <= word;
+				o_inj_bit  <= {1'b0, word[30:0]};
+				o_inj_flip <= !word[31];
 				if (bit_bad)
 					fail(`RH_PERR_BAD_ARG, 16'd0);
 				else
@@ -455,13 +483,39 @@ module rh_cmdproc #(
 				o_budget <= word;
 				run(1'b1);
 			end
+			S_SCRUB:
+				if (i_scrub_busy)
+					seen_busy <= 1'b1;
+				else if (seen_busy) begin
+					o_run     <= 1'b1;
+					seen_busy <= 1'b0;
+					state     <= S_RUN_WAIT;
+				end
 			S_RUN_WAIT:
 				if (i_state != CS_IDLE && i_state != CS_DONE && i_state != CS_HANG)
 					seen_busy <= 1'b1;
 				else if (seen_busy && i_state != CS_IDLE) begin
 					last_hang <= i_state == CS_HANG;
-					respond(K_RES, batch ? RES_LEN + 16'd4 : RES_LEN);
+					chk       <= {(LOG_AW + 1){1'b0}};
+					chk_v     <= 1'b0;
+					if (i_state == CS_HANG) begin
+						last_crash <= 1'b0;
+						respond(K_RES, batch ? RES_LEN + 16'd4 : RES_LEN);
+					end else
+						state <= S_CHK;
 				end
+			// Read the written flag of every logit (one clock of read latency).
+			S_CHK: begin
+				chk_v <= 1'b1;
+				if (chk_v && !i_hr_written)
+					last_crash <= 1'b1;
+				if (!chk_v)
+					last_crash <= 1'b0;
+				if (chk == NL_I[LOG_AW:0])
+					respond(K_RES, batch ? RES_LEN + 16'd4 : RES_LEN);
+				else
+					chk <= chk + 1'b1;
+			end
 
 			// RUN_BATCH: count (u16), reserved (u16), then count x (bit u32, cycle u32).
 			// Every descriptor is checked before the first run.
@@ -486,7 +540,8 @@ module rh_cmdproc #(
 					fetch(ptr + 16'd4, 3'd4, S_B_CHK);
 				end
 			S_B_BIT: begin
-				o_inj_bit <= word;
+				o_inj_bit  <= {1'b0, word[30:0]};
+				o_inj_flip <= !word[31];
 				fetch(ptr, 3'd4, S_B_CYC);
 			end
 			S_B_CYC: begin
@@ -587,7 +642,7 @@ module rh_cmdproc #(
 			f_taken <= f_taken + 16'd1;
 
 	always @(posedge clk) if (f_past_valid && !$past(i_rst)) begin
-		assert(state <= S_RS_CNT);
+		assert(state <= S_CHK);
 		// A request is released only while it is held, once.
 		if (o_req_done)
 			assert($past(i_req_valid) && state == S_IDLE);

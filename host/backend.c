@@ -104,11 +104,11 @@ int rh_backend_info(struct rh_backend *b, struct rh_backend_info *info, struct r
 }
 
 int rh_backend_run_faults(struct rh_backend *b, const int8_t *input, const struct rh_fault_spec *f, size_t n,
-                          struct rh_result *out, struct rh_err *err)
+                          struct rh_result *golden, struct rh_result *out, struct rh_err *err)
 {
 	if (!b->ops->run_faults)
 		return rh_err_set(err, RH_E_UNSUPPORTED, "back-end %s has no fault-injection port", b->ops->name);
-	return b->ops->run_faults(b, input, f, n, out, err);
+	return b->ops->run_faults(b, input, f, n, golden, out, err);
 }
 
 void rh_backend_stats(struct rh_backend *b, struct rh_backend_stats *st)

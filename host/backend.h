@@ -13,16 +13,19 @@
 
 /* The outcome of one inference. */
 struct rh_result {
-	int cls;                        /* returned class; -1 on a hang */
+	int cls;                        /* returned class; -1 on a hang or a crash */
 	int32_t logits[RH_MAX_CLASSES]; /* int32 logits */
 	uint64_t cycles;                /* accelerator cycles (0 for sw) */
 	int hang;                       /* the watchdog ended the run */
+	int crash;                      /* the run finished without writing all its logits */
 };
 
-/* One fault: invert chain bit `bit` at core cycle `cycle` (counted from the run's start). */
+/* One fault: invert chain bit `bit` at core cycle `cycle` (counted from the run's start).
+ * no_flip: a null injection (the chain is rotated at that cycle, nothing is inverted). */
 struct rh_fault_spec {
 	uint32_t bit;
 	uint32_t cycle;
+	int no_flip;
 };
 
 /* The fault space of an accelerator back-end with a model loaded. */
@@ -52,10 +55,11 @@ struct rh_backend_ops {
 	void (*close)(struct rh_backend *b);
 	/* Accelerator back-ends only (NULL for sw). */
 	int (*info)(struct rh_backend *b, struct rh_backend_info *info, struct rh_err *err);
-	/* Run input n times, with fault f[i] in run i, results in out[i]. Link back-ends send
-	 * the faults in batches, one round trip per batch. */
+	/* Run input once fault-free (into *golden) and n times with fault f[i] in run i (into
+	 * out[i]), every run from the canonical start state (docs/campaign.md). Link back-ends
+	 * send the faults in batches, one round trip per batch. */
 	int (*run_faults)(struct rh_backend *b, const int8_t *input, const struct rh_fault_spec *f, size_t n,
-	                  struct rh_result *out, struct rh_err *err);
+	                  struct rh_result *golden, struct rh_result *out, struct rh_err *err);
 	void (*stats)(struct rh_backend *b, struct rh_backend_stats *st);
 };
 
@@ -83,7 +87,7 @@ void rh_backend_close(struct rh_backend *b);
 /* RH_E_UNSUPPORTED for back-ends without a fault-injection port (sw). */
 int rh_backend_info(struct rh_backend *b, struct rh_backend_info *info, struct rh_err *err);
 int rh_backend_run_faults(struct rh_backend *b, const int8_t *input, const struct rh_fault_spec *f, size_t n,
-                          struct rh_result *out, struct rh_err *err);
+                          struct rh_result *golden, struct rh_result *out, struct rh_err *err);
 void rh_backend_stats(struct rh_backend *b, struct rh_backend_stats *st);
 /* Comma-separated names of the back-ends in this build, for messages and --help. */
 const char *rh_backend_names(void);

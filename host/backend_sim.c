@@ -1,4 +1,6 @@
-/* rahil: the sim back-end: the verilated accelerator in-process (verilator/rh_sim.h). */
+/* rahil: the sim back-end: the verilated accelerator in-process (verilator/rh_sim.h), in each
+ * parameter set the build verilates: sim (8 x 8), sim:ice40 (the iCEBreaker bitstream's 1 x 2),
+ * sim:2x4. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -6,14 +8,44 @@
 #include "backend_sim.h"
 #include "rh_sim.h"
 
+static const struct {
+	const char *arg;
+	const struct rh_sim_set *set;
+} geometries[] = {
+    {"8x8", &rh_sim_set_sim},
+    {"ice40", &rh_sim_set_ice40},
+    {"1x2", &rh_sim_set_ice40},
+    {"2x4", &rh_sim_set_board},
+};
+
+static const struct rh_sim_set *set_for(const char *arg)
+{
+	if (!arg)
+		return &rh_sim_set_sim;
+	for (size_t i = 0; i < sizeof(geometries) / sizeof(geometries[0]); i++)
+		if (!strcmp(arg, geometries[i].arg))
+			return geometries[i].set;
+	return NULL;
+}
+
+const struct rh_sim_set *rh_backend_sim_set(const char *spec)
+{
+	if (!strcmp(spec, "sim"))
+		return set_for(NULL);
+	return strncmp(spec, "sim:", 4) ? NULL : set_for(spec + 4);
+}
+
 static int sim_open(struct rh_backend *b, const char *arg, const struct rh_model *m, struct rh_err *err)
 {
-	struct rh_sim *s = NULL;
-	if (arg)
-		return rh_err_set(err, RH_E_INVAL, "back-end sim takes no argument (got 'sim:%s')", arg);
+	const struct rh_sim_set *set = set_for(arg);
+	if (!set)
+		return rh_err_set(err, RH_E_INVAL,
+		                  "unknown geometry 'sim:%s', expected sim, sim:8x8, sim:ice40 (or 1x2) or sim:2x4",
+		                  arg);
 	if (m->n_classes > RH_MAX_CLASSES)
 		return rh_err_set(err, RH_E_INVAL, "%d classes, at most %d supported", m->n_classes, RH_MAX_CLASSES);
-	int rc = rh_sim_create(&s, 0, err);
+	struct rh_sim *s = NULL;
+	int rc = rh_sim_create(&s, set, 0, err);
 	if (rc)
 		return rc;
 	rc = rh_sim_load_model(s, m, err);
@@ -23,6 +55,17 @@ static int sim_open(struct rh_backend *b, const char *arg, const struct rh_model
 	}
 	b->priv = s;
 	return 0;
+}
+
+static void to_result(const struct rh_sim_result *r, struct rh_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	res->hang = r->end == RH_SIM_HANG;
+	res->crash = r->end == RH_SIM_CRASH;
+	res->cls = r->end == RH_SIM_DONE ? r->cls : -1;
+	res->cycles = r->cycles;
+	for (int i = 0; i < r->n_logits && i < RH_MAX_CLASSES; i++)
+		res->logits[i] = r->logits[i];
 }
 
 static int sim_infer(struct rh_backend *b, const int8_t *input, struct rh_result *res, struct rh_err *err)
@@ -35,12 +78,7 @@ static int sim_infer(struct rh_backend *b, const int8_t *input, struct rh_result
 		rc = rh_sim_run(s, NULL, 0, NULL, &r);
 	if (rc)
 		return rh_err_set(err, rc, "simulated run failed (%s)", rh_strerror(rc));
-	memset(res, 0, sizeof(*res));
-	res->cls = r.cls;
-	res->hang = r.end == RH_SIM_HANG;
-	res->cycles = r.cycles;
-	for (int i = 0; i < r.n_logits && i < RH_MAX_CLASSES; i++)
-		res->logits[i] = r.logits[i];
+	to_result(&r, res);
 	return 0;
 }
 
@@ -60,30 +98,27 @@ static int sim_info(struct rh_backend *b, struct rh_backend_info *info, struct r
 }
 
 static int sim_run_faults(struct rh_backend *b, const int8_t *input, const struct rh_fault_spec *f, size_t n,
-                          struct rh_result *out, struct rh_err *err)
+                          struct rh_result *golden, struct rh_result *out, struct rh_err *err)
 {
 	struct rh_sim *s = b->priv;
 	const struct rh_model *m = b->m;
 	struct rh_sim_fault *sf = malloc((n ? n : 1) * sizeof(*sf));
 	struct rh_sim_result *r = malloc((n ? n : 1) * sizeof(*r));
+	struct rh_sim_result g;
 	int rc = sf && r ? rh_sim_load_input(s, input, (size_t)(m->in_h * m->in_w * m->in_c)) : RH_E_NOMEM;
 	for (size_t i = 0; !rc && i < n; i++)
-		sf[i] = (struct rh_sim_fault){f[i].bit, f[i].cycle, 1, 0};
+		sf[i] = (struct rh_sim_fault){.bit = f[i].bit, .cycle = f[i].cycle, .flip = !f[i].no_flip, .hold = 0};
 	static const int accel[] = {[RH_ACCEL_ALL] = RH_SIM_ACCEL_ALL,
 	                            [RH_ACCEL_NONE] = RH_SIM_ACCEL_NONE,
 	                            [RH_ACCEL_CHECKPOINTS] = RH_SIM_ACCEL_CHECKPOINTS};
 	if (!rc && (b->accel < 0 || b->accel > RH_ACCEL_CHECKPOINTS))
 		rc = RH_E_INVAL;
 	if (!rc) /* from the canonical start state */
-		rc = rh_sim_run_faults(s, sf, n, 0, accel[b->accel], r);
-	for (size_t i = 0; !rc && i < n; i++) {
-		memset(&out[i], 0, sizeof(out[i]));
-		out[i].hang = r[i].end == RH_SIM_HANG;
-		out[i].cls = out[i].hang ? -1 : r[i].cls;
-		out[i].cycles = r[i].cycles;
-		for (int k = 0; k < r[i].n_logits && k < RH_MAX_CLASSES; k++)
-			out[i].logits[k] = r[i].logits[k];
-	}
+		rc = rh_sim_run_faults(s, sf, n, 0, accel[b->accel], &g, r);
+	if (!rc)
+		to_result(&g, golden);
+	for (size_t i = 0; !rc && i < n; i++)
+		to_result(&r[i], &out[i]);
 	free(sf);
 	free(r);
 	if (rc)
@@ -99,7 +134,7 @@ static void sim_close(struct rh_backend *b)
 
 const struct rh_backend_ops rh_backend_sim_ops = {
     .name = "sim",
-    .help = "the verilated accelerator (8x8 array), in-process",
+    .help = "the verilated accelerator in-process: sim (8x8), sim:ice40 (the iCEBreaker's 1x2), sim:2x4",
     .open = sim_open,
     .infer = sim_infer,
     .close = sim_close,

@@ -6,4 +6,8 @@
 
 extern const struct rh_backend_ops rh_backend_sim_ops;
 
+struct rh_sim_set;
+/* The verilated parameter set a "sim" or "sim:GEOMETRY" --backend string names, or NULL. */
+const struct rh_sim_set *rh_backend_sim_set(const char *spec);
+
 #endif

@@ -16,13 +16,11 @@
 #include "idx.h"
 #include "journal.h"
 #include "model.h"
+#include "outcome.h"
 #include "quant.h"
 #include "refmodel.h"
 #include "rng.h"
 #include "stats.h"
-
-enum outcome { O_MASKED, O_BENIGN, O_SDC, O_HANG, O_COUNT };
-static const char *const outcome_name[O_COUNT] = {"masked", "benign", "sdc", "hang"};
 
 struct pair {
 	int image;
@@ -33,6 +31,9 @@ struct pair {
 /* Faults per run_faults call: the journal is written, and an interrupt noticed, between
  * calls (link back-ends split a call into batches of what the board takes). */
 #define CAMPAIGN_CHUNK 256
+/* Null injections (a rotation that inverts nothing): one in each of the first NULL_BATCHES
+ * batches a run makes; each must return the golden result. */
+#define NULL_BATCHES 4
 
 static volatile sig_atomic_t interrupted;
 
@@ -49,10 +50,14 @@ static void help(void)
 	       "and an evaluation image drawn uniformly, and estimate the Resiliency Accuracy (RA):\n"
 	       "the accuracy given one transient fault. The drop SA - RA is estimated with the\n"
 	       "golden outcome as a control variate (docs/fault-model.md, section 3). Faults on the\n"
-	       "same image run back to back in batches, one round trip per batch on a board.\n\n"
+	       "same image run back to back in batches, one round trip per batch on a board. Every\n"
+	       "run starts from the canonical start state (docs/campaign.md). Self-checks: the\n"
+	       "fault-free run of every image on the back-end must equal the reference model's\n"
+	       "logits, and a few null injections must return the golden result (else exit 3).\n\n"
 	       "Options:\n"
 	       "  -m, --model MODEL   the .rmod model file (required)\n"
-	       "  --backend B         sim (default), serial:PATH or ftdi[:SERIAL]\n"
+	       "  --backend B         sim (default, 8x8), sim:ice40 (the iCEBreaker's 1x2 in-process),\n"
+	       "                      sim:2x4, serial:PATH or ftdi[:SERIAL]\n"
 	       "  --sampler uniform   the proposal over cells (importance sampling comes with the\n"
 	       "                      fault model)\n"
 	       "  --n N               number of injections (required)\n"
@@ -83,13 +88,39 @@ static int by_image(const void *a, const void *b)
 	return (x->draw > y->draw) - (x->draw < y->draw);
 }
 
-static enum outcome classify(const struct rh_result *r, int golden_cls, const int32_t *golden, int n)
+static enum rh_outcome classify(const struct rh_result *r, int golden_cls, const int32_t *golden, int n)
 {
-	if (r->hang)
-		return O_HANG;
-	if (!memcmp(r->logits, golden, sizeof(int32_t) * (size_t)n))
-		return O_MASKED;
-	return r->cls == golden_cls ? O_BENIGN : O_SDC;
+	return rh_outcome_classify(r->hang, r->crash, r->cls, r->logits, golden_cls, golden, n);
+}
+
+/* The back-end's fault-free run of image img must be the reference model's, bit for bit. */
+static int check_golden(const struct rh_result *g, int img, int golden_cls, const int32_t *golden, int n,
+                        struct rh_err *err)
+{
+	if (g->hang || g->crash || g->cls != golden_cls || memcmp(g->logits, golden, sizeof(int32_t) * (size_t)n))
+		return rh_err_set(err, RH_E_MISMATCH,
+		                  "image %d: the back-end's fault-free run (class %d%s) differs from the reference "
+		                  "model's (class %d)",
+		                  img, g->cls,
+		                  g->hang    ? ", hang"
+		                  : g->crash ? ", crash"
+		                             : "",
+		                  golden_cls);
+	return 0;
+}
+
+/* A null injection must return the golden run's result, cycles included. */
+static int check_null(const struct rh_result *r, const struct rh_result *g, const struct rh_fault_spec *f, int img,
+                      int n, struct rh_err *err)
+{
+	if (r->hang != g->hang || r->crash != g->crash || r->cls != g->cls || r->cycles != g->cycles ||
+	    memcmp(r->logits, g->logits, sizeof(int32_t) * (size_t)n))
+		return rh_err_set(err, RH_E_MISMATCH,
+		                  "image %d: a null injection (chain bit %u, cycle %u, nothing inverted) returned "
+		                  "class %d in %llu cycles, the golden run class %d in %llu",
+		                  img, f->bit, f->cycle, r->cls, (unsigned long long)r->cycles, g->cls,
+		                  (unsigned long long)g->cycles);
+	return 0;
 }
 
 int rh_cmd_campaign(int argc, char **argv)
@@ -183,8 +214,8 @@ int rh_cmd_campaign(int argc, char **argv)
 	int k = images < test.n ? (int)images : test.n;
 	size_t in_len = (size_t)test.h * test.w;
 	pairs = malloc((size_t)n * sizeof(*pairs));
-	batch = malloc(CAMPAIGN_CHUNK * sizeof(*batch));
-	res = malloc(CAMPAIGN_CHUNK * sizeof(*res));
+	batch = malloc((CAMPAIGN_CHUNK + 1) * sizeof(*batch));
+	res = malloc((CAMPAIGN_CHUNK + 1) * sizeof(*res));
 	recs = malloc(CAMPAIGN_CHUNK * sizeof(*recs));
 	inputs = malloc((size_t)k * in_len);
 	golden = malloc((size_t)k * sizeof(*golden));
@@ -225,13 +256,18 @@ int rh_cmd_campaign(int argc, char **argv)
 	for (long i = 0; i < n; i++) {
 		pairs[i].image = (int)rh_rng_below(&rng, (uint64_t)k);
 		pairs[i].draw = i;
-		pairs[i].f.bit = (uint32_t)rh_rng_below(&rng, info.chain_len);
-		pairs[i].f.cycle = (uint32_t)rh_rng_below(&rng, info.golden_cycles);
+		uint32_t bit = (uint32_t)rh_rng_below(&rng, info.chain_len);
+		pairs[i].f =
+		    (struct rh_fault_spec){.bit = bit, .cycle = (uint32_t)rh_rng_below(&rng, info.golden_cycles)};
 	}
 	qsort(pairs, (size_t)n, sizeof(*pairs), by_image);
 
-	long count[O_COUNT] = {0}, correct = 0;
+	long count[RH_OUT_COUNT] = {0}, correct = 0, n10 = 0, n01 = 0;
+	long golden_runs = 0, null_runs = 0;
 	struct rh_wmean drop = {0};
+	/* null injections come from their own stream: the campaign's draws do not depend on them */
+	struct rh_rng null_rng;
+	rh_rng_seed(&null_rng, (uint64_t)seed ^ 0x6e756c6cull);
 	/* The journal's injections are the first n_done of this order: count them, run the rest. */
 	if (journal_path) {
 		struct rh_journal_head head = {m.name,         rh_journal_model_hash(&m), sampler,        n, k, seed,
@@ -248,10 +284,14 @@ int rh_cmd_campaign(int argc, char **argv)
 				rh_cli_error("campaign", "%s", err.msg);
 				goto out;
 			}
-			int ok = done[q].cls == test.labels[p->image];
+			int ok =
+			    rh_outcome_correct((enum rh_outcome)done[q].outcome, done[q].cls, test.labels[p->image]);
+			int g = golden_cls[p->image] == test.labels[p->image];
 			count[done[q].outcome]++;
 			correct += ok;
-			rh_wmean_add(&drop, 1.0, (double)((golden_cls[p->image] == test.labels[p->image]) - ok));
+			n10 += g && !ok;
+			n01 += !g && ok;
+			rh_wmean_add(&drop, 1.0, (double)(g - ok));
 		}
 		if (!quiet && n_done)
 			fprintf(stderr, "rahil campaign: resuming from %s: %zu of %ld injections done\n", journal_path,
@@ -271,9 +311,29 @@ int rh_cmd_campaign(int argc, char **argv)
 			j++;
 		}
 		int img = pairs[i].image;
-		rc = rh_backend_run_faults(&be, inputs + (size_t)img * in_len, batch, (size_t)(j - i), res, &err);
+		size_t nb = (size_t)(j - i);
+		int with_null = golden_runs < NULL_BATCHES;
+		if (with_null)
+			batch[nb] =
+			    (struct rh_fault_spec){.bit = (uint32_t)rh_rng_below(&null_rng, info.chain_len),
+			                           .cycle = (uint32_t)rh_rng_below(&null_rng, info.golden_cycles),
+			                           .no_flip = 1};
+		struct rh_result gres;
+		rc = rh_backend_run_faults(&be, inputs + (size_t)img * in_len, batch, nb + (size_t)with_null, &gres,
+		                           res, &err);
+		if (!rc) {
+			golden_runs++;
+			rc = check_golden(&gres, img, golden_cls[img], golden[img], m.n_classes, &err);
+		}
+		if (!rc && with_null) {
+			null_runs++;
+			rc = check_null(&res[nb], &gres, &batch[nb], img, m.n_classes, &err);
+		}
 		if (rc) {
-			rh_cli_error("campaign", "image %d: %s", img, err.msg);
+			if (rc == RH_E_MISMATCH)
+				rh_cli_error("campaign", "%s", err.msg);
+			else
+				rh_cli_error("campaign", "image %d: %s", img, err.msg);
 			if (journal_path)
 				rh_cli_error("campaign",
 				             "%ld of %ld injections are in %s: run the same command to resume", i, n,
@@ -281,14 +341,22 @@ int rh_cmd_campaign(int argc, char **argv)
 			break;
 		}
 		for (long q = 0; q < j - i; q++) {
-			enum outcome o = classify(&res[q], golden_cls[img], golden[img], m.n_classes);
-			int ok = !res[q].hang && res[q].cls == test.labels[img];
+			enum rh_outcome o = classify(&res[q], golden_cls[img], golden[img], m.n_classes);
+			int ok = rh_outcome_correct(o, res[q].cls, test.labels[img]);
+			int g = golden_cls[img] == test.labels[img];
 			count[o]++;
 			correct += ok;
-			rh_wmean_add(&drop, 1.0, (double)((golden_cls[img] == test.labels[img]) - ok));
-			recs[q] = (struct rh_journal_rec){
-			    i + q, img, pairs[i + q].f.bit, pairs[i + q].f.cycle, (int)o, res[q].hang ? -1 : res[q].cls,
-			    1.0};
+			n10 += g && !ok;
+			n01 += !g && ok;
+			rh_wmean_add(&drop, 1.0, (double)(g - ok));
+			recs[q] =
+			    (struct rh_journal_rec){.index = i + q,
+			                            .image = img,
+			                            .bit = pairs[i + q].f.bit,
+			                            .cycle = pairs[i + q].f.cycle,
+			                            .outcome = (int)o,
+			                            .cls = o == RH_OUT_HANG || o == RH_OUT_CRASH ? -1 : res[q].cls,
+			                            .weight = 1.0};
 		}
 		if (journal_path && (rc = rh_journal_append(&jr, recs, (size_t)(j - i), &err))) {
 			rh_cli_error("campaign", "%s", err.msg);
@@ -323,12 +391,21 @@ int rh_cmd_campaign(int argc, char **argv)
 	rh_backend_stats(&be, &st);
 	st.round_trips -= setup.round_trips;
 	st.retries -= setup.retries;
-	double sa = (double)sa_correct / k, d = rh_wmean_mean(&drop), h = rh_wmean_halfwidth(&drop, RH_Z95);
+	/* The drop SA - RA as a paired difference with the golden outcome as control variate, and
+	 * a score interval that does not collapse when no failure was seen (docs/fault-model.md);
+	 * RA's interval is SA minus the drop's, inside [0, 1]. */
+	double sa = (double)sa_correct / k, d = rh_wmean_mean(&drop), dlo, dhi;
+	rh_paired_diff_ci(n, n10, n01, RH_Z95, &dlo, &dhi);
 	double ra = sa - d;
-	double lo = ra - h < 0 ? 0 : ra - h, hi = ra + h > 1 ? 1 : ra + h; /* RA lies in [0, 1] */
+	double lo = sa - dhi < 0 ? 0 : sa - dhi, hi = sa - dlo > 1 ? 1 : sa - dlo;
+	if (ra < lo)
+		lo = ra;
+	if (ra > hi)
+		hi = ra;
 	if (json) {
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "model", m.name);
+		cJSON_AddStringToObject(o, "model_file", model);
 		cJSON_AddStringToObject(o, "backend", backend);
 		cJSON_AddStringToObject(o, "sampler", sampler);
 		cJSON_AddNumberToObject(o, "images", k);
@@ -345,9 +422,16 @@ int rh_cmd_campaign(int argc, char **argv)
 		cJSON *ci = cJSON_AddArrayToObject(o, "ci95");
 		cJSON_AddItemToArray(ci, cJSON_CreateNumber(lo));
 		cJSON_AddItemToArray(ci, cJSON_CreateNumber(hi));
+		cJSON *cd = cJSON_AddArrayToObject(o, "ci95_drop");
+		cJSON_AddItemToArray(cd, cJSON_CreateNumber(dlo));
+		cJSON_AddItemToArray(cd, cJSON_CreateNumber(dhi));
+		cJSON_AddNumberToObject(o, "ess", rh_wmean_ess(&drop));
 		cJSON *oc = cJSON_AddObjectToObject(o, "outcomes");
-		for (int q = 0; q < O_COUNT; q++)
-			cJSON_AddNumberToObject(oc, outcome_name[q], (double)count[q]);
+		for (int q = 0; q < RH_OUT_COUNT; q++)
+			cJSON_AddNumberToObject(oc, rh_outcome_name((enum rh_outcome)q), (double)count[q]);
+		cJSON *sc = cJSON_AddObjectToObject(o, "self_check");
+		cJSON_AddNumberToObject(sc, "golden_runs", (double)golden_runs);
+		cJSON_AddNumberToObject(sc, "null_injections", (double)null_runs);
 		cJSON_AddNumberToObject(o, "injections_per_s", dt > 0 ? (double)ran / dt : 0);
 		if (journal_path) {
 			cJSON_AddStringToObject(o, "journal", journal_path);
@@ -362,10 +446,16 @@ int rh_cmd_campaign(int argc, char **argv)
 		free(s);
 		cJSON_Delete(o);
 	} else {
-		printf("%s on %s: %ld injections over %d images, seed %ld\n", m.name, backend, n, k, seed);
-		printf("  sa %.4f  ra %.4f  drop %.5f (95%% CI of ra %.4f..%.4f)\n", sa, ra, d, lo, hi);
-		printf("  masked %ld  benign %ld  sdc %ld  hang %ld\n", count[O_MASKED], count[O_BENIGN], count[O_SDC],
-		       count[O_HANG]);
+		printf("%s on %s: %ld injections over the first %d test images, seed %ld\n", m.name, backend, n, k,
+		       seed);
+		printf("  sa %.2f%% (exact, those images)  ra %.2f%% (95%% CI %.2f..%.2f)\n", 100 * sa, 100 * ra,
+		       100 * lo, 100 * hi);
+		printf("  drop %.3f points (95%% CI %.3f..%.3f)\n", 100 * d, 100 * dlo, 100 * dhi);
+		printf("  masked %ld  benign %ld  sdc %ld  hang %ld  crash %ld\n", count[RH_OUT_MASKED],
+		       count[RH_OUT_BENIGN], count[RH_OUT_SDC], count[RH_OUT_HANG], count[RH_OUT_CRASH]);
+		printf("  self-checks: %ld golden runs equal to the reference model, %ld null injections equal to "
+		       "them\n",
+		       golden_runs, null_runs);
 		printf("  %.0f injections/s", dt > 0 ? (double)ran / dt : 0);
 		if (st.round_trips)
 			printf(", %llu round trips (%.1f injections each)", (unsigned long long)st.round_trips,

@@ -6,21 +6,26 @@
 #include <string.h>
 
 #include "cli.h"
+#include "backend_sim.h"
 #include "cli_inject.h"
 #include "idx.h"
 #include "model.h"
+#include "outcome.h"
 #include "quant.h"
 #include "rh_sim.h"
 
 static void help(void)
 {
 	printf("Usage: rahil inject -m MODEL --image I (--bit K | --ff NAME:INDEX) --cycle T [OPTIONS]\n\n"
-	       "Run test image I on the simulated accelerator twice: fault-free, then with chain bit K\n"
-	       "inverted at core cycle T (counted from the run's start). Report the class, logits,\n"
-	       "cycles and outcome (masked: logits identical; benign: logits differ, class the same;\n"
-	       "sdc: class changed; hang: the watchdog ended the run) and the struck flip-flop.\n\n"
+	       "Run test image I on the simulated accelerator twice, each from the canonical start\n"
+	       "state (docs/campaign.md): fault-free, then with chain bit K inverted at core cycle T\n"
+	       "(counted from the run's start; T below the fault-free run's cycles). Report the class,\n"
+	       "logits, cycles and outcome (masked: logits identical; benign: logits differ, class the\n"
+	       "same; sdc: class changed; hang: the watchdog ended the run; crash: the run finished\n"
+	       "without writing all its logits) and the struck flip-flop.\n\n"
 	       "Options:\n"
 	       "  -m, --model MODEL  the .rmod model file (required)\n"
+	       "  --backend B        sim (default, 8x8), sim:ice40 (the iCEBreaker's 1x2) or sim:2x4\n"
 	       "  --image I          test image index (required)\n"
 	       "  --bit K            scan chain bit, 0 .. chain length - 1\n"
 	       "  --ff NAME:INDEX    or the flip-flop by name: bit INDEX of the register whose\n"
@@ -36,19 +41,16 @@ static void help(void)
 	rh_cli_exit_codes(stdout);
 }
 
-static const char *outcome(const struct rh_sim_result *g, const struct rh_sim_result *f)
+static enum rh_outcome outcome(const struct rh_sim_result *g, const struct rh_sim_result *f)
 {
-	if (f->end == RH_SIM_HANG)
-		return "hang";
-	if (memcmp(g->logits, f->logits, sizeof(int32_t) * (size_t)g->n_logits) == 0)
-		return "masked";
-	return g->cls == f->cls ? "benign" : "sdc";
+	return rh_outcome_classify(f->end == RH_SIM_HANG, f->end == RH_SIM_CRASH, f->cls, f->logits, g->cls, g->logits,
+	                           g->n_logits);
 }
 
 static cJSON *logits_json(const struct rh_sim_result *r)
 {
 	cJSON *a = cJSON_CreateArray();
-	if (r->end == RH_SIM_DONE)
+	if (r->end == RH_SIM_DONE || r->end == RH_SIM_CRASH)
 		for (int i = 0; i < r->n_logits; i++)
 			cJSON_AddItemToArray(a, cJSON_CreateNumber(r->logits[i]));
 	return a;
@@ -57,25 +59,21 @@ static cJSON *logits_json(const struct rh_sim_result *r)
 int rh_cmd_inject(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"model", required_argument, NULL, 'm'},
-	    {"image", required_argument, NULL, 'i'},
-	    {"bit", required_argument, NULL, 'k'},
-	    {"ff", required_argument, NULL, 'f'},
-	    {"cycle", required_argument, NULL, 't'},
-	    {"budget", required_argument, NULL, 'B'},
-	    {"trace", required_argument, NULL, 'T'},
-	    {"data", required_argument, NULL, 'd'},
-	    {"json", no_argument, NULL, 'J'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	    {"model", required_argument, NULL, 'm'},  {"backend", required_argument, NULL, 'b'},
+	    {"image", required_argument, NULL, 'i'},  {"bit", required_argument, NULL, 'k'},
+	    {"ff", required_argument, NULL, 'f'},     {"cycle", required_argument, NULL, 't'},
+	    {"budget", required_argument, NULL, 'B'}, {"trace", required_argument, NULL, 'T'},
+	    {"data", required_argument, NULL, 'd'},   {"json", no_argument, NULL, 'J'},
+	    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
 	};
-	const char *model = NULL, *trace = NULL, *data = NULL, *ff_name = NULL;
+	const char *model = NULL, *trace = NULL, *data = NULL, *ff_name = NULL, *backend = "sim";
 	long image = -1, bit = -1, cycle = -1, budget = 0;
 	int json = 0, c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "m:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'm': model = optarg; break;
+		case 'b': backend = optarg; break;
 		case 'i': image = rh_cli_parse_long(optarg, 0, 1000000); break;
 		case 'k': bit = rh_cli_parse_long(optarg, 0, 0x7fffffffL); break;
 		case 'f': ff_name = optarg; break;
@@ -101,6 +99,12 @@ int rh_cmd_inject(int argc, char **argv)
 	if (!model || image < 0 || (bit < 0) == !ff_name || cycle < 0) {
 		rh_cli_error("inject", "-m MODEL, --image I, --cycle T and one of --bit K or --ff NAME:INDEX are "
 		                       "required (I, K, T non-negative integers)");
+		return rh_cli_usage_error("inject");
+	}
+	const struct rh_sim_set *set = rh_backend_sim_set(backend);
+	if (!set) {
+		rh_cli_error("inject", "--backend %s: inject runs on the simulator: sim, sim:8x8, sim:ice40 or sim:2x4",
+		             backend);
 		return rh_cli_usage_error("inject");
 	}
 
@@ -129,7 +133,7 @@ int rh_cmd_inject(int argc, char **argv)
 	}
 	rh_dataset_input(&test, image, x);
 
-	rc = rh_sim_create(&sim, trace ? RH_SIM_TRACEABLE : 0, &err);
+	rc = rh_sim_create(&sim, set, trace ? RH_SIM_TRACEABLE : 0, &err);
 	if (!rc)
 		rc = rh_sim_load_model(sim, &m, &err);
 	if (rc) {
@@ -159,6 +163,14 @@ int rh_cmd_inject(int argc, char **argv)
 		ret = RH_EXIT_HW;
 		goto out;
 	}
+	if ((uint32_t)cycle >= gold.cycles) {
+		rh_cli_error("inject",
+		             "--cycle %ld: the fault-free run takes %u cycles, so it never reaches that one "
+		             "(0 .. %u)",
+		             cycle, gold.cycles, gold.cycles - 1);
+		ret = RH_EXIT_USAGE;
+		goto out;
+	}
 	if (trace && (rc = rh_sim_trace_open(sim, trace, &err)) != 0) {
 		rh_cli_error("inject", "%s", err.msg);
 		ret = rh_cli_exit_for(rc);
@@ -177,16 +189,19 @@ int rh_cmd_inject(int argc, char **argv)
 
 	uint32_t index = 0;
 	const struct rh_ffmap_reg *reg = rh_ffmap_find(rh_sim_ffmap(sim), (uint32_t)bit, &index);
-	const char *oc = outcome(&gold, &res);
-	int injected = (uint32_t)cycle < gold.cycles;
+	const char *oc = rh_outcome_name(outcome(&gold, &res));
 	if (json) {
 		cJSON *o = cJSON_CreateObject(), *ff = cJSON_CreateObject(), *g = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "model", model);
+		cJSON_AddStringToObject(o, "model", m.name);
+		cJSON_AddStringToObject(o, "model_file", model);
+		cJSON_AddStringToObject(o, "backend", backend);
+		char hash[16];
+		snprintf(hash, sizeof(hash), "%08x", rh_ffmap_hash(rh_sim_ffmap(sim)));
+		cJSON_AddStringToObject(o, "ffmap_hash", hash);
 		cJSON_AddNumberToObject(o, "image", (double)image);
 		cJSON_AddNumberToObject(o, "label", test.labels[image]);
 		cJSON_AddNumberToObject(o, "bit", (double)bit);
 		cJSON_AddNumberToObject(o, "cycle", (double)cycle);
-		cJSON_AddBoolToObject(o, "injected", injected);
 		cJSON_AddStringToObject(ff, "name", reg ? reg->name : "?");
 		cJSON_AddNumberToObject(ff, "index", index);
 		cJSON_AddStringToObject(ff, "class", reg ? rh_ff_class_name(reg->cls) : "?");
@@ -210,9 +225,18 @@ int rh_cmd_inject(int argc, char **argv)
 	} else {
 		printf("flip-flop  %s[%u] (%s), chain bit %ld of %u\n", reg ? reg->name : "?", index,
 		       reg ? rh_ff_class_name(reg->cls) : "?", bit, rh_sim_chain_len(sim));
-		printf("golden     class %d, %u cycles\n", gold.cls, gold.cycles);
-		printf("faulty     class %d, %u cycles%s\n", res.cls, res.cycles,
-		       injected ? "" : " (the run ended before the cycle: nothing injected)");
+		printf("golden     class %d, %u cycles, logits", gold.cls, gold.cycles);
+		for (int i = 0; i < gold.n_logits; i++)
+			printf(" %d", gold.logits[i]);
+		printf("\nfaulty     class %d, %u cycles", res.cls, res.cycles);
+		if (res.end != RH_SIM_HANG) {
+			printf(", logits");
+			for (int i = 0; i < res.n_logits; i++)
+				printf(" %d", res.logits[i]);
+		}
+		if (res.end == RH_SIM_CRASH)
+			printf(" (%d of %d written)", res.n_written, res.n_logits);
+		printf("\n");
 		printf("outcome    %s (label %d)\n", oc, test.labels[image]);
 		if (trace)
 			printf("trace      %s\n", trace);

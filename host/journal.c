@@ -9,6 +9,7 @@
 #include <zlib.h>
 
 #include "model.h"
+#include "outcome.h"
 
 #define JOURNAL_MAGIC "rahil-journal 1"
 #define LINE_MAX_LEN  512
@@ -84,7 +85,7 @@ static int parse_rec(const char *line, size_t len, struct rh_journal_rec *r)
 	if (sscanf(body, "%ld %d %" SCNu32 " %" SCNu32 " %d %d %lf %c", &r->index, &r->image, &r->bit, &r->cycle,
 	           &r->outcome, &r->cls, &r->weight, &tail) != 7)
 		return -1;
-	if (r->outcome < 0 || r->outcome > 3 || r->cls < -1 || r->image < 0 || !(r->weight >= 0))
+	if (r->outcome < 0 || r->outcome >= RH_OUT_COUNT || r->cls < -1 || r->image < 0 || !(r->weight >= 0))
 		return -1;
 	return 0;
 }

@@ -33,7 +33,7 @@ struct rh_journal_rec {
 	int image;      /* evaluation image */
 	uint32_t bit;   /* chain bit */
 	uint32_t cycle; /* core cycle */
-	int outcome;    /* 0 masked, 1 benign, 2 sdc, 3 hang */
+	int outcome;    /* enum rh_outcome (host/outcome.h) */
 	int cls;        /* returned class; -1 on a hang */
 	double weight;  /* importance weight (1 for the uniform sampler) */
 };

@@ -250,8 +250,9 @@ int rh_result_parse(const uint8_t *p, size_t len, struct rh_run_result *r, struc
 	if (len != need)
 		return rh_err_set(err, RH_E_FORMAT, "run result of %zu bytes, expected %zu for %u logits", len, need,
 		                  r->n_logits);
-	if (r->status != RH_RUN_DONE && r->status != RH_RUN_HANG)
-		return rh_err_set(err, RH_E_FORMAT, "run status %u, expected 0 (done) or 1 (hang)", r->status);
+	if (r->status != RH_RUN_DONE && r->status != RH_RUN_HANG && r->status != RH_RUN_CRASH)
+		return rh_err_set(err, RH_E_FORMAT, "run status %u, expected 0 (done), 1 (hang) or 2 (crash)",
+		                  r->status);
 	for (unsigned i = 0; i < r->n_logits; i++)
 		r->logits[i] = (int32_t)rh_get_u32(p + RH_PROTO_RESULT_HDR + 4 * i);
 	return 0;
@@ -259,7 +260,7 @@ int rh_result_parse(const uint8_t *p, size_t len, struct rh_run_result *r, struc
 
 void rh_fault_pack(const struct rh_fault *f, uint8_t out[RH_PROTO_FAULT_LEN])
 {
-	rh_put_u32(out, f->bit);
+	rh_put_u32(out, f->bit | (f->no_flip ? RH_PROTO_NO_FLIP : 0));
 	rh_put_u32(out + 4, f->cycle);
 }
 
@@ -292,7 +293,9 @@ int rh_batch_parse(const uint8_t *p, size_t len, struct rh_fault *f, size_t *n, 
 		                  count);
 	for (size_t i = 0; i < count; i++) {
 		const uint8_t *d = p + RH_PROTO_BATCH_HDR + RH_PROTO_FAULT_LEN * i;
-		f[i].bit = rh_get_u32(d);
+		uint32_t bit = rh_get_u32(d);
+		f[i].bit = bit & ~RH_PROTO_NO_FLIP;
+		f[i].no_flip = (bit & RH_PROTO_NO_FLIP) != 0;
 		f[i].cycle = rh_get_u32(d + 4);
 	}
 	*n = count;

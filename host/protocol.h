@@ -132,8 +132,9 @@ int rh_identify_parse(const uint8_t *p, size_t len, struct rh_identify *id, stru
 
 /* Result of one run (RUN, RUN_FAULT, and each RUN_BATCH result after its index). */
 enum rh_run_status {
-	RH_RUN_DONE = 0, /* the run finished */
-	RH_RUN_HANG = 1, /* the watchdog ended the run; class and logits are meaningless */
+	RH_RUN_DONE = 0,  /* the run finished */
+	RH_RUN_HANG = 1,  /* the watchdog ended the run; class and logits are meaningless */
+	RH_RUN_CRASH = 2, /* the run finished without writing all its logits (never a result) */
 };
 
 struct rh_run_result {
@@ -148,11 +149,15 @@ struct rh_run_result {
 size_t rh_result_pack(const struct rh_run_result *r, uint8_t *out, size_t cap);
 int rh_result_parse(const uint8_t *p, size_t len, struct rh_run_result *r, struct rh_err *err);
 
-/* A fault to inject: flip chain bit `bit` at cycle `cycle` of the run. */
+/* A fault to inject: flip chain bit `bit` at cycle `cycle` of the run. no_flip: rotate the
+ * chain at that cycle without inverting anything (a null injection; bit 31 of the chain bit
+ * field on the wire). */
 struct rh_fault {
 	uint32_t bit;
 	uint32_t cycle;
+	int no_flip;
 };
+#define RH_PROTO_NO_FLIP 0x80000000u
 
 /* RUN_FAULT request (8 bytes) and RUN_BATCH request (4 + 8 * n bytes). */
 void rh_fault_pack(const struct rh_fault *f, uint8_t out[RH_PROTO_FAULT_LEN]);

@@ -7,7 +7,10 @@
 //   region 0 program (32-bit words, 16 per layer)   region 1 bias (int32 per channel)
 //   region 2 {shift[21:16], mult[14:0]}              region 3 weights (byte, column [23:20])
 //   region 4 activations (byte; bit ACT_AW selects the ping-pong half; written to every copy)
-// Logits are read through i_hr_addr / o_hr_data (one cycle latency).
+//   region 5 logits (int32; a host write also marks the logit unwritten)
+// Logits are read through i_hr_addr / o_hr_data (one cycle latency); o_hr_written says whether
+// the core wrote that logit since the host last did (a run that ends without writing all its
+// logits is a crash, not a result).
 module rh_core #(
     parameter ROWS = 8,
     parameter COLS = 8,
@@ -36,7 +39,8 @@ module rh_core #(
     input wire [27:0] i_hw_addr,
     input wire [31:0] i_hw_data,
     input wire [LOG_AW-1:0] i_hr_addr,
-    output wire [31:0] o_hr_data
+    output wire [31:0] o_hr_data,
+    output wire o_hr_written
 );
     localparam A_LEN = ROWS * COLS * 48 + 8 * ROWS * (ROWS - 1) / 2 + 8 * COLS * (COLS - 1) / 2;
 
@@ -119,9 +123,16 @@ module rh_core #(
         end
     endgenerate
 
+    wire log_core_we = log_we && i_ce;
+    wire log_host_we = i_hw_we && hw_region == 4'd5 && !log_core_we;
+    wire [LOG_AW-1:0] log_addr = log_core_we ? log_waddr : i_hw_addr[LOG_AW-1:0];
     rh_ram #(.AW(LOG_AW), .DW(32)) u_logits (
         .clk(clk), .i_re(1'b1), .i_raddr(i_hr_addr), .o_rdata(o_hr_data),
-        .i_we(log_we && i_ce), .i_waddr(log_waddr), .i_wdata(log_wdata));
+        .i_we(log_core_we || log_host_we), .i_waddr(log_addr),
+        .i_wdata(log_core_we ? log_wdata : i_hw_data));
+    rh_ram #(.AW(LOG_AW), .DW(1)) u_logw (
+        .clk(clk), .i_re(1'b1), .i_raddr(i_hr_addr), .o_rdata(o_hr_written),
+        .i_we(log_core_we || log_host_we), .i_waddr(log_addr), .i_wdata(log_core_we));
 
     // address bits above the widest memory (which ones depends on the parameters)
     wire unused_hw = ^{i_hw_data[31:22], i_hw_data[15], i_hw_addr[19:0]};

@@ -25,6 +25,10 @@ module rh_fi #(
     input wire [31:0] i_budget,
     input wire i_dump,
     input wire i_resume,
+    // Canonical start state (rtl/rh_scrub.v): pulse i_scrub before a run
+    input wire i_scrub,
+    input wire [ACT_AW:0] i_in_len,
+    output wire o_scrub_busy,
     output wire [2:0] o_state,
     output wire [31:0] o_cycles,
     output wire o_dump_valid,
@@ -36,7 +40,8 @@ module rh_fi #(
     input wire [27:0] i_hw_addr,
     input wire [31:0] i_hw_data,
     input wire [LOG_AW-1:0] i_hr_addr,
-    output wire [31:0] o_hr_data
+    output wire [31:0] o_hr_data,
+    output wire o_hr_written
 );
     wire core_rst, core_ce, core_start, scan_en, scan_si, core_so, core_done;
 
@@ -50,13 +55,21 @@ module rh_fi #(
         .o_core_rst(core_rst), .o_core_ce(core_ce), .o_core_start(core_start),
         .o_scan_en(scan_en), .o_scan_si(scan_si));
 
+    wire hw_we;
+    wire [27:0] hw_addr;
+    wire [31:0] hw_data;
+    rh_scrub #(.ACT_AW(ACT_AW), .LOG_AW(LOG_AW)) u_scrub (
+        .clk(clk), .i_rst(i_rst), .i_start(i_scrub), .i_in_len(i_in_len), .o_busy(o_scrub_busy),
+        .i_hw_we(i_hw_we), .i_hw_addr(i_hw_addr), .i_hw_data(i_hw_data),
+        .o_hw_we(hw_we), .o_hw_addr(hw_addr), .o_hw_data(hw_data));
+
     rh_core #(.ROWS(ROWS), .COLS(COLS), .ACT_AW(ACT_AW), .WGT_AW(WGT_AW), .PRM_AW(PRM_AW),
               .LOG_AW(LOG_AW), .DIM_W(DIM_W), .MUL_DSP(MUL_DSP), .WGT_SPRAM(WGT_SPRAM)) u_core (
         .clk(clk), .i_rst(i_rst || core_rst), .i_ce(core_ce),
         .i_scan(scan_en), .i_si(scan_si), .o_so(core_so), .o_chain_len(o_chain_len),
         .i_start(core_start), .o_done(core_done), .o_class(o_class),
-        .i_hw_we(i_hw_we), .i_hw_addr(i_hw_addr), .i_hw_data(i_hw_data),
-        .i_hr_addr(i_hr_addr), .o_hr_data(o_hr_data));
+        .i_hw_we(hw_we), .i_hw_addr(hw_addr), .i_hw_data(hw_data),
+        .i_hr_addr(i_hr_addr), .o_hr_data(o_hr_data), .o_hr_written(o_hr_written));
 endmodule
 
 `default_nettype wire

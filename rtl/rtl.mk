@@ -11,11 +11,13 @@ VERILATOR ?= verilator
 YOSYS ?= yosys
 CXX ?= g++
 RTL_SRC := rtl/rh_sreg.v rtl/rh_ram.v rtl/rh_pe.v rtl/rh_array.v rtl/rh_ctl.v rtl/rh_core.v \
-	rtl/rh_scanctl.v rtl/rh_fi.v
+	rtl/rh_scanctl.v rtl/rh_scrub.v rtl/rh_fi.v
 RTL_VLT := rtl/rahil.vlt
 VL_ROOT := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)
 VL_CXXFLAGS := -std=gnu++14 -faligned-new -O2 -g0 -I$(VL_ROOT)/include -I$(VL_ROOT)/include/vltstd -Ihost -Iverilator
 VL_FLAGS := --cc --savable -O3 --x-assign fast --x-initial fast --noassert -Wno-fatal -Irtl --top-module rh_fi
+# Every set is linked into one program (sim:GEOMETRY): its model classes carry the set's name
+# (--prefix Vrh_fi_<set>), and verilator/rh_sim.cpp is built once per set.
 RTL_CFG_sim := 8 8
 RTL_CFG_board := 2 4
 # the board set is simulated without the traceable model (faster to build)
@@ -28,7 +30,7 @@ RTL_G_board := -GMUL_DSP=6
 # the iCEBreaker bitstream's set, taken from bitstreams/icebreaker.mk (included before this
 # file): linted, flip-flop counted and mapped here; the host carries its FF map to check a
 # board's IDENTIFY. Simulated as a whole board (verilator/board.mk), not by this harness (whose
-# memory geometry is the default one).
+# memory geometry is the default one). Also in-process: --backend sim:ice40.
 RTL_CFG_ice40 := $(ICEBREAKER_ROWS) $(ICEBREAKER_COLS)
 RTL_TRACE_ice40 := 0
 RTL_G_ice40 := -GACT_AW=$(ICEBREAKER_ACT_AW) -GWGT_AW=$(ICEBREAKER_WGT_AW) -GPRM_AW=$(ICEBREAKER_PRM_AW) \
@@ -47,22 +49,22 @@ RTL_OBJ_$(1) := $(BUILD)/obj_dir_$(1)
 # fast model (Vrh_fi) and traceable model (Vrh_fi_tr, --trace-fst); the runtime comes from the latter
 $$(RTL_OBJ_$(1))/libVrh_fi.a: $(RTL_SRC) $(RTL_VLT) rtl/rtl.mk
 	@mkdir -p $$(RTL_OBJ_$(1))
-	$(VERILATOR) $(VL_FLAGS) --prefix Vrh_fi -GROWS=$$(RTL_ROWS_$(1)) -GCOLS=$$(RTL_COLS_$(1)) $$(RTL_G_$(1)) \
+	$(VERILATOR) $(VL_FLAGS) --prefix Vrh_fi_$(1) -GROWS=$$(RTL_ROWS_$(1)) -GCOLS=$$(RTL_COLS_$(1)) $$(RTL_G_$(1)) \
 		--Mdir $$(RTL_OBJ_$(1)) $(RTL_VLT) $(RTL_SRC) --build -j 2 \
 		-MAKEFLAGS "OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2" >$$(RTL_OBJ_$(1))/build.log 2>&1 \
 		|| (tail -30 $$(RTL_OBJ_$(1))/build.log; exit 1)
-	cp $$(RTL_OBJ_$(1))/Vrh_fi__ALL.a $$@
+	cp $$(RTL_OBJ_$(1))/Vrh_fi_$(1)__ALL.a $$@
 
 $$(RTL_OBJ_$(1))_tr/libVrh_fi_tr.a: $(RTL_SRC) $(RTL_VLT) rtl/rtl.mk
 	@mkdir -p $$(RTL_OBJ_$(1))_tr
-	$(VERILATOR) $(VL_FLAGS) --trace-fst --prefix Vrh_fi_tr -GROWS=$$(RTL_ROWS_$(1)) \
+	$(VERILATOR) $(VL_FLAGS) --trace-fst --prefix Vrh_fi_$(1)_tr -GROWS=$$(RTL_ROWS_$(1)) \
 		-GCOLS=$$(RTL_COLS_$(1)) $$(RTL_G_$(1)) --Mdir $$(RTL_OBJ_$(1))_tr $(RTL_VLT) $(RTL_SRC) --build -j 2 \
 		-MAKEFLAGS "OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2" >$$(RTL_OBJ_$(1))_tr/build.log 2>&1 \
 		|| (tail -30 $$(RTL_OBJ_$(1))_tr/build.log; exit 1)
-	cp $$(RTL_OBJ_$(1))_tr/Vrh_fi_tr__ALL.a $$@
+	cp $$(RTL_OBJ_$(1))_tr/Vrh_fi_$(1)_tr__ALL.a $$@
 
 $$(RTL_OBJ_$(1))_tr/libverilated.a: $$(RTL_OBJ_$(1))_tr/libVrh_fi_tr.a
-	$(MAKE) --no-print-directory -C $$(RTL_OBJ_$(1))_tr -f Vrh_fi_tr.mk OPT_FAST=-O2 \
+	$(MAKE) --no-print-directory -C $$(RTL_OBJ_$(1))_tr -f Vrh_fi_$(1)_tr.mk OPT_FAST=-O2 \
 		verilated.o verilated_fst_c.o verilated_threads.o verilated_save.o >>$$(RTL_OBJ_$(1))_tr/build.log 2>&1
 	cd $$(RTL_OBJ_$(1))_tr && $(AR) rcs libverilated.a verilated.o verilated_fst_c.o verilated_threads.o \
 		verilated_save.o
@@ -70,20 +72,22 @@ $$(RTL_OBJ_$(1))_tr/libverilated.a: $$(RTL_OBJ_$(1))_tr/libVrh_fi_tr.a
 ifeq ($$(RTL_TRACE_$(1)),1)
 RTL_VLIBS_$(1) := $$(RTL_OBJ_$(1))/libVrh_fi.a $$(RTL_OBJ_$(1))_tr/libVrh_fi_tr.a \
 	$$(RTL_OBJ_$(1))_tr/libverilated.a
-RTL_SIMDEF_$(1) := -I$$(RTL_OBJ_$(1))_tr
+RTL_SIMDEF_$(1) := -I$$(RTL_OBJ_$(1))_tr -DRH_VL_TR_MODEL=Vrh_fi_$(1)_tr -DRH_VL_TR_HDR='"Vrh_fi_$(1)_tr.h"' \
+	-DRH_VL_TR_ROOT_HDR='"Vrh_fi_$(1)_tr___024root.h"'
 else
 RTL_VLIBS_$(1) := $$(RTL_OBJ_$(1))/libVrh_fi.a $$(RTL_OBJ_$(1))/libverilated.a
 RTL_SIMDEF_$(1) := -DRH_SIM_NO_TRACE
 
 $$(RTL_OBJ_$(1))/libverilated.a: $$(RTL_OBJ_$(1))/libVrh_fi.a
-	$(MAKE) --no-print-directory -C $$(RTL_OBJ_$(1)) -f Vrh_fi.mk OPT_FAST=-O2 \
+	$(MAKE) --no-print-directory -C $$(RTL_OBJ_$(1)) -f Vrh_fi_$(1).mk OPT_FAST=-O2 \
 		verilated.o verilated_threads.o verilated_save.o >>$$(RTL_OBJ_$(1))/build.log 2>&1
 	cd $$(RTL_OBJ_$(1)) && $(AR) rcs libverilated.a verilated.o verilated_threads.o verilated_save.o
 endif
 
 $(BUILD)/rtl/$(1)/ffmap_tool: verilator/ffmap_main.cpp $$(RTL_VLIBS_$(1))
 	@mkdir -p $$(dir $$@)
-	$(CXX) $(VL_CXXFLAGS) -I$$(RTL_OBJ_$(1)) -o $$@ $$< $$(RTL_VLIBS_$(1)) -lz -lpthread
+	$(CXX) $(VL_CXXFLAGS) -I$$(RTL_OBJ_$(1)) -DRH_VL_MODEL=Vrh_fi_$(1) -DRH_VL_HDR='"Vrh_fi_$(1).h"' -o $$@ $$< \
+		$$(RTL_VLIBS_$(1)) -lz -lpthread
 
 # The FF map, generated from the RTL (never hand-written): TSV, the C table rh_ffmap_<set>
 # (host/ffmap.h) and the TSV's FNV-1a 32 hash (8 hex digits), which IDENTIFY reports.
@@ -100,18 +104,9 @@ $(BUILD)/rtl/$(1)/ffmap_$(1).o: $(BUILD)/rtl/$(1)/ffmap.c host/ffmap.h
 
 $(BUILD)/rtl/$(1)/rh_sim.o: verilator/rh_sim.cpp verilator/rh_sim.h host/accel_image.h host/ffmap.h $$(RTL_VLIBS_$(1))
 	@mkdir -p $$(dir $$@)
-	$(CXX) $(VL_CXXFLAGS) -I$$(RTL_OBJ_$(1)) $$(RTL_SIMDEF_$(1)) -DRH_FFMAP_BUILT=rh_ffmap_$(1) -c $$< -o $$@
-
-# host C that needs the harness: the sim back-end and `rahil inject`
-$(BUILD)/rtl/$(1)/%.o: host/%.c verilator/rh_sim.h
-	@mkdir -p $$(dir $$@)
-	$(CC) $(CPPFLAGS) -Iverilator $(ALL_CFLAGS) -c $$< -o $$@
-
-$(BUILD)/librahil_sim_$(1).a: $(BUILD)/rtl/$(1)/rh_sim.o $(BUILD)/rtl/$(1)/ffmap_$(1).o $(BUILD)/obj/host/accel_image.o \
-		$(BUILD)/rtl/$(1)/backend_sim.o $(BUILD)/rtl/$(1)/cli_inject.o
-	$(AR) rcs $$@ $$^
-
-RTL_SIM_LINK_$(1) := $(BUILD)/librahil_sim_$(1).a $$(RTL_VLIBS_$(1)) -lz -lstdc++ -lpthread
+	$(CXX) $(VL_CXXFLAGS) -I$$(RTL_OBJ_$(1)) $$(RTL_SIMDEF_$(1)) -DRH_FFMAP_BUILT=rh_ffmap_$(1) \
+		-DRH_VL_MODEL=Vrh_fi_$(1) -DRH_VL_HDR='"Vrh_fi_$(1).h"' -DRH_VL_ROOT_HDR='"Vrh_fi_$(1)___024root.h"' \
+		-DRH_SIM_SET_SYM=rh_sim_set_$(1) -DRH_SIM_SET_NAME=$(1) -c $$< -o $$@
 
 # yosys flip-flop count of the core without injection logic (memories as black boxes).
 $(BUILD)/yosys/ffcount_$(1).txt: $(RTL_SRC) rtl/rtl.mk
@@ -119,22 +114,43 @@ $(BUILD)/yosys/ffcount_$(1).txt: $(RTL_SRC) rtl/rtl.mk
 	$(YOSYS) -q -l $(BUILD)/yosys/ffcount_$(1).log -p "read_verilog -DRAHIL_NO_SCAN rtl/rh_sreg.v rtl/rh_pe.v rtl/rh_array.v rtl/rh_ctl.v rtl/rh_core.v; read_verilog -lib rtl/rh_ram.v; chparam -set ROWS $$(RTL_ROWS_$(1)) -set COLS $$(RTL_COLS_$(1)) $$(RTL_YP_$(1)) rh_core; synth -flatten -noabc -nofsm -top rh_core; tee -o $$@.stat stat" >/dev/null
 	awk '/DFF/ { n += $$$$NF } END { print n + 0 }' $$@.stat >$$@.tmp && mv $$@.tmp $$@
 
-$(BUILD)/rtl/$(1)/rtl-inject: tests/rtl/inject_main.c $(BUILD)/librahil_sim_$(1).a $(BUILD)/librahil.a $(BUILD)/obj/host/cli_util.o
+$(BUILD)/rtl/$(1)/rtl-inject: tests/rtl/inject_main.c $$(RTL_SIM_DEPS) $(BUILD)/librahil.a $(BUILD)/obj/host/cli_util.o
 	@mkdir -p $$(dir $$@)
 	$(CC) $(CPPFLAGS) -Iverilator $(ALL_CFLAGS) -c tests/rtl/inject_main.c -o $(BUILD)/rtl/$(1)/inject_main.o
-	$(CXX) $(OPT) -o $$@ $(BUILD)/rtl/$(1)/inject_main.o $(BUILD)/obj/host/cli_util.o $(BUILD)/librahil_sim_$(1).a $(BUILD)/librahil.a \
-		$$(RTL_SIM_LINK_$(1)) $(HOST_LIBS)
+	$(CXX) $(OPT) -o $$@ $(BUILD)/rtl/$(1)/inject_main.o $(BUILD)/obj/host/cli_util.o \
+		-Wl,--start-group $(BUILD)/librahil.a $$(RTL_SIM_LINK) -Wl,--end-group $(HOST_LIBS)
 
-$(BUILD)/rtl/$(1)/rtl-tests: tests/rtl/test_sim.c $(BUILD)/librahil_sim_$(1).a $(BUILD)/librahil.a
+$(BUILD)/rtl/$(1)/rtl-tests: tests/rtl/test_sim.c $$(RTL_SIM_DEPS) $(BUILD)/librahil.a
 	@mkdir -p $$(dir $$@)
-	$(CC) $(CPPFLAGS) -Iverilator $(ALL_CFLAGS) -c tests/rtl/test_sim.c -o $(BUILD)/rtl/$(1)/test_sim.o
-	$(CXX) $(OPT) -o $$@ $(BUILD)/rtl/$(1)/test_sim.o $(BUILD)/librahil.a $$(RTL_SIM_LINK_$(1)) $(HOST_LIBS)
+	$(CC) $(CPPFLAGS) -Iverilator $(ALL_CFLAGS) -DRH_TEST_SET=rh_sim_set_$(1) -c tests/rtl/test_sim.c \
+		-o $(BUILD)/rtl/$(1)/test_sim.o
+	$(CXX) $(OPT) -o $$@ $(BUILD)/rtl/$(1)/test_sim.o -Wl,--start-group $(BUILD)/librahil.a $$(RTL_SIM_LINK) \
+		-Wl,--end-group $(HOST_LIBS)
 endef
 
 $(eval $(call rtl_cfg,sim))
 $(eval $(call rtl_cfg,board))
 $(eval $(call rtl_cfg,ice40))
-RTL_SIM_LINK := $(RTL_SIM_LINK_sim)
+# The harness library: the C API (verilator/rh_sim_api.c), the sim back-end and `rahil inject`
+# (host C that needs the harness), and every set; one Verilator runtime (the traceable set's).
+RTL_SETS := sim board ice40
+$(BUILD)/rtl/%.o: host/%.c verilator/rh_sim.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Iverilator $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/rtl/rh_sim_api.o: verilator/rh_sim_api.c verilator/rh_sim.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Iverilator $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/librahil_sim.a: $(BUILD)/rtl/rh_sim_api.o $(BUILD)/rtl/backend_sim.o $(BUILD)/rtl/cli_inject.o \
+		$(BUILD)/obj/host/accel_image.o $(foreach c,$(RTL_SETS),$(BUILD)/rtl/$(c)/rh_sim.o $(BUILD)/rtl/$(c)/ffmap_$(c).o)
+	$(AR) rcs $@ $^
+
+RTL_SIM_LINK := $(BUILD)/librahil_sim.a $(BUILD)/obj_dir_sim/libVrh_fi.a $(BUILD)/obj_dir_sim_tr/libVrh_fi_tr.a \
+	$(BUILD)/obj_dir_board/libVrh_fi.a $(BUILD)/obj_dir_ice40/libVrh_fi.a $(BUILD)/obj_dir_sim_tr/libverilated.a \
+	-lz -lstdc++ -lpthread
+RTL_SIM_DEPS := $(BUILD)/librahil_sim.a $(BUILD)/obj_dir_sim/libVrh_fi.a $(BUILD)/obj_dir_sim_tr/libVrh_fi_tr.a \
+	$(BUILD)/obj_dir_board/libVrh_fi.a $(BUILD)/obj_dir_ice40/libVrh_fi.a $(BUILD)/obj_dir_sim_tr/libverilated.a
 # The FF maps librahil.a carries (host/ffmap.h): the simulator's and the bitstream's.
 RTL_HOST_FFMAPS := $(BUILD)/rtl/sim/ffmap_sim.o $(BUILD)/rtl/ice40/ffmap_ice40.o
 
@@ -206,5 +222,5 @@ rtl-bench: $(BUILD)/rtl/sim/rtl-tests
 # iCE40 utilisation of the board set (rh_fi: core, scan chain, scan controller; memories as black boxes)
 rtl-util: $(RTL_SRC)
 	@mkdir -p $(BUILD)/yosys
-	$(YOSYS) -q -l $(BUILD)/yosys/ice40_board.log -p "read_verilog rtl/rh_sreg.v rtl/rh_pe.v rtl/rh_array.v rtl/rh_ctl.v rtl/rh_core.v rtl/rh_scanctl.v rtl/rh_fi.v; read_verilog -lib rtl/rh_ram.v; chparam -set ROWS $(RTL_ROWS_board) -set COLS $(RTL_COLS_board) -set MUL_DSP 6 rh_fi; synth_ice40 -dsp -top rh_fi; tee -o $(BUILD)/yosys/ice40_board.stat stat" >/dev/null
+	$(YOSYS) -q -l $(BUILD)/yosys/ice40_board.log -p "read_verilog rtl/rh_sreg.v rtl/rh_pe.v rtl/rh_array.v rtl/rh_ctl.v rtl/rh_core.v rtl/rh_scanctl.v rtl/rh_scrub.v rtl/rh_fi.v; read_verilog -lib rtl/rh_ram.v; chparam -set ROWS $(RTL_ROWS_board) -set COLS $(RTL_COLS_board) -set MUL_DSP 6 rh_fi; synth_ice40 -dsp -top rh_fi; tee -o $(BUILD)/yosys/ice40_board.stat stat" >/dev/null
 	@grep -E "SB_|rh_ram" $(BUILD)/yosys/ice40_board.stat

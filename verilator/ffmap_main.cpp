@@ -1,14 +1,15 @@
 // rahil: prints the FFMAP lines of every core register (the build turns them into the FF map).
 #include <cstdio>
 
-#include "Vrh_fi.h"
+// The model class of the set it is built for (rtl/rtl.mk: RH_VL_MODEL, RH_VL_HDR).
+#include RH_VL_HDR
 #include "verilated.h"
 
 int main(int argc, char **argv)
 {
 	VerilatedContext ctx;
 	ctx.commandArgs(argc, argv);
-	Vrh_fi top(&ctx);
+	RH_VL_MODEL top(&ctx);
 	top.clk = 0;
 	top.i_rst = 1;
 	top.eval();

@@ -1,8 +1,10 @@
-// rahil: C API over the verilated accelerator (rtl/rh_fi.v), one VerilatedContext per handle.
+// rahil: one verilated parameter set behind the C API of rh_sim.h, one VerilatedContext per handle.
 //
-// Two verilations of the same RTL are linked in: Vrh_fi (fast, no tracing) and Vrh_fi_tr
-// (--trace-fst, about 3.5x slower). A handle uses the traceable one only when created with
-// RH_SIM_TRACEABLE. The code below is written once as templates over the model class.
+// Built once per set (rtl/rtl.mk), with the set's model classes named by macros: RH_VL_MODEL
+// (fast, no tracing) and RH_VL_TR_MODEL (--trace-fst, about 3.5x slower; sets built without it
+// define RH_SIM_NO_TRACE). A handle uses the traceable one only when created with
+// RH_SIM_TRACEABLE. The code below is written once as templates over the model class; the only
+// symbol a build exports is its table, RH_SIM_SET_SYM (struct rh_sim_set).
 #include "rh_sim.h"
 
 #include <algorithm>
@@ -13,8 +15,11 @@
 #include <new>
 #include <vector>
 
-#include "Vrh_fi.h"
-#include "Vrh_fi___024root.h" // the scan controller's registers (same_as_golden)
+#if !defined(RH_VL_MODEL) || !defined(RH_VL_HDR) || !defined(RH_VL_ROOT_HDR) || !defined(RH_SIM_SET_SYM)
+#error "build with the set's macros (rtl/rtl.mk)"
+#endif
+#include RH_VL_HDR
+#include RH_VL_ROOT_HDR // the scan controller's registers (same_as_golden)
 // The FF map of the parameter set this harness is built for (rtl/rtl.mk: rh_ffmap_<set>).
 #ifndef RH_FFMAP_BUILT
 #error "build with -DRH_FFMAP_BUILT=rh_ffmap_<set>"
@@ -23,9 +28,10 @@ extern "C" const struct rh_ffmap RH_FFMAP_BUILT;
 #include "verilated.h"
 #include "verilated_save.h"
 #ifndef RH_SIM_NO_TRACE
-#include "Vrh_fi_tr.h"
-#include "Vrh_fi_tr___024root.h"
+#include RH_VL_TR_HDR
+#include RH_VL_TR_ROOT_HDR
 #include "verilated_fst_c.h"
+using Vrh_fi_tr = RH_VL_TR_MODEL;
 #else
 // Built without the traceable model (RH_SIM_NO_TRACE): stand-ins that are never instantiated.
 class VerilatedFstC
@@ -38,6 +44,9 @@ class VerilatedFstC
 	{
 	}
 };
+#endif
+using Vrh_fi = RH_VL_MODEL;
+#ifdef RH_SIM_NO_TRACE
 using Vrh_fi_tr = Vrh_fi;
 #endif
 
@@ -47,9 +56,7 @@ namespace
 // rh_scanctl states (rtl/rh_scanctl.v).
 enum { ST_IDLE = 0, ST_RST = 1, ST_RUN = 2, ST_SCAN = 3, ST_HOLD = 4, ST_DONE = 5, ST_HANG = 6 };
 
-} // namespace
-
-struct rh_sim {
+struct handle : rh_sim {
 	std::unique_ptr<VerilatedContext> ctx;
 	std::unique_ptr<Vrh_fi> fast;
 	std::unique_ptr<Vrh_fi_tr> tr;
@@ -59,6 +66,7 @@ struct rh_sim {
 	long model_cycles = 0;
 	int n_logits = 0;
 	int loaded = 0;
+	uint32_t in_len = 0; // input bytes the scrub restores (rh_sim_load_input)
 	uint64_t clocks = 0;
 	uint8_t *dump = nullptr; // where the current rotation's readout goes
 	uint32_t dump_n = 0;
@@ -77,11 +85,8 @@ struct rh_sim {
 	} golden_scan; // the golden run's scan-controller record (see same_as_golden)
 };
 
-namespace
-{
-
 // One clock: evaluate low (sample combinational outputs), then the rising edge.
-template <class T> void tick(struct rh_sim *s, T *t)
+template <class T> void tick(handle *s, T *t)
 {
 	t->clk = 0;
 	t->eval();
@@ -111,9 +116,10 @@ template <class T> void clear_inputs(T *t)
 	t->i_dump = 0;
 	t->i_resume = 0;
 	t->i_hw_we = 0;
+	t->i_scrub = 0;
 }
 
-template <class T> void reset(struct rh_sim *s, T *t)
+template <class T> void reset(handle *s, T *t)
 {
 	clear_inputs(t);
 	t->i_rst = 1;
@@ -124,7 +130,7 @@ template <class T> void reset(struct rh_sim *s, T *t)
 	s->chain_len = t->o_chain_len;
 }
 
-template <class T> void host_write(struct rh_sim *s, T *t, uint32_t addr, uint32_t data)
+template <class T> void host_write(handle *s, T *t, uint32_t addr, uint32_t data)
 {
 	t->i_hw_we = 1;
 	t->i_hw_addr = addr;
@@ -133,8 +139,22 @@ template <class T> void host_write(struct rh_sim *s, T *t, uint32_t addr, uint32
 	t->i_hw_we = 0;
 }
 
-// Tick until the scan controller reaches DONE, HANG or HOLD; then collect the results.
-template <class T> void finish(struct rh_sim *s, T *t, struct rh_sim_result *res)
+// The canonical start state of a run (rtl/rh_scrub.v): activation memory zero but for the input,
+// restored from the core's copy of it, logits zero and unwritten. The run's own start then
+// resets every core flip-flop.
+template <class T> void scrub(handle *s, T *t)
+{
+	t->i_in_len = s->in_len;
+	t->i_scrub = 1;
+	tick(s, t);
+	t->i_scrub = 0;
+	while (t->o_scrub_busy)
+		tick(s, t);
+}
+
+// Tick until the scan controller reaches DONE, HANG or HOLD; then collect the results: a run
+// that is done but did not write all its logits is a crash.
+template <class T> void finish(handle *s, T *t, struct rh_sim_result *res)
 {
 	for (;;) {
 		int st = t->o_state;
@@ -156,21 +176,22 @@ template <class T> void finish(struct rh_sim *s, T *t, struct rh_sim_result *res
 		res->end = RH_SIM_HANG;
 		return;
 	}
-	res->end = RH_SIM_DONE;
 	res->cls = t->o_class;
 	for (int i = 0; i < s->n_logits; i++) {
 		t->i_hr_addr = (uint32_t)i;
 		tick(s, t);
 		res->logits[i] = (int32_t)t->o_hr_data;
+		res->n_written += t->o_hr_written;
 	}
+	res->end = res->n_written == s->n_logits ? RH_SIM_DONE : RH_SIM_CRASH;
 }
 
 template <class T>
-int run(struct rh_sim *s, T *t, const struct rh_sim_fault *fault, uint32_t budget, uint8_t *state,
-        struct rh_sim_result *res)
+int run(handle *s, T *t, const struct rh_sim_fault *fault, uint32_t budget, uint8_t *state, struct rh_sim_result *res)
 {
 	uint64_t c0 = s->clocks;
 	clear_inputs(t);
+	scrub(s, t);
 	t->i_budget = budget ? budget : (uint32_t)(2 * s->model_cycles + 1024);
 	if (fault) {
 		t->i_inj_en = 1;
@@ -281,7 +302,7 @@ class MemRestore final : public VerilatedDeserialize
 // The scan controller's record of an injection (rtl/rh_scanctl.v): what the last rotation
 // requested and left. Once a rotation has ended and nothing is pending, it is dead: the next
 // rotation or run latches every field anew before reading it.
-template <class T> rh_sim::scan_record scan_record_of(T *t)
+template <class T> handle::scan_record scan_record_of(T *t)
 {
 	auto *r = t->rootp;
 	return {r->rh_fi__DOT__u_scan__DOT__sidx,   r->rh_fi__DOT__u_scan__DOT__bitpos,
@@ -289,7 +310,7 @@ template <class T> rh_sim::scan_record scan_record_of(T *t)
 	        r->rh_fi__DOT__u_scan__DOT__flip,   r->rh_fi__DOT__u_scan__DOT__hold};
 }
 
-template <class T> void set_scan_record(T *t, const rh_sim::scan_record &v)
+template <class T> void set_scan_record(T *t, const handle::scan_record &v)
 {
 	auto *r = t->rootp;
 	r->rh_fi__DOT__u_scan__DOT__sidx = v.sidx;
@@ -300,16 +321,12 @@ template <class T> void set_scan_record(T *t, const rh_sim::scan_record &v)
 	r->rh_fi__DOT__u_scan__DOT__hold = v.hold;
 }
 
-// The canonical start state of the faulty runs of one input: activation memory cleared but for
-// the input, then one golden run, so that what a run finds in memory (intermediate activations,
-// the logits of an earlier run) is the golden run's and not what an earlier faulty run left.
-template <class T> void canonical_start(struct rh_sim *s, T *t, uint32_t budget)
+// The canonical start state of the runs of one input, saved: every run restores it (or a
+// checkpoint of the golden run from it) instead of scrubbing again.
+template <class T> void canonical_start(handle *s, T *t)
 {
-	uint32_t act_bytes = 2u << s->geom.act_aw;
-	for (uint32_t i = 0; i < act_bytes; i++)
-		host_write(s, t, rh_accel_addr(RH_AR_ACT, 0, i), i < s->input.size() ? (uint8_t)s->input[i] : 0);
-	struct rh_sim_result g;
-	run(s, t, nullptr, budget, nullptr, &g);
+	clear_inputs(t);
+	scrub(s, t);
 	MemSave os(s->s0);
 	os << *t;
 }
@@ -322,7 +339,7 @@ template <class T> void restore(T *t, const std::vector<uint8_t> &state)
 
 // The golden run from the canonical start, with a checkpoint every `every` cycles from cycle
 // `every` on.
-template <class T> void golden_checkpoints(struct rh_sim *s, T *t, uint32_t budget, uint32_t every)
+template <class T> void golden_checkpoints(handle *s, T *t, uint32_t budget, uint32_t every)
 {
 	s->ck.clear();
 	s->ck_cycle.clear();
@@ -361,11 +378,11 @@ template <class T> void golden_checkpoints(struct rh_sim *s, T *t, uint32_t budg
 // things that do not steer the run, taken as the golden run's for the comparison and put back
 // after it: the scan controller's dead record of the injection, and the simulation time (the
 // faulty run spent clocks on its rotation). The simulation itself is not touched.
-template <class T> bool same_as_golden(struct rh_sim *s, T *t, size_t j)
+template <class T> bool same_as_golden(handle *s, T *t, size_t j)
 {
 	if (t->rootp->rh_fi__DOT__u_scan__DOT__pending)
 		return false;
-	rh_sim::scan_record own = scan_record_of(t);
+	handle::scan_record own = scan_record_of(t);
 	uint64_t now = s->ctx->time();
 	set_scan_record(t, s->golden_scan);
 	s->ctx->time(s->ck_time[j]);
@@ -382,7 +399,7 @@ template <class T> bool same_as_golden(struct rh_sim *s, T *t, size_t j)
 // simulation is deterministic and its inputs are the golden run's from there on, so the run
 // would end as the golden run did. Returns 1 when it stopped early (the result is then the
 // golden run's), 0 when the run went to its end (the caller collects the result).
-template <class T> int run_to_end(struct rh_sim *s, T *t, const struct rh_sim_fault *f, int early)
+template <class T> int run_to_end(handle *s, T *t, const struct rh_sim_fault *f, int early)
 {
 	size_t j = (size_t)(std::upper_bound(s->ck_cycle.begin(), s->ck_cycle.end(), f->cycle) - s->ck_cycle.begin());
 	for (;;) {
@@ -403,14 +420,17 @@ template <class T> int run_to_end(struct rh_sim *s, T *t, const struct rh_sim_fa
 // (rtl/rh_scanctl.v, i_inj_arm; a fault before the first checkpoint runs from the start), and
 // with RH_SIM_ACCEL_ALL stopped where its state rejoins the golden run's.
 template <class T>
-int run_faults(struct rh_sim *s, T *t, const struct rh_sim_fault *f, size_t n, uint32_t budget, int accel,
-               struct rh_sim_result *res)
+int run_faults(handle *s, T *t, const struct rh_sim_fault *f, size_t n, uint32_t budget, int accel,
+               struct rh_sim_result *golden, struct rh_sim_result *res)
 {
 	budget = budget ? budget : (uint32_t)(2 * s->model_cycles + 1024);
-	uint32_t every = (uint32_t)std::max<long>(64, s->model_cycles / 32);
-	canonical_start(s, t, budget);
-	if (accel != RH_SIM_ACCEL_NONE)
-		golden_checkpoints(s, t, budget, every);
+	// naive: the golden run leaves no checkpoint (every fault runs from the start)
+	uint32_t every = accel == RH_SIM_ACCEL_NONE ? UINT32_MAX : (uint32_t)std::max<long>(64, s->model_cycles / 32);
+	uint64_t g0 = s->clocks;
+	canonical_start(s, t);
+	golden_checkpoints(s, t, budget, every);
+	*golden = s->golden;
+	golden->clock_cycles = s->clocks - g0;
 	int mid_run = 0; // the model was left in the middle of a run
 	for (size_t i = 0; i < n; i++) {
 		auto it = std::lower_bound(s->ck_cycle.begin(), s->ck_cycle.end(), f[i].cycle);
@@ -448,7 +468,7 @@ int run_faults(struct rh_sim *s, T *t, const struct rh_sim_fault *f, size_t n, u
 	return 0;
 }
 
-template <class T> int resume(struct rh_sim *s, T *t, struct rh_sim_result *res)
+template <class T> int resume(handle *s, T *t, struct rh_sim_result *res)
 {
 	if (t->o_state != ST_HOLD)
 		return RH_E_INVAL;
@@ -461,7 +481,7 @@ template <class T> int resume(struct rh_sim *s, T *t, struct rh_sim_result *res)
 	return 0;
 }
 
-template <class T> int read_state(struct rh_sim *s, T *t, uint8_t *state)
+template <class T> int read_state(handle *s, T *t, uint8_t *state)
 {
 	int st = t->o_state;
 	if (st != ST_HOLD && st != ST_DONE && st != ST_HANG)
@@ -478,63 +498,37 @@ template <class T> int read_state(struct rh_sim *s, T *t, uint8_t *state)
 }
 
 // Call f with whichever model the handle holds.
-template <class F> auto with_model(struct rh_sim *s, F f) -> decltype(f(s->fast.get()))
+template <class F> auto with_model(handle *s, F f) -> decltype(f(s->fast.get()))
 {
 	if (s->tr)
 		return f(s->tr.get());
 	return f(s->fast.get());
 }
 
-} // namespace
-
-extern "C" {
-
-int rh_sim_create(struct rh_sim **out, int flags, struct rh_err *err)
+// The operations of this set (struct rh_sim_set), on the handle behind a struct rh_sim.
+handle *H(struct rh_sim *s)
 {
-	struct rh_sim *s = new (std::nothrow) rh_sim;
-	if (!s)
-		return rh_err_set(err, RH_E_NOMEM, "out of memory creating the simulator");
-	s->ctx.reset(new VerilatedContext);
-	s->ctx->fatalOnError(false);
-	static const char *argv0[] = {"rahil"}; // no plusargs: the FF map print stays off
-	s->ctx->commandArgs(1, argv0);
-	if (flags & RH_SIM_TRACEABLE) {
-#ifdef RH_SIM_NO_TRACE
-		delete s;
-		return rh_err_set(err, RH_E_UNSUPPORTED, "this simulator was built without tracing");
-#else
-		s->ctx->traceEverOn(true);
-		s->tr.reset(new Vrh_fi_tr(s->ctx.get()));
-#endif
-	} else {
-		s->fast.reset(new Vrh_fi(s->ctx.get()));
-	}
-	s->geom.rows = RH_FFMAP_BUILT.rows;
-	s->geom.cols = RH_FFMAP_BUILT.cols;
-	s->geom.act_aw = 12;
-	s->geom.wgt_aw = 16;
-	s->geom.prm_aw = 9;
-	s->geom.log_aw = 8;
-	s->geom.dim_w = 10;
-	with_model(s, [s](auto *t) {
-		reset(s, t);
-		return 0;
-	});
-	if (s->chain_len != RH_FFMAP_BUILT.chain_len) {
-		int rc = rh_err_set(err, RH_E_MISMATCH, "chain length %u, FF map says %u", s->chain_len,
-		                    RH_FFMAP_BUILT.chain_len);
-		rh_sim_destroy(s);
-		return rc;
-	}
-	*out = s;
-	return 0;
+	return static_cast<handle *>(s);
 }
 
-void rh_sim_destroy(struct rh_sim *s)
+const handle *H(const struct rh_sim *s)
 {
-	if (!s)
-		return;
-	rh_sim_trace_close(s);
+	return static_cast<const handle *>(s);
+}
+
+void op_trace_close(struct rh_sim *p)
+{
+	handle *s = H(p);
+	if (s->fst) {
+		s->fst->close();
+		s->fst.reset();
+	}
+}
+
+void op_destroy(struct rh_sim *p)
+{
+	handle *s = H(p);
+	op_trace_close(s);
 	// Verilator 5.006 unregisters scopes through the thread's current context, not the model's
 	// own: point it at ours, or a model destroyed after another handle's context is gone locks a
 	// dead mutex.
@@ -549,29 +543,71 @@ void rh_sim_destroy(struct rh_sim *s)
 	delete s;
 }
 
-void rh_sim_geom(const struct rh_sim *s, struct rh_accel_geom *g)
+int op_create(struct rh_sim **out, int flags, struct rh_err *err)
 {
-	*g = s->geom;
+	const struct rh_accel_geom *g = rh_accel_geom_find(RH_FFMAP_BUILT.rows, RH_FFMAP_BUILT.cols);
+	if (!g)
+		return rh_err_set(err, RH_E_UNSUPPORTED, "no memory geometry for a %dx%d array", RH_FFMAP_BUILT.rows,
+		                  RH_FFMAP_BUILT.cols);
+	handle *s = new (std::nothrow) handle;
+	if (!s)
+		return rh_err_set(err, RH_E_NOMEM, "out of memory creating the simulator");
+	s->set = &RH_SIM_SET_SYM;
+	s->ctx.reset(new VerilatedContext);
+	s->ctx->fatalOnError(false);
+	static const char *argv0[] = {"rahil"}; // no plusargs: the FF map print stays off
+	s->ctx->commandArgs(1, argv0);
+	if (flags & RH_SIM_TRACEABLE) {
+#ifdef RH_SIM_NO_TRACE
+		delete s;
+		return rh_err_set(err, RH_E_UNSUPPORTED, "the %s simulator was built without tracing",
+		                  RH_SIM_SET_SYM.name);
+#else
+		s->ctx->traceEverOn(true);
+		s->tr.reset(new Vrh_fi_tr(s->ctx.get()));
+#endif
+	} else {
+		s->fast.reset(new Vrh_fi(s->ctx.get()));
+	}
+	s->geom = *g;
+	with_model(s, [s](auto *t) {
+		reset(s, t);
+		return 0;
+	});
+	if (s->chain_len != RH_FFMAP_BUILT.chain_len) {
+		int rc = rh_err_set(err, RH_E_MISMATCH, "chain length %u, FF map says %u", s->chain_len,
+		                    RH_FFMAP_BUILT.chain_len);
+		op_destroy(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
 }
 
-uint32_t rh_sim_chain_len(const struct rh_sim *s)
+void op_geom(const struct rh_sim *s, struct rh_accel_geom *g)
 {
-	return s->chain_len;
+	*g = H(s)->geom;
 }
 
-const struct rh_ffmap *rh_sim_ffmap(const struct rh_sim *s)
+uint32_t op_chain_len(const struct rh_sim *s)
+{
+	return H(s)->chain_len;
+}
+
+const struct rh_ffmap *op_ffmap(const struct rh_sim *s)
 {
 	(void)s;
 	return &RH_FFMAP_BUILT;
 }
 
-long rh_sim_model_cycles(const struct rh_sim *s)
+long op_model_cycles(const struct rh_sim *s)
 {
-	return s->model_cycles;
+	return H(s)->model_cycles;
 }
 
-int rh_sim_load_model(struct rh_sim *s, const struct rh_model *m, struct rh_err *err)
+int op_load_model(struct rh_sim *p, const struct rh_model *m, struct rh_err *err)
 {
+	handle *s = H(p);
 	struct rh_accel_image img;
 	int rc = rh_accel_image_build(&img, m, &s->geom, err);
 	if (rc)
@@ -592,11 +628,13 @@ int rh_sim_load_model(struct rh_sim *s, const struct rh_model *m, struct rh_err 
 	return 0;
 }
 
-int rh_sim_load_input(struct rh_sim *s, const int8_t *x, size_t n)
+int op_load_input(struct rh_sim *p, const int8_t *x, size_t n)
 {
+	handle *s = H(p);
 	if (n > ((size_t)1 << s->geom.act_aw))
 		return RH_E_INVAL;
 	s->input.assign(x, x + n);
+	s->in_len = (uint32_t)n;
 	return with_model(s, [s, x, n](auto *t) {
 		for (size_t i = 0; i < n; i++)
 			host_write(s, t, rh_accel_addr(RH_AR_ACT, 0, (uint32_t)i), (uint8_t)x[i]);
@@ -604,17 +642,19 @@ int rh_sim_load_input(struct rh_sim *s, const int8_t *x, size_t n)
 	});
 }
 
-int rh_sim_run(struct rh_sim *s, const struct rh_sim_fault *fault, uint32_t budget, uint8_t *state,
-               struct rh_sim_result *res)
+int op_run(struct rh_sim *p, const struct rh_sim_fault *fault, uint32_t budget, uint8_t *state,
+           struct rh_sim_result *res)
 {
+	handle *s = H(p);
 	if (!s->loaded || (fault && fault->bit >= s->chain_len))
 		return RH_E_INVAL;
 	return with_model(s, [&](auto *t) { return run(s, t, fault, budget, state, res); });
 }
 
-int rh_sim_run_faults(struct rh_sim *s, const struct rh_sim_fault *f, size_t n, uint32_t budget, int accel,
-                      struct rh_sim_result *res)
+int op_run_faults(struct rh_sim *p, const struct rh_sim_fault *f, size_t n, uint32_t budget, int accel,
+                  struct rh_sim_result *golden, struct rh_sim_result *res)
 {
+	handle *s = H(p);
 	if (!s->loaded || s->input.empty())
 		return RH_E_INVAL;
 	for (size_t i = 0; i < n; i++)
@@ -622,27 +662,31 @@ int rh_sim_run_faults(struct rh_sim *s, const struct rh_sim_fault *f, size_t n, 
 			return RH_E_INVAL;
 	if (accel != RH_SIM_ACCEL_ALL && accel != RH_SIM_ACCEL_NONE && accel != RH_SIM_ACCEL_CHECKPOINTS)
 		return RH_E_INVAL;
-	return with_model(s, [&](auto *t) { return run_faults(s, t, f, n, budget, accel, res); });
+	return with_model(s, [&](auto *t) { return run_faults(s, t, f, n, budget, accel, golden, res); });
 }
 
-int rh_sim_resume(struct rh_sim *s, struct rh_sim_result *res)
+int op_resume(struct rh_sim *p, struct rh_sim_result *res)
 {
+	handle *s = H(p);
 	return with_model(s, [&](auto *t) { return resume(s, t, res); });
 }
 
-int rh_sim_read_state(struct rh_sim *s, uint8_t *state)
+int op_read_state(struct rh_sim *p, uint8_t *state)
 {
+	handle *s = H(p);
 	return with_model(s, [&](auto *t) { return read_state(s, t, state); });
 }
 
-int rh_sim_trace_open(struct rh_sim *s, const char *path, struct rh_err *err)
+int op_trace_open(struct rh_sim *p, const char *path, struct rh_err *err)
 {
+	handle *s = H(p);
 	if (!s->tr)
 		return rh_err_set(err, RH_E_UNSUPPORTED, "tracing needs a simulator created with RH_SIM_TRACEABLE");
 #ifdef RH_SIM_NO_TRACE
-	return rh_err_set(err, RH_E_UNSUPPORTED, "this simulator was built without tracing (%s)", path);
+	return rh_err_set(err, RH_E_UNSUPPORTED, "the %s simulator was built without tracing (%s)", RH_SIM_SET_SYM.name,
+	                  path);
 #else
-	rh_sim_trace_close(s);
+	op_trace_close(s);
 	s->fst.reset(new VerilatedFstC);
 	s->tr->trace(s->fst.get(), 99);
 	s->fst->open(path);
@@ -654,12 +698,25 @@ int rh_sim_trace_open(struct rh_sim *s, const char *path, struct rh_err *err)
 #endif
 }
 
-void rh_sim_trace_close(struct rh_sim *s)
-{
-	if (s->fst) {
-		s->fst->close();
-		s->fst.reset();
-	}
-}
+} // namespace
 
-} // extern "C"
+#define RH_SIM_STR2(x) #x
+#define RH_SIM_STR(x)  RH_SIM_STR2(x)
+
+extern "C" const struct rh_sim_set RH_SIM_SET_SYM = {
+    RH_SIM_STR(RH_SIM_SET_NAME),
+    op_create,
+    op_destroy,
+    op_geom,
+    op_chain_len,
+    op_ffmap,
+    op_load_model,
+    op_model_cycles,
+    op_load_input,
+    op_run,
+    op_run_faults,
+    op_resume,
+    op_read_state,
+    op_trace_open,
+    op_trace_close,
+};

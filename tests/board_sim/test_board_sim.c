@@ -564,7 +564,7 @@ static enum status t_state(struct ctx *c)
 	/* stop a run at a mid-run cycle: a fault at cycle 1 on bit 0, then read twice */
 	static struct rh_frame f;
 	uint8_t q[8];
-	struct rh_fault ft = {0, 1};
+	struct rh_fault ft = {.bit = 0, .cycle = 1};
 	rh_fault_pack(&ft, q);
 	CHECK(xfer(&c->byte_link, RH_CMD_RUN_FAULT, q, 8, &f) == 0, "RUN_FAULT: no answer");
 	if ((st = read_state(c, a, nb)) != T_OK || (st = read_state(c, b, nb)) != T_OK)

@@ -51,8 +51,8 @@ static int bench_accel(const char *name, const struct rh_dataset *te, cJSON *rat
 	struct rh_rng r;
 	rh_rng_seed(&r, 1);
 	for (int i = 0; i < N; i++)
-		f[i] = (struct rh_fault_spec){(uint32_t)rh_rng_below(&r, info.chain_len),
-		                              (uint32_t)rh_rng_below(&r, info.golden_cycles)};
+		f[i] = (struct rh_fault_spec){.bit = (uint32_t)rh_rng_below(&r, info.chain_len),
+		                              .cycle = (uint32_t)rh_rng_below(&r, info.golden_cycles)};
 	double rate_of[3] = {0, 0, 0};
 	int8_t x[784];
 	for (int mode = 0; mode < 3; mode++) {
@@ -60,8 +60,9 @@ static int bench_accel(const char *name, const struct rh_dataset *te, cJSON *rat
 		double t0 = rh_now_s();
 		for (int k = 0; k < IMAGES; k++) {
 			rh_dataset_input(te, k, x);
-			if (rh_backend_run_faults(&be, x, f + k * PER_IMAGE, PER_IMAGE, res[mode] + k * PER_IMAGE,
-			                          &e)) {
+			struct rh_result golden;
+			if (rh_backend_run_faults(&be, x, f + k * PER_IMAGE, PER_IMAGE, &golden,
+			                          res[mode] + k * PER_IMAGE, &e)) {
 				fprintf(stderr, "rahil-bench: %s\n", e.msg);
 				return -1;
 			}
@@ -72,7 +73,7 @@ static int bench_accel(const char *name, const struct rh_dataset *te, cJSON *rat
 	for (int mode = 1; mode < 3; mode++)
 		for (int i = 0; i < N; i++)
 			differ += res[0][i].cls != res[mode][i].cls || res[0][i].hang != res[mode][i].hang ||
-			          res[0][i].cycles != res[mode][i].cycles ||
+			          res[0][i].crash != res[mode][i].crash || res[0][i].cycles != res[mode][i].cycles ||
 			          memcmp(res[0][i].logits, res[mode][i].logits, sizeof(res[0][i].logits)) != 0;
 	rh_backend_close(&be);
 	rh_model_free(&m);

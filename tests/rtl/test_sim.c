@@ -16,6 +16,11 @@
 #include "rh_sim.h"
 #include "rng.h"
 
+/* The verilated parameter set under test (rtl/rtl.mk builds this file once per set). */
+#ifndef RH_TEST_SET
+#define RH_TEST_SET rh_sim_set_sim
+#endif
+
 enum { T_PASS = 0, T_FAIL = 1, T_SKIP = 2 };
 
 struct ctx {
@@ -251,17 +256,23 @@ out:
 
 /* Faults run from checkpoints of the golden run, and stopped where they rejoin it, give exactly
  * what runs from the start to the end give (rh_sim_run_faults in its three modes): logits,
- * class, cycles, hangs; at and around the checkpoint cycles, at cycle 0 and past the end, for
- * bits of every class, flips and null injections. Early stop must happen for some and not for
- * others. And a batch's results do not depend on what ran before it. */
-static int t_checkpoints(struct ctx *c)
+ * class, cycles, hangs, crashes; at and around the checkpoint cycles, at cycle 0 and past the
+ * end, for bits of every class, flips and null injections. Held to references outside
+ * rh_sim_run_faults: its golden run equals the C reference model's logits; every null
+ * injection returns the golden result; every 8th fault and every fault of the other input's
+ * batch equal the same fault run alone (rh_sim_run, which scrubs to the canonical start
+ * itself). Early stop must happen for some and not for others. */
+static int checkpoints_on(struct ctx *c, const struct rh_model *m)
 {
-	const struct rh_model *m = c->have_mlp ? &c->mlp : &c->rnd;
 	uint32_t n = rh_sim_chain_len(c->sim);
 	enum { N = 160 };
 	struct rh_sim_fault f[N];
 	static struct rh_sim_result fast[N], slow[N], ck[N], again[N], other[N];
-	struct rh_sim_result gold;
+	struct rh_sim_result gold, g[5], one;
+	struct rh_err err = {0, ""};
+	struct rh_ref ref;
+	int32_t ref_logits[256];
+	int8_t x[4096];
 	struct rh_rng r;
 	rh_rng_seed(&r, 11);
 	CHECKF(run_one(c, m, 3, NULL, 0, NULL, &gold) == 0 && gold.end == RH_SIM_DONE, "golden run failed");
@@ -282,21 +293,31 @@ static int t_checkpoints(struct ctx *c)
 		uint32_t t = i < 20 ? edge[i % 10] : (uint32_t)rh_rng_below(&r, cyc);
 		f[i] = (struct rh_sim_fault){bit, t, i % 13 != 5, 0};
 	}
-	int8_t x[4096];
+	size_t in_n = (size_t)(m->in_h * m->in_w * m->in_c);
 	make_input(c, m, 3, x);
-	CHECKF(rh_sim_load_input(c->sim, x, (size_t)(m->in_h * m->in_w * m->in_c)) == 0, "input");
-	CHECKF(rh_sim_run_faults(c->sim, f, N, 0, RH_SIM_ACCEL_ALL, fast) == 0, "rh_sim_run_faults failed");
-	CHECKF(rh_sim_run_faults(c->sim, f, N, 0, RH_SIM_ACCEL_NONE, slow) == 0, "rh_sim_run_faults (naive) failed");
-	CHECKF(rh_sim_run_faults(c->sim, f, N, 0, RH_SIM_ACCEL_CHECKPOINTS, ck) == 0, "rh_sim_run_faults failed");
+	CHECKF(rh_ref_init(&ref, m, &err) == 0, "reference model: %s", err.msg);
+	int ref_cls = rh_ref_infer(&ref, x, ref_logits);
+	rh_ref_free(&ref);
+	CHECKF(rh_sim_load_input(c->sim, x, in_n) == 0, "input");
+	CHECKF(rh_sim_run_faults(c->sim, f, N, 0, RH_SIM_ACCEL_ALL, &g[0], fast) == 0, "rh_sim_run_faults failed");
+	CHECKF(rh_sim_run_faults(c->sim, f, N, 0, RH_SIM_ACCEL_NONE, &g[1], slow) == 0,
+	       "rh_sim_run_faults (naive) failed");
+	CHECKF(rh_sim_run_faults(c->sim, f, N, 0, RH_SIM_ACCEL_CHECKPOINTS, &g[2], ck) == 0,
+	       "rh_sim_run_faults failed");
 	/* another input's batch in between, then the first batch again */
 	make_input(c, m, 4, x);
-	CHECKF(rh_sim_load_input(c->sim, x, (size_t)(m->in_h * m->in_w * m->in_c)) == 0, "input");
-	CHECKF(rh_sim_run_faults(c->sim, f, N, 0, RH_SIM_ACCEL_NONE, other) == 0, "rh_sim_run_faults failed");
+	CHECKF(rh_sim_load_input(c->sim, x, in_n) == 0, "input");
+	CHECKF(rh_sim_run_faults(c->sim, f, N, 0, RH_SIM_ACCEL_NONE, &g[3], other) == 0, "rh_sim_run_faults failed");
 	make_input(c, m, 3, x);
-	CHECKF(rh_sim_load_input(c->sim, x, (size_t)(m->in_h * m->in_w * m->in_c)) == 0, "input");
-	CHECKF(rh_sim_run_faults(c->sim, f, N, 0, RH_SIM_ACCEL_ALL, again) == 0, "rh_sim_run_faults failed");
+	CHECKF(rh_sim_load_input(c->sim, x, in_n) == 0, "input");
+	CHECKF(rh_sim_run_faults(c->sim, f, N, 0, RH_SIM_ACCEL_ALL, &g[4], again) == 0, "rh_sim_run_faults failed");
+	CHECKF(gold.cls == ref_cls && !memcmp(gold.logits, ref_logits, sizeof(int32_t) * (size_t)gold.n_logits),
+	       "%s: the golden run differs from the reference model", m->name);
+	for (int k = 0; k < 5; k++)
+		CHECKF(k == 3 || same_result(&g[k], &gold),
+		       "%s: rh_sim_run_faults' golden run %d differs from rh_sim_run's", m->name, k);
 	uint64_t clk_fast = 0, clk_slow = 0, clk_ck = 0;
-	int differ = 0, hangs = 0, rejoined = 0;
+	int differ = 0, hangs = 0, crashes = 0, rejoined = 0, singles = 0, nulls = 0;
 	for (int i = 0; i < N; i++) {
 		clk_fast += fast[i].clock_cycles;
 		clk_slow += slow[i].clock_cycles;
@@ -313,15 +334,60 @@ static int t_checkpoints(struct ctx *c)
 		    fast[i].cycles, slow[i].end == RH_SIM_HANG ? "hang" : "done", slow[i].cls, slow[i].cycles);
 		CHECKF(same_result(&fast[i], &again[i]), "bit %u cycle %u: the result depends on the batch before",
 		       f[i].bit, f[i].cycle);
+		if (!f[i].flip) {
+			nulls++;
+			CHECKF(same_result(&slow[i], &gold),
+			       "%s: null injection at bit %u cycle %u differs from the golden run", m->name, f[i].bit,
+			       f[i].cycle);
+		}
+		if (i % 8 == 0) {
+			singles++;
+			CHECKF(run_one(c, m, 3, &f[i], 0, NULL, &one) == 0, "single run failed");
+			CHECKF(same_result(&one, &slow[i]), "%s: bit %u cycle %u alone differs from the batch", m->name,
+			       f[i].bit, f[i].cycle);
+		}
+		if (i % 8 == 4) {
+			singles++;
+			CHECKF(run_one(c, m, 4, &f[i], 0, NULL, &one) == 0, "single run failed");
+			CHECKF(same_result(&one, &other[i]), "%s: bit %u cycle %u alone differs from the other batch",
+			       m->name, f[i].bit, f[i].cycle);
+		}
 		differ += !same_result(&slow[i], &gold);
 		hangs += slow[i].end == RH_SIM_HANG;
+		crashes += slow[i].end == RH_SIM_CRASH;
 	}
+	CHECKF(nulls > 0, "no null injection");
 	CHECKF(differ > 0, "no fault changed the result: the comparison shows nothing");
 	CHECKF(rejoined > 0, "no run stopped early: early stop is not exercised");
-	printf("      %d faults equal three ways (%d change the result, %d hang; %d stopped early); clocks "
-	       "simulated %.2fx fewer from checkpoints, %.2fx with early stop\n",
-	       N, differ, hangs, rejoined, (double)clk_slow / (double)clk_ck, (double)clk_slow / (double)clk_fast);
+	printf("      %s: %d faults equal three ways (%d change the result, %d hang, %d crash; %d stopped early; "
+	       "%d null injections and %d single runs agree); clocks simulated %.2fx fewer from checkpoints, %.2fx "
+	       "with early stop\n",
+	       m->name, N, differ, hangs, crashes, rejoined, nulls, singles, (double)clk_slow / (double)clk_ck,
+	       (double)clk_slow / (double)clk_fast);
 	return T_PASS;
+}
+
+static int t_checkpoints_mlp(struct ctx *c)
+{
+	if (!c->have_mlp) {
+		snprintf(c->why, sizeof(c->why), "models/mlp.rmod missing");
+		return T_FAIL;
+	}
+	return checkpoints_on(c, &c->mlp);
+}
+
+static int t_checkpoints_cnn(struct ctx *c)
+{
+	if (!c->have_cnn) {
+		snprintf(c->why, sizeof(c->why), "models/cnn.rmod missing");
+		return T_FAIL;
+	}
+	return checkpoints_on(c, &c->cnn);
+}
+
+static int t_checkpoints_rnd(struct ctx *c)
+{
+	return checkpoints_on(c, &c->rnd);
 }
 
 /* The same (bit, cycle) twice gives the same result and the same final state. */
@@ -518,7 +584,7 @@ static int t_trace(struct ctx *c)
 	struct rh_sim_result gold;
 	CHECKF(run_one(c, &c->rnd, 6, &f, 0, NULL, &gold) == 0, "run failed");
 	CHECKF(rh_sim_trace_open(fast, path, &err) == RH_E_UNSUPPORTED, "the fast model claims to trace");
-	if (rh_sim_create(&tr, RH_SIM_TRACEABLE, &err) == RH_E_UNSUPPORTED) {
+	if (rh_sim_create(&tr, &RH_TEST_SET, RH_SIM_TRACEABLE, &err) == RH_E_UNSUPPORTED) {
 		snprintf(c->why, sizeof(c->why), "%s", err.msg);
 		return T_SKIP;
 	}
@@ -698,7 +764,9 @@ static const struct test_case tests[] = {
     {"rtl_exact_cnn", t_exact_cnn},
     {"rtl_null_injection", t_null},
     {"rtl_repeat_injection", t_repeat},
-    {"rtl_checkpoint_injection", t_checkpoints},
+    {"rtl_checkpoint_injection_mlp", t_checkpoints_mlp},
+    {"rtl_checkpoint_injection_cnn", t_checkpoints_cnn},
+    {"rtl_checkpoint_injection_rnd", t_checkpoints_rnd},
     {"rtl_readout_each_class", t_readout},
     {"rtl_named_accumulator", t_named_acc},
     {"rtl_schedule_occupancy", t_schedule_occupancy},
@@ -771,7 +839,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	c.tmpdir = tmpl;
-	if (rh_sim_create(&c.sim, 0, &err)) {
+	if (rh_sim_create(&c.sim, &RH_TEST_SET, 0, &err)) {
 		fprintf(stderr, "rtl-tests: %s\n", err.msg);
 		return 1;
 	}
@@ -784,8 +852,10 @@ int main(int argc, char **argv)
 	snprintf(path, sizeof(path), "%s/cnn.rmod", models);
 	c.have_cnn = rh_model_load(&c.cnn, path, &err) == 0;
 	c.have_data = rh_dataset_load(&c.data, NULL, RH_TEST, &err) == 0;
-	if (!c.have_data)
-		fprintf(stderr, "rtl-tests: no test set (%s); random inputs\n", err.msg);
+	if (!c.have_data) { /* installed by scripts/install-deps.sh: its absence is a failure */
+		fprintf(stderr, "rtl-tests: no Fashion-MNIST test set (%s): install dataset-fashion-mnist\n", err.msg);
+		return 1;
+	}
 
 	for (const struct test_case *t = tests; t->name; t++) {
 		if (filter && !strstr(t->name, filter))
