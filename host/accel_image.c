@@ -230,6 +230,20 @@ int rh_accel_image_build(struct rh_accel_image *img, const struct rh_model *m, c
 		wbase += noct * kk;
 		pbase += noct * g->cols;
 	}
+	/* Every word of the program, parameter and weight memories is the image's: the words no
+	 * layer uses are written 0, so that a run reading past the model (a corrupted address)
+	 * reads the same on every back-end, whatever was loaded before (docs/campaign.md). */
+	for (uint32_t a = (uint32_t)m->n_layers * RH_ACCEL_DESC_WORDS; a < 256u; a++)
+		if ((rc = put(&b, rh_accel_addr(RH_AR_PROG, 0, a), 0)))
+			goto nomem;
+	for (uint32_t a = (uint32_t)pbase; a < (1u << g->prm_aw); a++)
+		if ((rc = put(&b, rh_accel_addr(RH_AR_BIAS, 0, a), 0)) ||
+		    (rc = put(&b, rh_accel_addr(RH_AR_MQ, 0, a), 0)))
+			goto nomem;
+	for (int c = 0; c < g->cols; c++)
+		for (uint32_t a = (uint32_t)wbase; a < (1u << g->wgt_aw); a++)
+			if ((rc = put(&b, rh_accel_addr(RH_AR_WGT, (unsigned)c, a), 0)))
+				goto nomem;
 	img->w = b.w;
 	img->n = b.n;
 	img->n_inputs = m->in_h * m->in_w * m->in_c;
