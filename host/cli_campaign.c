@@ -3,6 +3,7 @@
  * every finished injection is journaled (host/journal.h) and an interrupted campaign resumes
  * where it stopped. */
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -67,6 +68,9 @@ static void help(void)
 	       "                      (sim; the default runs each from a checkpoint of the golden\n"
 	       "                      run and stops it where it rejoins the golden run, with the\n"
 	       "                      same results)\n"
+	       "  --csv FILE          write every injection this run makes to FILE, one line each:\n"
+	       "                      image, chain bit, flip-flop, class, cycle, outcome, returned\n"
+	       "                      class, weight, cycles and logits\n"
 	       "  --journal FILE      record every finished injection in FILE; when FILE exists,\n"
 	       "                      resume the campaign it records (same options) without\n"
 	       "                      repeating or losing an injection\n"
@@ -78,6 +82,48 @@ static void help(void)
 	       "again to go on (exit status 130 when interrupted).\n\n",
 	       RH_DEFAULT_DATA_DIR);
 	rh_cli_exit_codes(stdout);
+}
+
+/* The flip-flop class of a chain bit (control when the map does not know it). */
+static int ff_class(const struct rh_ffmap *map, uint32_t bit)
+{
+	const struct rh_ffmap_reg *reg = map ? rh_ffmap_find(map, bit, NULL) : NULL;
+	return reg && reg->cls >= 0 && reg->cls < 4 ? reg->cls : RH_FF_CONTROL;
+}
+
+static int csv_open(FILE **out, const char *path, int n_logits, struct rh_err *err)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return rh_err_set(err, RH_E_IO, "cannot write %s: %s", path, strerror(errno));
+	fprintf(f, "index,image,label,bit,ff,ff_index,ff_class,cycle,outcome,class,golden_class,correct,weight,cycles");
+	for (int i = 0; i < n_logits; i++)
+		fprintf(f, ",logit%d", i);
+	fprintf(f, "\n");
+	*out = f;
+	return 0;
+}
+
+/* One line per injection of a batch (recs and res in the same order). */
+static int csv_write(FILE *f, const char *path, const struct rh_ffmap *map, const struct rh_journal_rec *recs,
+                     const struct rh_result *res, const struct rh_result *golden, int label, int n_logits, size_t n,
+                     struct rh_err *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint32_t index = 0;
+		const struct rh_ffmap_reg *reg = map ? rh_ffmap_find(map, recs[i].bit, &index) : NULL;
+		enum rh_outcome o = (enum rh_outcome)recs[i].outcome;
+		fprintf(f, "%ld,%d,%d,%u,%s,%u,%s,%u,%s,%d,%d,%d,%.17g,%llu", recs[i].index, recs[i].image, label,
+		        recs[i].bit, reg ? reg->name : "?", index, rh_ff_class_name(ff_class(map, recs[i].bit)),
+		        recs[i].cycle, rh_outcome_name(o), recs[i].cls, golden->cls,
+		        rh_outcome_correct(o, recs[i].cls, label), recs[i].weight, (unsigned long long)res[i].cycles);
+		for (int k = 0; k < n_logits; k++)
+			fprintf(f, ",%d", o == RH_OUT_HANG ? 0 : res[i].logits[k]);
+		fprintf(f, "\n");
+	}
+	if (fflush(f) != 0 || ferror(f))
+		return rh_err_set(err, RH_E_IO, "cannot write %s: %s", path, strerror(errno));
+	return 0;
 }
 
 static int by_image(const void *a, const void *b)
@@ -97,15 +143,19 @@ static enum rh_outcome classify(const struct rh_result *r, int golden_cls, const
 static int check_golden(const struct rh_result *g, int img, int golden_cls, const int32_t *golden, int n,
                         struct rh_err *err)
 {
-	if (g->hang || g->crash || g->cls != golden_cls || memcmp(g->logits, golden, sizeof(int32_t) * (size_t)n))
+	if (g->hang || g->crash)
+		return rh_err_set(err, RH_E_MISMATCH, "image %d: the back-end's fault-free run ended in a %s", img,
+		                  g->hang ? "hang" : "crash");
+	for (int i = 0; i < n; i++)
+		if (g->logits[i] != golden[i])
+			return rh_err_set(err, RH_E_MISMATCH,
+			                  "image %d: the back-end's fault-free run differs from the reference model "
+			                  "(logit %d: %d, expected %d; class %d, expected %d)",
+			                  img, i, g->logits[i], golden[i], g->cls, golden_cls);
+	if (g->cls != golden_cls)
 		return rh_err_set(err, RH_E_MISMATCH,
-		                  "image %d: the back-end's fault-free run (class %d%s) differs from the reference "
-		                  "model's (class %d)",
-		                  img, g->cls,
-		                  g->hang    ? ", hang"
-		                  : g->crash ? ", crash"
-		                             : "",
-		                  golden_cls);
+		                  "image %d: the back-end's fault-free run returned class %d, the reference model %d",
+		                  img, g->cls, golden_cls);
 	return 0;
 }
 
@@ -126,21 +176,16 @@ static int check_null(const struct rh_result *r, const struct rh_result *g, cons
 int rh_cmd_campaign(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"model", required_argument, NULL, 'm'},
-	    {"backend", required_argument, NULL, 'b'},
-	    {"sampler", required_argument, NULL, 's'},
-	    {"n", required_argument, NULL, 'n'},
-	    {"images", required_argument, NULL, 'k'},
-	    {"seed", required_argument, NULL, 'S'},
-	    {"journal", required_argument, NULL, 'j'},
-	    {"data", required_argument, NULL, 'd'},
-	    {"naive", no_argument, NULL, 'N'},
-	    {"json", no_argument, NULL, 'J'},
-	    {"quiet", no_argument, NULL, 'q'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	    {"model", required_argument, NULL, 'm'},   {"backend", required_argument, NULL, 'b'},
+	    {"sampler", required_argument, NULL, 's'}, {"n", required_argument, NULL, 'n'},
+	    {"images", required_argument, NULL, 'k'},  {"seed", required_argument, NULL, 'S'},
+	    {"journal", required_argument, NULL, 'j'}, {"csv", required_argument, NULL, 'C'},
+	    {"data", required_argument, NULL, 'd'},    {"naive", no_argument, NULL, 'N'},
+	    {"json", no_argument, NULL, 'J'},          {"quiet", no_argument, NULL, 'q'},
+	    {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
 	};
-	const char *model = NULL, *backend = "sim", *sampler = NULL, *data = NULL, *journal_path = NULL;
+	const char *model = NULL, *backend = "sim", *sampler = NULL, *data = NULL, *journal_path = NULL,
+	           *csv_path = NULL;
 	long n = -1, images = 100, seed = 1;
 	int json = 0, quiet = 0, naive = 0, c;
 	optind = 1;
@@ -154,6 +199,7 @@ int rh_cmd_campaign(int argc, char **argv)
 		case 'S': seed = rh_cli_parse_long(optarg, 0, 0x7fffffffL); break;
 		case 'd': data = optarg; break;
 		case 'j': journal_path = optarg; break;
+		case 'C': csv_path = optarg; break;
 		case 'N': naive = 1; break;
 		case 'J': json = 1; break;
 		case 'q': quiet = 1; break;
@@ -193,6 +239,7 @@ int rh_cmd_campaign(int argc, char **argv)
 	struct rh_journal_rec *done = NULL, *recs = NULL;
 	size_t n_done = 0;
 	int8_t *inputs = NULL;
+	FILE *csv = NULL;
 	int32_t(*golden)[RH_MAX_CLASSES] = NULL;
 	int *golden_cls = NULL;
 	int rc = rh_model_load(&m, model, &err);
@@ -263,6 +310,7 @@ int rh_cmd_campaign(int argc, char **argv)
 	qsort(pairs, (size_t)n, sizeof(*pairs), by_image);
 
 	long count[RH_OUT_COUNT] = {0}, correct = 0, n10 = 0, n01 = 0;
+	long by_class[4][RH_OUT_COUNT] = {{0}}; /* outcomes per flip-flop class of the struck bit */
 	long golden_runs = 0, null_runs = 0;
 	struct rh_wmean drop = {0};
 	/* null injections come from their own stream: the campaign's draws do not depend on them */
@@ -288,6 +336,7 @@ int rh_cmd_campaign(int argc, char **argv)
 			    rh_outcome_correct((enum rh_outcome)done[q].outcome, done[q].cls, test.labels[p->image]);
 			int g = golden_cls[p->image] == test.labels[p->image];
 			count[done[q].outcome]++;
+			by_class[ff_class(info.ffmap, done[q].bit)][done[q].outcome]++;
 			correct += ok;
 			n10 += g && !ok;
 			n01 += !g && ok;
@@ -296,6 +345,10 @@ int rh_cmd_campaign(int argc, char **argv)
 		if (!quiet && n_done)
 			fprintf(stderr, "rahil campaign: resuming from %s: %zu of %ld injections done\n", journal_path,
 			        n_done, n);
+	}
+	if (csv_path && (rc = csv_open(&csv, csv_path, m.n_classes, &err))) {
+		rh_cli_error("campaign", "%s", err.msg);
+		goto out;
 	}
 	struct sigaction sa_new = {0}, sa_int, sa_term;
 	sa_new.sa_handler = on_interrupt;
@@ -345,6 +398,7 @@ int rh_cmd_campaign(int argc, char **argv)
 			int ok = rh_outcome_correct(o, res[q].cls, test.labels[img]);
 			int g = golden_cls[img] == test.labels[img];
 			count[o]++;
+			by_class[ff_class(info.ffmap, pairs[i + q].f.bit)][o]++;
 			correct += ok;
 			n10 += g && !ok;
 			n01 += !g && ok;
@@ -357,6 +411,11 @@ int rh_cmd_campaign(int argc, char **argv)
 			                            .outcome = (int)o,
 			                            .cls = o == RH_OUT_HANG || o == RH_OUT_CRASH ? -1 : res[q].cls,
 			                            .weight = 1.0};
+		}
+		if (csv && (rc = csv_write(csv, csv_path, info.ffmap, recs, res, &gres, test.labels[img], m.n_classes,
+		                           (size_t)(j - i), &err))) {
+			rh_cli_error("campaign", "%s", err.msg);
+			break;
 		}
 		if (journal_path && (rc = rh_journal_append(&jr, recs, (size_t)(j - i), &err))) {
 			rh_cli_error("campaign", "%s", err.msg);
@@ -429,6 +488,16 @@ int rh_cmd_campaign(int argc, char **argv)
 		cJSON *oc = cJSON_AddObjectToObject(o, "outcomes");
 		for (int q = 0; q < RH_OUT_COUNT; q++)
 			cJSON_AddNumberToObject(oc, rh_outcome_name((enum rh_outcome)q), (double)count[q]);
+		cJSON *bc = cJSON_AddObjectToObject(o, "by_class");
+		for (int q = 0; q < 4; q++) {
+			cJSON *x = cJSON_AddObjectToObject(bc, rh_ff_class_name(q));
+			long tot = 0;
+			for (int r = 0; r < RH_OUT_COUNT; r++) {
+				cJSON_AddNumberToObject(x, rh_outcome_name((enum rh_outcome)r), (double)by_class[q][r]);
+				tot += by_class[q][r];
+			}
+			cJSON_AddNumberToObject(x, "n", (double)tot);
+		}
 		cJSON *sc = cJSON_AddObjectToObject(o, "self_check");
 		cJSON_AddNumberToObject(sc, "golden_runs", (double)golden_runs);
 		cJSON_AddNumberToObject(sc, "null_injections", (double)null_runs);
@@ -453,6 +522,11 @@ int rh_cmd_campaign(int argc, char **argv)
 		printf("  drop %.3f points (95%% CI %.3f..%.3f)\n", 100 * d, 100 * dlo, 100 * dhi);
 		printf("  masked %ld  benign %ld  sdc %ld  hang %ld  crash %ld\n", count[RH_OUT_MASKED],
 		       count[RH_OUT_BENIGN], count[RH_OUT_SDC], count[RH_OUT_HANG], count[RH_OUT_CRASH]);
+		printf("  by flip-flop class of the struck bit (masked/benign/sdc/hang/crash):\n");
+		for (int q = 0; q < 4; q++)
+			printf("    %-10s %ld/%ld/%ld/%ld/%ld\n", rh_ff_class_name(q), by_class[q][RH_OUT_MASKED],
+			       by_class[q][RH_OUT_BENIGN], by_class[q][RH_OUT_SDC], by_class[q][RH_OUT_HANG],
+			       by_class[q][RH_OUT_CRASH]);
 		printf("  self-checks: %ld golden runs equal to the reference model, %ld null injections equal to "
 		       "them\n",
 		       golden_runs, null_runs);
@@ -465,6 +539,10 @@ int rh_cmd_campaign(int argc, char **argv)
 		printf("\n");
 	}
 out:
+	if (csv && fclose(csv) != 0 && !rc) {
+		rh_cli_error("campaign", "%s: %s", csv_path, strerror(errno));
+		rc = RH_E_IO;
+	}
 	rh_backend_close(&be);
 	rh_ref_free(&ref);
 	free(pairs);
