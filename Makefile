@@ -78,6 +78,11 @@ $(BUILD)/rahil-tests: $(call obj,$(TEST_SRC)) $(BUILD)/librahil.a $(RTL_SIM_DEPS
 $(BUILD)/rahil-bench: $(call obj,$(BENCH_SRC)) $(BUILD)/librahil.a $(RTL_SIM_DEPS)
 	$(CXX) $(OPT) $(LDFLAGS) -o $@ $(call obj,$(BENCH_SRC)) $(LINK_LIBS_ALL)
 
+# A board with a planted defect, for the campaign system tests (tests/system/test_campaign.sh).
+$(BUILD)/tests/fake_board: $(call obj,tests/system/fake_board.c) $(BUILD)/librahil.a
+	@mkdir -p $(dir $@)
+	$(CC) $(OPT) $(LDFLAGS) -o $@ $(call obj,tests/system/fake_board.c) $(BUILD)/librahil.a $(HOST_LIBS)
+
 # Installs missing Debian packages (as root) or says which to install.
 deps:
 	@scripts/install-deps.sh
@@ -97,6 +102,8 @@ test: deps
 		link "$(MAKE) --no-print-directory link-test" \
 		board "$(MAKE) --no-print-directory board-sim-test" \
 		system "$(MAKE) --no-print-directory $(BUILD)/rahil-sim && tests/system/test_system.sh $(BUILD)/rahil $(BUILD)/rahil-sim" \
+		campaign "$(MAKE) --no-print-directory $(BUILD)/rahil-sim $(BUILD)/tests/fake_board && \
+			tests/system/test_campaign.sh $(BUILD)/rahil $(BUILD)/rahil-sim $(BUILD)/tests/fake_board" \
 		bitstream "$(MAKE) --no-print-directory bitstream BOARD=icebreaker"
 
 # Reference model and simulator throughput; every benchmark adds its keys to bench.json.
