@@ -64,11 +64,13 @@ $(BUILD)/board/rahil_sim_main.o: verilator/rahil_sim_main.cpp verilator/rh_board
 $(BUILD)/rahil-sim: $(BUILD)/board/rahil_sim_main.o $(BOARD_SIM_DEPS) $(BUILD)/librahil.a
 	$(CXX) $(OPT) -o $@ $< $(BOARD_SIM_LINK) $(BUILD)/librahil.a $(HOST_LIBS) -lpthread
 
+# It compares the board's batches with the in-process core of the same set (sim:ice40), so it
+# links the core harness too ($(RTL_SIM_LINK), rtl/rtl.mk).
 $(BUILD)/board/test_board_sim: tests/board_sim/test_board_sim.c $(BOARD_HOST_OBJ) \
-		$(BOARD_SIM_DEPS) $(BUILD)/librahil.a
+		$(BOARD_SIM_DEPS) $(BUILD)/librahil.a $(RTL_SIM_DEPS)
 	$(CC) $(CPPFLAGS) -Iverilator $(ALL_CFLAGS) -c $< -o $(BUILD)/board/test_board_sim.o
-	$(CXX) $(OPT) -o $@ $(BUILD)/board/test_board_sim.o $(BOARD_HOST_OBJ) $(BOARD_SIM_LINK) \
-		$(BUILD)/librahil.a $(BOARD_FTDI_LIBS) $(HOST_LIBS) -lpthread
+	$(CXX) $(OPT) -o $@ $(BUILD)/board/test_board_sim.o $(BOARD_HOST_OBJ) -Wl,--start-group \
+		$(BUILD)/librahil.a $(RTL_SIM_LINK) $(BOARD_SIM_LINK) -Wl,--end-group $(BOARD_FTDI_LIBS) $(HOST_LIBS) -lpthread
 
 .PHONY: board-lint board-formal board-sim-test board-test
 

@@ -30,6 +30,24 @@
 /* host/backend_link.c (not declared in backend.h yet) */
 extern const struct rh_backend_ops rh_backend_serial_ops;
 
+/* What a board run result says, as the back-ends report it (host/backend.h). */
+static void as_result(const struct rh_run_result *r, struct rh_result *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->hang = r->status == RH_RUN_HANG;
+	o->crash = r->status == RH_RUN_CRASH;
+	o->cls = r->status == RH_RUN_DONE ? r->cls : -1;
+	o->cycles = r->cycles;
+	for (int i = 0; i < r->n_logits && i < RH_MAX_CLASSES; i++)
+		o->logits[i] = r->logits[i];
+}
+
+static int same(const struct rh_result *a, const struct rh_result *b, int n)
+{
+	return a->hang == b->hang && a->crash == b->crash && a->cls == b->cls && a->cycles == b->cycles &&
+	       (a->hang || !memcmp(a->logits, b->logits, sizeof(int32_t) * (size_t)n));
+}
+
 #define MAX_CLOCKS 20000000ull /* bound on one request's answer */
 #define N_IMAGES   4
 #define N_BATCH    48
@@ -377,7 +395,7 @@ static enum status need_model(struct ctx *c)
 static enum status t_model(struct ctx *c)
 {
 	if (!c->have_mlp)
-		return T_SKIP;
+		return failf(c, "no model (%s/mlp.rmod)", c->models);
 	struct link *l = &c->byte_link;
 	uint64_t rt0 = l->round_trips, clk0 = rh_board_sim_clocks(l->sim);
 	struct timespec t0, t1;
@@ -451,7 +469,7 @@ static enum status t_model(struct ctx *c)
 static enum status t_batch(struct ctx *c)
 {
 	if (!c->have_mlp)
-		return T_SKIP;
+		return failf(c, "no model (%s/mlp.rmod)", c->models);
 	enum status st = need_model(c);
 	if (st != T_OK)
 		return st;
@@ -472,6 +490,7 @@ static enum status t_batch(struct ctx *c)
 	for (int i = 0; i < N_BATCH; i++) {
 		faults[i].bit = (uint32_t)rh_rng_below(&r, c->id.chain_len);
 		faults[i].cycle = (uint32_t)rh_rng_below(&r, (uint64_t)c->img.cycles);
+		faults[i].no_flip = i % 11 == 5; /* null injections */
 	}
 	faults[N_BATCH - 1].cycle = (uint32_t)c->img.cycles + 10; /* after the end: masked */
 	static uint8_t p[RH_PROTO_MAX_PAYLOAD];
@@ -485,7 +504,7 @@ static enum status t_batch(struct ctx *c)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	CHECK(send_frame(l, RH_CMD_RUN_BATCH, p, len) == 0, "encode");
 	l->round_trips++;
-	int counts[4] = {0, 0, 0, 0}; /* masked, benign, sdc, hang */
+	int counts[5] = {0, 0, 0, 0, 0}; /* masked, benign, sdc, hang, crash */
 	for (int i = 0; i < N_BATCH; i++) {
 		static struct rh_frame f;
 		int rc = recv_frame(l, &f, MAX_CLOCKS);
@@ -498,6 +517,8 @@ static enum status t_batch(struct ctx *c)
 		const struct rh_run_result *q = &res[i];
 		if (q->status == RH_RUN_HANG)
 			counts[3]++;
+		else if (q->status == RH_RUN_CRASH)
+			counts[4]++;
 		else if (!memcmp(q->logits, c->golden.logits, 4u * q->n_logits))
 			counts[0]++;
 		else
@@ -506,8 +527,8 @@ static enum status t_batch(struct ctx *c)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	uint64_t trips = l->round_trips - rt0;
 	double s = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
-	printf("      %d faults in %llu round trip: masked %d, benign %d, sdc %d, hang %d\n", N_BATCH,
-	       (unsigned long long)trips, counts[0], counts[1], counts[2], counts[3]);
+	printf("      %d faults in %llu round trip: masked %d, benign %d, sdc %d, hang %d, crash %d\n", N_BATCH,
+	       (unsigned long long)trips, counts[0], counts[1], counts[2], counts[3], counts[4]);
 	printf("      bytes per injection: %.1f to the board, %.1f back; %.0f board clocks each; "
 	       "%.0f injections/s simulated\n",
 	       (double)(l->bytes_out - out0) / N_BATCH, (double)(l->bytes_in - in0) / N_BATCH,
@@ -516,6 +537,48 @@ static enum status t_batch(struct ctx *c)
 	const struct rh_run_result *last = &res[N_BATCH - 1];
 	CHECK(last->status == RH_RUN_DONE && !memcmp(last->logits, c->golden.logits, 40),
 	      "a fault after the run's end changed the result");
+	CHECK(counts[0] > 0 && counts[1] + counts[2] + counts[3] + counts[4] > 0,
+	      "the batch shows nothing: %d masked, %d not", counts[0], N_BATCH - counts[0]);
+	/* Fault by fault, the board's batch equals the same faults on the in-process core of the
+	 * same parameter set (verilator/rh_sim.cpp, the scrub and checkpoints of the harness, not
+	 * the command processor); null injections return the golden run. */
+	struct rh_backend be;
+	static struct rh_fault_spec spec[N_BATCH];
+	static struct rh_result want[N_BATCH];
+	struct rh_result gold, got;
+	CHECK(rh_backend_open(&be, "sim:ice40", &c->mlp, &err) == 0, "sim:ice40: %s", err.msg);
+	for (int i = 0; i < N_BATCH; i++)
+		spec[i] = (struct rh_fault_spec){
+		    .bit = faults[i].bit, .cycle = faults[i].cycle, .no_flip = faults[i].no_flip};
+	x = malloc((size_t)n_in);
+	CHECK(x, "out of memory");
+	make_input(c, 0, x);
+	int rc = rh_backend_run_faults(&be, x, spec, N_BATCH, &gold, want, &err);
+	free(x);
+	rh_backend_close(&be);
+	CHECK(rc == 0, "sim:ice40: %s", err.msg);
+	struct rh_result board_gold;
+	as_result(&c->golden, &board_gold);
+	CHECK(same(&gold, &board_gold, c->mlp.n_classes), "the in-process golden run differs from the board's");
+	int nulls = 0;
+	for (int i = 0; i < N_BATCH; i++) {
+		as_result(&res[i], &got);
+		CHECK(same(&got, &want[i], c->mlp.n_classes),
+		      "fault %d (bit %u, cycle %u%s): board status %u class %d, %llu cycles; in-process %s class %d, "
+		      "%llu cycles",
+		      i, faults[i].bit, faults[i].cycle, faults[i].no_flip ? ", null" : "", res[i].status, got.cls,
+		      (unsigned long long)got.cycles,
+		      want[i].hang    ? "hang"
+		      : want[i].crash ? "crash"
+		                      : "done",
+		      want[i].cls, (unsigned long long)want[i].cycles);
+		if (faults[i].no_flip) {
+			nulls++;
+			CHECK(same(&got, &board_gold, c->mlp.n_classes),
+			      "null injection %d differs from the golden run", i);
+		}
+	}
+	printf("      every result equal to the in-process iCEBreaker core's, %d null injections golden\n", nulls);
 	/* the same descriptors one at a time give the same results */
 	for (int i = 0; i < 4; i++) {
 		uint8_t q[8];
@@ -554,7 +617,7 @@ static enum status read_state(struct ctx *c, uint8_t *out, uint32_t nbytes)
 static enum status t_state(struct ctx *c)
 {
 	if (!c->have_mlp)
-		return T_SKIP;
+		return failf(c, "no model (%s/mlp.rmod)", c->models);
 	enum status st = need_model(c);
 	if (st != T_OK)
 		return st;
@@ -802,8 +865,10 @@ out:
  * reference, one round trip per request. */
 static enum status t_backend_serial(struct ctx *c)
 {
-	if (!c->rahil_sim || !c->have_mlp)
+	if (!c->rahil_sim)
 		return T_SKIP;
+	if (!c->have_mlp)
+		return failf(c, "no model (%s/mlp.rmod)", c->models);
 	char path[256];
 	pid_t pid;
 	enum status st = sim_start(c, &pid, path, sizeof(path));
@@ -897,6 +962,11 @@ int main(int argc, char **argv)
 		c.have_mlp = 0;
 	}
 	c.have_data = rh_dataset_load(&c.data, NULL, RH_TEST, &err) == 0;
+	if (!c.have_data) { /* installed by scripts/install-deps.sh: its absence is a failure */
+		fprintf(stderr, "test_board_sim: no Fashion-MNIST test set (%s): install dataset-fashion-mnist\n",
+		        err.msg);
+		return 1;
+	}
 
 	int npass = 0, nfail = 0, nskip = 0;
 	for (const struct test_case *t = tests; t->name; t++) {
