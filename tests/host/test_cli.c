@@ -1,5 +1,6 @@
 /* rahil tests: the command line: usage errors, exit codes, corrupt inputs, JSON output. */
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,12 +96,26 @@ static int cli_eval_json(struct test_ctx *t)
 	cJSON *j = cJSON_Parse(out);
 	CHECKF(j != NULL, "not JSON: %s", out);
 	const cJSON *sa = cJSON_GetObjectItem(j, "sa"), *im = cJSON_GetObjectItem(j, "images"),
-	            *ci = cJSON_GetObjectItem(j, "ci95");
-	int ok = cJSON_IsNumber(sa) && cJSON_IsNumber(im) && im->valuedouble == 500 && cJSON_IsArray(ci) &&
-	         cJSON_GetArraySize(ci) == 2 && cJSON_GetArrayItem(ci, 0)->valuedouble <= sa->valuedouble &&
-	         sa->valuedouble <= cJSON_GetArrayItem(ci, 1)->valuedouble && sa->valuedouble > 0.8;
+	            *k = cJSON_GetObjectItem(j, "correct"), *ci = cJSON_GetObjectItem(j, "ci95");
+	int ok = cJSON_IsNumber(sa) && cJSON_IsNumber(im) && im->valuedouble == 500 && cJSON_IsNumber(k) &&
+	         k->valuedouble >= 0 && k->valuedouble <= 500 && k->valuedouble == (int)k->valuedouble &&
+	         cJSON_IsArray(ci) && cJSON_GetArraySize(ci) == 2 && cJSON_IsNumber(cJSON_GetArrayItem(ci, 0)) &&
+	         cJSON_IsNumber(cJSON_GetArrayItem(ci, 1));
+	double got_sa = ok ? sa->valuedouble : 0, n_k = ok ? k->valuedouble : 0;
+	double got_lo = ok ? cJSON_GetArrayItem(ci, 0)->valuedouble : 0;
+	double got_hi = ok ? cJSON_GetArrayItem(ci, 1)->valuedouble : 0;
 	cJSON_Delete(j);
 	CHECKF(ok, "unexpected JSON: %s", out);
+	/* sa is correct / images, and ci95 the Wilson score interval at z = 1.96 for those counts,
+	 * computed here in its closed form (k + z^2/2 +- z sqrt(k (n - k) / n + z^2/4)) / (n + z^2),
+	 * not with rh_wilson; both to 1e-9. */
+	double z = 1.96, nn = 500, half = z * sqrt(n_k * (nn - n_k) / nn + z * z / 4);
+	double want_lo = (n_k + z * z / 2 - half) / (nn + z * z), want_hi = (n_k + z * z / 2 + half) / (nn + z * z);
+	CHECKF(fabs(got_sa - n_k / nn) < 1e-9, "sa %.12f, expected %g / 500 = %.12f", got_sa, n_k, n_k / nn);
+	CHECKF(fabs(got_lo - want_lo) < 1e-9 && fabs(got_hi - want_hi) < 1e-9,
+	       "ci95 [%.12f, %.12f], expected the Wilson interval of %g / 500: [%.12f, %.12f]", got_lo, got_hi, n_k,
+	       want_lo, want_hi);
+	CHECKF(got_sa > 0.8, "sa %.4f on the committed CNN", got_sa);
 	/* An assertion requested on the command line that fails: exit 4. */
 	CHECKF((rc = RUN("eval", "-m", "models/mlp.rmod", "--images", "200", "--min-sa", "0.999")) == 4 &&
 	           strstr(err, "below"),
