@@ -84,9 +84,10 @@ $(LINK_OUT)/test_protocol: $(call LINK_TOBJ,tests/board/test_protocol.c host/pro
 $(LINK_OUT)/test_link: $(call LINK_TOBJ,tests/board/test_link.c $(LINK_LIB_SRC) host/error.c)
 	$(CC) $(LINK_TFLAGS) -o $@ $^ $(LINK_LIBS)
 
+# cJSON (a host dependency) parses `rahil devices --json` in the test.
 $(LINK_OUT)/test_transport: $(call LINK_TOBJ,tests/board/test_transport.c $(LINK_LIB_SRC) \
 		$(LINK_CLI_SRC) host/error.c)
-	$(CC) $(LINK_TFLAGS) -o $@ $^ $(LINK_LIBS)
+	$(CC) $(LINK_TFLAGS) -o $@ $^ $(LINK_LIBS) $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null || echo -lcjson)
 
 # The emulated FT2232H in front of the verilated board design: needs verilator/board.mk
 # (BOARD_SIM_LINK), so it exists only when both fragments are included, that one first. Built
