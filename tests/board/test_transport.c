@@ -1,7 +1,7 @@
 /* rahil: tests of the transports: serial against a real pseudo-terminal with a peer thread
  * (echo, framed requests, timeouts, hang-up, bauds), spec parsing, the FTDI back-end without a
- * board, the board table, and `rahil devices` (the listing skips when this machine has no USB;
- * --json gives the exit status and keys docs/bench-guide.md documents). */
+ * board, the board table, and `rahil devices` (the listing skips only when no board can be
+ * attached or none is; --json gives the exit status and keys docs/bench-guide.md documents). */
 #define _XOPEN_SOURCE 700 /* posix_openpt, grantpt, unlockpt, ptsname */
 #define _DEFAULT_SOURCE
 #include <cjson/cJSON.h>
@@ -313,15 +313,75 @@ static enum tb_result t_board_table(void)
 	return TB_PASS;
 }
 
+/* Whether libusb-1.0 starts here, asked of libusb itself rather than of host/devices.c. Built
+ * with udev (as Debian's is) it starts on a machine without any USB too, and finds nothing.
+ * 0, with the reason in why, when it does not or rahil is built without it. */
+static int libusb_starts(char *why, size_t cap)
+{
+#ifdef RH_HAVE_LIBUSB
+	libusb_context *ctx = NULL;
+	int rc = libusb_init(&ctx);
+	if (rc < 0) {
+		snprintf(why, cap, "libusb_init: %s", libusb_strerror(rc));
+		return 0;
+	}
+	libusb_exit(ctx);
+	return 1;
+#else
+	snprintf(why, cap, "built without libusb-1.0");
+	return 0;
+#endif
+}
+
+/* Boards of the board table attached here, counted from sysfs (not through libusb). */
+static int sysfs_boards(void)
+{
+	DIR *d = opendir("/sys/bus/usb/devices");
+	if (!d)
+		return 0;
+	const struct dirent *e;
+	int n = 0;
+	while ((e = readdir(d)) != NULL) {
+		unsigned id[2];
+		const char *f[2] = {"idVendor", "idProduct"};
+		int ok = 1;
+		for (int i = 0; i < 2 && ok; i++) {
+			char path[512];
+			snprintf(path, sizeof(path), "/sys/bus/usb/devices/%s/%s", e->d_name, f[i]);
+			FILE *fp = fopen(path, "r");
+			ok = fp && fscanf(fp, "%x", &id[i]) == 1;
+			if (fp)
+				fclose(fp);
+		}
+		n += ok && rh_board_find((uint16_t)id[0], (uint16_t)id[1]) != NULL;
+	}
+	closedir(d);
+	return n;
+}
+
+/* Skips only without a board: rahil built without libusb-1.0 (the message names the package),
+ * libusb_init failing here, or nothing attached. */
 static enum tb_result t_devices_list(void)
 {
 	struct rh_device d[8];
 	size_t n = 0;
 	struct rh_err err = {0};
+	char why[128];
 	int r = rh_devices_list(d, 8, &n, &err);
-	if (r == RH_E_UNSUPPORTED || r == RH_E_TRANSPORT)
-		TB_SKIP_BECAUSE("%s", err.msg);
+#ifdef RH_HAVE_LIBUSB
+	if (!libusb_starts(why, sizeof(why))) {
+		TB_CHECK_EQ(r, RH_E_TRANSPORT);
+		TB_SKIP_BECAUSE("no board can be attached: %s", why);
+	}
+#else
+	(void)why;
+	TB_CHECK_EQ(r, RH_E_UNSUPPORTED);
+	TB_SKIP_BECAUSE("%s", err.msg);
+#endif
+	if (r)
+		fprintf(stderr, "  %s\n", err.msg);
 	TB_CHECK_EQ(r, 0);
+	TB_CHECK_EQ(n, sysfs_boards());
 	for (size_t i = 0; i < n && i < 8; i++) {
 		TB_CHECK(d[i].board != NULL);
 		TB_CHECK(d[i].port[0] != 0);
@@ -369,52 +429,6 @@ static int run_cmd_devices(char **argv, int argc, char *out, size_t cap, char *e
 	}
 	fclose(ef);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-/* Whether libusb-1.0 starts here, asked of libusb itself rather than of host/devices.c. Built
- * with udev (as Debian's is) it starts on a machine without any USB too, and finds nothing.
- * 0, with the reason in why, when it does not or rahil is built without it. */
-static int libusb_starts(char *why, size_t cap)
-{
-#ifdef RH_HAVE_LIBUSB
-	libusb_context *ctx = NULL;
-	int rc = libusb_init(&ctx);
-	if (rc < 0) {
-		snprintf(why, cap, "libusb_init: %s", libusb_strerror(rc));
-		return 0;
-	}
-	libusb_exit(ctx);
-	return 1;
-#else
-	snprintf(why, cap, "built without libusb-1.0");
-	return 0;
-#endif
-}
-
-/* Boards of the board table attached here, counted from sysfs (not through libusb). */
-static int sysfs_boards(void)
-{
-	DIR *d = opendir("/sys/bus/usb/devices");
-	if (!d)
-		return 0;
-	const struct dirent *e;
-	int n = 0;
-	while ((e = readdir(d)) != NULL) {
-		unsigned id[2];
-		const char *f[2] = {"idVendor", "idProduct"};
-		int ok = 1;
-		for (int i = 0; i < 2 && ok; i++) {
-			char path[512];
-			snprintf(path, sizeof(path), "/sys/bus/usb/devices/%s/%s", e->d_name, f[i]);
-			FILE *fp = fopen(path, "r");
-			ok = fp && fscanf(fp, "%x", &id[i]) == 1;
-			if (fp)
-				fclose(fp);
-		}
-		n += ok && rh_board_find((uint16_t)id[0], (uint16_t)id[1]) != NULL;
-	}
-	closedir(d);
-	return n;
 }
 
 /* `rahil devices --json` as docs/bench-guide.md ("Find the board") documents it. */
