@@ -27,11 +27,12 @@ start_sim() { # start rahil-sim; sets sim_pid and pty
 	pty=$(head -n 1 "$tmp/pty")
 }
 
+# rahil-sim is built by the project: when it does not start, that is a failure.
 start_sim
 if [ -z "$pty" ]; then
-	echo "skip  system/all: rahil-sim did not start: $(cat "$tmp/sim.err")"
-	echo "0 passed, 0 failed, 1 skipped"
-	exit 0
+	bad system/rahil-sim-start "rahil-sim did not start: $(cat "$tmp/sim.err")"
+	echo "$pass passed, $fail failed, $skip skipped"
+	exit 1
 fi
 
 # eval over the pty (the bitstream's board design) and in-process (8x8 core): both bit-exact with the
