@@ -3,8 +3,8 @@
  * UART byte stream of the verilated board design (firmware/rh_board.v through
  * verilator/rh_board_sim.h): IDENTIFY, ECHO, error frames and garbage, with the host's request
  * layer (host/protocol_link.c); and the ftdi back-end as `rahil eval --backend ftdi:SERIAL`
- * opens it, bit-exact with the sim back-end and the reference model. Skips, saying why, when
- * the emulation cannot start. */
+ * opens it, bit-exact with the sim back-end and the reference model. Skips, naming the package,
+ * only when umockdev is missing; the board simulator or the emulated chip not starting fails. */
 #define _DEFAULT_SOURCE
 #include <errno.h>
 #include <stdio.h>
@@ -62,7 +62,8 @@ struct fixture {
 };
 
 /* The emulated chip with the board behind interface B; with_transport: and the ftdi transport
- * open on it. -1: cannot start here (skip), -2: started but the host could not open it. */
+ * open on it. -1: umockdev is missing (skip), -2: the board simulator, the emulated chip or the
+ * host's transport did not start (the project's own code: fail). */
 static int setup(struct fixture *x, int with_transport, char *why, size_t cap)
 {
 	struct rh_err err = {0};
@@ -73,13 +74,13 @@ static int setup(struct fixture *x, int with_transport, char *why, size_t cap)
 	}
 	if (rh_board_sim_create(&x->br.sim, 0, &err)) {
 		snprintf(why, cap, "board simulator: %s", err.msg);
-		return -1;
+		return -2;
 	}
 	x->br.max_step = 2000000;
 	x->e = ftdi_emul_start(SERIAL, 0, why, cap);
 	if (!x->e) {
 		rh_board_sim_destroy(x->br.sim);
-		return -1;
+		return -2;
 	}
 	struct ftdi_emul_peer peer = {to_board, from_board, &x->br};
 	ftdi_emul_set_peer(x->e, &peer);
@@ -120,8 +121,13 @@ static void teardown(struct fixture *x)
 #define SETUP_NO_TRANSPORT(x)                                                                                          \
 	do {                                                                                                           \
 		char why_[WHY_LEN];                                                                                    \
-		if (setup((x), 0, why_, sizeof(why_)))                                                                 \
+		int r_ = setup((x), 0, why_, sizeof(why_));                                                            \
+		if (r_ == -1)                                                                                          \
 			TB_SKIP_BECAUSE("%s", why_);                                                                   \
+		if (r_) {                                                                                              \
+			fprintf(stderr, "  %s\n", why_);                                                               \
+			return TB_FAIL;                                                                                \
+		}                                                                                                      \
 	} while (0)
 
 static enum tb_result t_identify(void)
@@ -467,7 +473,8 @@ int main(int argc, char **argv)
 			         strerror(errno));
 		} else {
 			snprintf(no_emul, sizeof(no_emul),
-			         "umockdev-wrapper ran but its preload library is not loaded");
+			         "umockdev-wrapper ran but its preload library is not loaded: reinstall umockdev "
+			         "and libumockdev0");
 		}
 	}
 	return tb_run("usb_sim", cases, sizeof(cases) / sizeof(cases[0]), argc > 1 ? argv[1] : NULL);
