@@ -62,7 +62,7 @@ if ! "$RAHIL" campaign -m models/mlp.rmod --backend "serial:$pty" --sampler unif
 else
 	rt=$(json "$tmp/camp.json" round_trips)
 	total=$(($(json "$tmp/camp.json" masked) + $(json "$tmp/camp.json" benign) + $(json "$tmp/camp.json" sdc) + \
-		$(json "$tmp/camp.json" hang)))
+		$(json "$tmp/camp.json" hang) + $(json "$tmp/camp.json" crash)))
 	hash=$(sed -n 's/^[[:space:]]*"ffmap_hash":[[:space:]]*"\([0-9a-f]*\)",*$/\1/p' "$tmp/camp.json")
 	want=$(cat "$(dirname "$RAHIL")/rtl/ice40/ffmap.hash" 2>/dev/null)
 	if [ "$total" -ne $n ]; then
@@ -77,7 +77,7 @@ else
 fi
 
 # key FILE: the estimate and outcome lines of a campaign's --json output, for comparisons
-key() { grep -E '"(sa|ra|drop|masked|benign|sdc|hang|n|seed)":' "$1"; }
+key() { grep -E '"(sa|ra|drop|masked|benign|sdc|hang|crash|n|seed|ess)":' "$1"; }
 # wait_lines FILE N: until FILE has at least N lines (at most 30 s)
 wait_lines() {
 	w=0
