@@ -190,8 +190,9 @@ static enum tb_result t_echo_and_errors(void)
 /* `rahil eval --backend ftdi:SERIAL` against the emulated chip: the back-end opened by name
  * through rh_backend_open, as the command does, with the committed MLP (the tests run from the
  * tree's root) on Fashion-MNIST test images. */
-#define EVAL_MODEL  "models/mlp.rmod"
-#define EVAL_IMAGES 24
+#define EVAL_MODEL   "models/mlp.rmod"
+#define EVAL_IMAGES  24
+#define AGREE_FAULTS 500
 /* The test images are a dependency (scripts/install-deps.sh installs them): missing, they fail
  * the tests that need them. */
 #define NEED_DATA "the Fashion-MNIST test set, from the Debian package dataset-fashion-mnist"
@@ -456,11 +457,126 @@ static enum tb_result t_cli_eval(void)
 	return TB_PASS;
 }
 
+/* Run a campaign with `RH_RAHIL campaign ... --csv CSV`; returns its exit status or -1. */
+static int run_campaign(const char *rahil, const char *model, const char *backend, const char *csv)
+{
+	char cmd[2048];
+	snprintf(cmd, sizeof(cmd),
+	         "'%s' campaign -m %s --backend %s --sampler uniform --n %d --images 10 --seed 11 --csv '%s' -q "
+	         ">/dev/null",
+	         rahil, model, backend, AGREE_FAULTS, csv);
+	int st = system(cmd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Lines of a file, and whether two files are equal byte for byte. */
+static long file_lines(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	long n = 0;
+	int ch;
+	if (!f)
+		return -1;
+	while ((ch = fgetc(f)) != EOF)
+		n += ch == '\n';
+	fclose(f);
+	return n;
+}
+
+static int same_file(const char *a, const char *b, long *first_diff_line)
+{
+	FILE *x = fopen(a, "r"), *y = fopen(b, "r");
+	int same = x && y;
+	long line = 1;
+	while (same) {
+		int p = fgetc(x), q = fgetc(y);
+		if (p != q)
+			same = 0;
+		else if (p == EOF)
+			break;
+		else if (p == '\n')
+			line++;
+	}
+	*first_diff_line = line;
+	if (x)
+		fclose(x);
+	if (y)
+		fclose(y);
+	return same;
+}
+
+/* Sim and board agree fault by fault: the same campaign (500 uniform faults over 10 images,
+ * every flip-flop class, control included) on the in-process iCEBreaker core (sim:ice40) and
+ * through the real libusb and libftdi1 to the emulated FT2232H and the verilated board design
+ * behind it, on both reference networks: identical outcome, class, cycles and logits for every
+ * fault (the campaigns' --csv files are equal byte for byte). */
+static enum tb_result t_cli_campaign_agree(void)
+{
+	static struct fixture x;
+	if (no_emul[0])
+		TB_SKIP_BECAUSE("%s", no_emul);
+	const char *rahil = getenv("RH_RAHIL");
+	if (!rahil || access(rahil, X_OK)) {
+		fprintf(stderr, "  RH_RAHIL names the rahil binary (make link-test sets it)\n");
+		return TB_FAIL;
+	}
+	const char *tmp = getenv("TMPDIR");
+	char dir[512], a[600], b[600];
+	snprintf(dir, sizeof(dir), "%s/rahil-agree-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	TB_CHECK(mkdtemp(dir) != NULL);
+	snprintf(a, sizeof(a), "%s/sim.csv", dir);
+	snprintf(b, sizeof(b), "%s/ftdi.csv", dir);
+	static const char *const models[] = {"models/mlp.rmod", "models/cnn.rmod"};
+	enum tb_result res = TB_PASS;
+	for (int k = 0; k < 2 && res == TB_PASS; k++) {
+		SETUP_NO_TRANSPORT(&x);
+		int s1 = run_campaign(rahil, models[k], "ftdi:" SERIAL, b);
+		teardown(&x);
+		int s2 = run_campaign(rahil, models[k], "sim:ice40", a);
+		long diff = 0, n = file_lines(a);
+		if (s1 != 0 || s2 != 0) {
+			fprintf(stderr, "  %s: campaign exit %d over ftdi, %d on sim:ice40\n", models[k], s1, s2);
+			res = TB_FAIL;
+		} else if (n != AGREE_FAULTS + 1) {
+			fprintf(stderr, "  %s: %ld lines in %s\n", models[k], n, a);
+			res = TB_FAIL;
+		} else if (!same_file(a, b, &diff)) {
+			fprintf(stderr, "  %s: the results differ from line %ld of the CSV (%s, %s)\n", models[k], diff,
+			        a, b);
+			res = TB_FAIL;
+		} else {
+			char cmd[1400], classes[256] = "";
+			snprintf(cmd, sizeof(cmd), "tail -n +2 '%s' | cut -d, -f7,9 | sort | uniq -c | tr -s ' \n' ' '",
+			         a);
+			FILE *f = popen(cmd, "r");
+			if (f) {
+				if (!fgets(classes, sizeof(classes), f))
+					classes[0] = 0;
+				pclose(f);
+			}
+			printf("  %s: %d faults identical over ftdi:%s and sim:ice40 (class,outcome:%s)\n", models[k],
+			       AGREE_FAULTS, SERIAL, classes);
+			if (!strstr(classes, "control,") || !strstr(classes, "input_act,") ||
+			    !strstr(classes, "weight,") || !strstr(classes, "output_act,")) {
+				fprintf(stderr, "  %s: not every flip-flop class was hit\n", models[k]);
+				res = TB_FAIL;
+			}
+		}
+	}
+	if (res == TB_PASS) {
+		unlink(a);
+		unlink(b);
+		rmdir(dir);
+	}
+	return res;
+}
+
 static const struct tb_case cases[] = {
     {"identify", t_identify},
     {"echo_and_errors", t_echo_and_errors},
     {"backend_eval_bit_exact", t_backend_eval},
     {"cli_eval_ftdi", t_cli_eval},
+    {"cli_campaign_ftdi_vs_sim_ice40", t_cli_campaign_agree},
 };
 
 int main(int argc, char **argv)
