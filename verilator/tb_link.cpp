@@ -434,7 +434,10 @@ int main(int argc, char **argv)
 		else if (argv[i][0] != '+')
 			filter = argv[i];
 	}
-	unsigned pass = 0, fail = 0;
+	unsigned pass = 0, fail = 0, declared = 0; // tests/run-suites.sh compares declared
+	for (const Case &k : kCases)
+		declared += !filter || strstr(k.name, filter);
+	printf("declared: %u tests\n", declared);
 	for (const Case &k : kCases) {
 		if (filter && !strstr(k.name, filter))
 			continue;

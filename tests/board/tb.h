@@ -1,5 +1,6 @@
 /* rahil: a minimal test runner for the board-path tests: a table of tests, each ok, fail or
- * skip, ending with the line "N passed, N failed, N skipped". */
+ * skip, starting with the line "declared: N tests" and ending with the line "N passed, N
+ * failed, N skipped". */
 #ifndef RAHIL_TB_H
 #define RAHIL_TB_H
 
@@ -39,10 +40,16 @@ struct tb_case {
 		return TB_SKIP;                                                                                        \
 	} while (0)
 
-/* Run the cases whose name contains filter (all when NULL); returns the exit status. */
+/* Run the cases whose name contains filter (all when NULL); returns the exit status. First
+ * prints "declared: N tests", N from the table, which tests/run-suites.sh compares with the
+ * summary line. */
 static inline int tb_run(const char *suite, const struct tb_case *cases, size_t n, const char *filter)
 {
-	unsigned pass = 0, fail = 0, skip = 0;
+	unsigned pass = 0, fail = 0, skip = 0, declared = 0;
+	for (size_t i = 0; i < n; i++)
+		declared += !filter || strstr(cases[i].name, filter);
+	printf("declared: %u tests\n", declared);
+	fflush(stdout);
 	for (size_t i = 0; i < n; i++) {
 		if (filter && !strstr(cases[i].name, filter))
 			continue;

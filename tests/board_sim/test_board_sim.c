@@ -969,6 +969,10 @@ int main(int argc, char **argv)
 	}
 
 	int npass = 0, nfail = 0, nskip = 0;
+	int declared = 0; /* tests/run-suites.sh compares it with the summary line */
+	for (const struct test_case *t = tests; t->name; t++)
+		declared += !filter || strstr(t->name, filter);
+	printf("declared: %d tests\n", declared);
 	for (const struct test_case *t = tests; t->name; t++) {
 		if (filter && !strstr(t->name, filter))
 			continue;

@@ -1,4 +1,5 @@
-/* rahil tests: run every host test; ends with "N passed, N failed, N skipped". */
+/* rahil tests: run every host test; starts with "declared: N tests", ends with "N passed, N
+ * failed, N skipped". */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -122,7 +123,14 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	t.tmpdir = tmpl;
-	int pass = 0, fail = 0, skip = 0;
+	/* The tests about to run, from the tables: tests/run-suites.sh compares this line with the
+	 * summary line. */
+	int pass = 0, fail = 0, skip = 0, declared = 0;
+	for (size_t k = 0; k < sizeof(tables) / sizeof(tables[0]); k++)
+		for (const struct test_case *c = tables[k]; c->name; c++)
+			declared += !filter || strstr(c->name, filter);
+	printf("declared: %d tests\n", declared);
+	fflush(stdout);
 	for (size_t k = 0; k < sizeof(tables) / sizeof(tables[0]); k++) {
 		for (const struct test_case *c = tables[k]; c->name; c++) {
 			if (filter && !strstr(c->name, filter))

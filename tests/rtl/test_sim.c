@@ -857,6 +857,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	int declared = 0; /* tests/run-suites.sh compares it with the summary line */
+	for (const struct test_case *t = tests; t->name; t++)
+		declared += !filter || strstr(t->name, filter);
+	printf("declared: %d tests\n", declared);
 	for (const struct test_case *t = tests; t->name; t++) {
 		if (filter && !strstr(t->name, filter))
 			continue;
