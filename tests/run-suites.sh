@@ -1,6 +1,7 @@
 #!/bin/sh
 # rahil: run test suites one after another, keep going after a failure, and end with the
-# totals of every suite's "N passed, N failed, N skipped" line.
+# totals of every suite's "N passed, N failed, N skipped" line. A runner that declares more or
+# fewer tests ("declared: N tests") than it reports counts as a failure of its suite.
 # usage: run-suites.sh NAME COMMAND [NAME COMMAND ...]
 set -u
 log=$(mktemp)
@@ -25,11 +26,27 @@ while [ $# -ge 2 ]; do
 	set -- $counts "$@"
 	p=$1 f=$2 s=$3 n=$4
 	shift 4
+	# A runner first prints "declared: N tests" (from its table), then its tests, then its
+	# "N passed, N failed, N skipped" line: a declaration whose next summary line does not add
+	# up to N, or that no summary line follows before the next declaration, is one failure.
+	short=$(awk '
+		function check(got) {
+			if (want != "" && got != want)
+				printf "declared %d tests, reported %s\n", want, got == "" ? "no summary" : got
+			want = ""
+		}
+		/^declared: [0-9]+ tests$/ { check(""); want = $2 + 0; next }
+		/^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$/ { check($1 + $3 + $5) }
+		END { check("") }' "$log")
+	if [ -n "$short" ]; then
+		echo "$short" | sed "s/^/FAIL  $name: a runner /"
+		f=$((f + $(echo "$short" | wc -l)))
+	fi
 	# A suite that failed outside its runners (build, lint, formal) counts as one failure.
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		f=1
 	fi
-	[ "$rc" -ne 0 ] && bad="$bad $name"
+	{ [ "$rc" -ne 0 ] || [ -n "$short" ]; } && bad="$bad $name"
 	[ "$n" -eq 0 ] && [ "$rc" -eq 0 ] && p=$((p + 1))
 	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
 	echo "=== $name: exit $rc ($p passed, $f failed, $s skipped)"
