@@ -178,11 +178,44 @@ static int cli_inject_by_name(struct test_ctx *t)
 	return T_PASS;
 }
 
+/* A run that ends without writing its logits is a crash, never correct: flipping the "last
+ * layer" flag of the first layer's descriptor (u_cfl bit 3, RH_AF_LAST) on the iCEBreaker core
+ * ends the run after that layer, which writes activations, not logits. And a cycle the
+ * fault-free run never reaches is a usage error, not "masked". */
+static int cli_inject_crash(struct test_ctx *t)
+{
+	int rc;
+	if (access(RH_DEFAULT_DATA_DIR "/t10k-images-idx3-ubyte.gz", R_OK) != 0)
+		return t_fail(t, __FILE__, __LINE__,
+		              "Fashion-MNIST not installed in " RH_DEFAULT_DATA_DIR " (package dataset-fashion-mnist)");
+	CHECKF((rc = RUN("inject", "-m", "models/mlp.rmod", "--backend", "sim:ice40", "--image", "0", "--ff",
+	                 "u_ctl.u_cfl:3", "--cycle", "805", "--json")) == 0,
+	       "rc %d: %s", rc, err);
+	cJSON *j = cJSON_Parse(out);
+	CHECKF(j != NULL, "not JSON: %s", out);
+	const char *oc = cJSON_GetStringValue(cJSON_GetObjectItem(j, "outcome"));
+	const char *be = cJSON_GetStringValue(cJSON_GetObjectItem(j, "backend"));
+	double cycles = cJSON_GetNumberValue(cJSON_GetObjectItem(j, "cycles"));
+	double golden = cJSON_GetNumberValue(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "golden"), "cycles"));
+	int ok = oc && !strcmp(oc, "crash") && be && !strcmp(be, "sim:ice40") && cycles < golden;
+	cJSON_Delete(j);
+	CHECKF(ok, "outcome %s on %s, %.0f of %.0f cycles: %s", oc ? oc : "?", be ? be : "?", cycles, golden, out);
+	CHECKF((rc = RUN("inject", "-m", "models/mlp.rmod", "--image", "0", "--bit", "5", "--cycle", "13333")) == 1 &&
+	           strstr(err, "never reaches") && strstr(err, "0 .. 13332"),
+	       "cycle past the end: rc %d: %s", rc, err);
+	CHECKF((rc = RUN("inject", "-m", "models/mlp.rmod", "--backend", "serial:/dev/null", "--image", "0", "--bit",
+	                 "5", "--cycle", "1")) == 1 &&
+	           strstr(err, "--backend serial:/dev/null"),
+	       "a link back-end: rc %d: %s", rc, err);
+	return T_PASS;
+}
+
 const struct test_case cli_tests[] = {
     {"cli/usage", cli_usage},
     {"cli/bad-inputs", cli_bad_inputs},
     {"cli/eval-json", cli_eval_json},
     {"cli/train-small", cli_train_small},
     {"cli/inject-by-name", cli_inject_by_name},
+    {"cli/inject-crash", cli_inject_crash},
     {NULL, NULL},
 };
