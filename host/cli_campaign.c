@@ -126,6 +126,13 @@ static int csv_write(FILE *f, const char *path, const struct rh_ffmap *map, cons
 	return 0;
 }
 
+/* RA and its bounds lie in [0, 1]; SA minus the drop can leave it when a small sample draws
+ * mostly the images the golden run gets wrong. */
+static double clip01(double x)
+{
+	return x < 0 ? 0 : x > 1 ? 1 : x;
+}
+
 static int by_image(const void *a, const void *b)
 {
 	const struct pair *x = a, *y = b;
@@ -455,12 +462,7 @@ int rh_cmd_campaign(int argc, char **argv)
 	 * RA's interval is SA minus the drop's, inside [0, 1]. */
 	double sa = (double)sa_correct / k, d = rh_wmean_mean(&drop), dlo, dhi;
 	rh_paired_diff_ci(n, n10, n01, RH_Z95, &dlo, &dhi);
-	double ra = sa - d;
-	double lo = sa - dhi < 0 ? 0 : sa - dhi, hi = sa - dlo > 1 ? 1 : sa - dlo;
-	if (ra < lo)
-		lo = ra;
-	if (ra > hi)
-		hi = ra;
+	double ra = clip01(sa - d), lo = clip01(sa - dhi), hi = clip01(sa - dlo); /* lo <= ra <= hi */
 	if (json) {
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "model", m.name);

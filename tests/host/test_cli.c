@@ -210,6 +210,55 @@ static int cli_inject_crash(struct test_ctx *t)
 	return T_PASS;
 }
 
+/* A small campaign's JSON on the CNN: every key the contract names, RA and its interval in
+ * [0, 1] with low <= ra <= high and a nonzero width even when few failures are seen, the drop's
+ * own interval around it, ESS = n (uniform), outcomes adding up to n, and the self-checks. */
+static int cli_campaign_json(struct test_ctx *t)
+{
+	int rc;
+	if (access(RH_DEFAULT_DATA_DIR "/t10k-images-idx3-ubyte.gz", R_OK) != 0)
+		return t_fail(t, __FILE__, __LINE__,
+		              "Fashion-MNIST not installed in " RH_DEFAULT_DATA_DIR " (package dataset-fashion-mnist)");
+	CHECKF((rc = RUN("campaign", "-m", "models/cnn.rmod", "--sampler", "uniform", "--n", "10", "--images", "5",
+	                 "--seed", "3", "--json", "-q")) == 0,
+	       "rc %d: %s", rc, err);
+	cJSON *j = cJSON_Parse(out);
+	CHECKF(j != NULL, "not JSON: %s", out);
+	const cJSON *ci = cJSON_GetObjectItem(j, "ci95"), *cd = cJSON_GetObjectItem(j, "ci95_drop");
+	const cJSON *oc = cJSON_GetObjectItem(j, "outcomes"), *sc = cJSON_GetObjectItem(j, "self_check");
+	double sa = cJSON_GetNumberValue(cJSON_GetObjectItem(j, "sa")),
+	       ra = cJSON_GetNumberValue(cJSON_GetObjectItem(j, "ra"));
+	double drop = cJSON_GetNumberValue(cJSON_GetObjectItem(j, "drop")),
+	       n = cJSON_GetNumberValue(cJSON_GetObjectItem(j, "n"));
+	double ess = cJSON_GetNumberValue(cJSON_GetObjectItem(j, "ess"));
+	int ok = cJSON_GetArraySize(ci) == 2 && cJSON_GetArraySize(cd) == 2 && cJSON_IsObject(oc) && cJSON_IsObject(sc);
+	double lo = ok ? cJSON_GetArrayItem(ci, 0)->valuedouble : -1,
+	       hi = ok ? cJSON_GetArrayItem(ci, 1)->valuedouble : -1;
+	double dlo = ok ? cJSON_GetArrayItem(cd, 0)->valuedouble : 2,
+	       dhi = ok ? cJSON_GetArrayItem(cd, 1)->valuedouble : -2;
+	double sum = 0;
+	static const char *const names[] = {"masked", "benign", "sdc", "hang", "crash"};
+	for (int i = 0; ok && i < 5; i++) {
+		const cJSON *x = cJSON_GetObjectItem(oc, names[i]);
+		ok = cJSON_IsNumber(x);
+		sum += ok ? x->valuedouble : 0;
+	}
+	double golden = cJSON_GetNumberValue(cJSON_GetObjectItem(sc, "golden_runs"));
+	double nulls = cJSON_GetNumberValue(cJSON_GetObjectItem(sc, "null_injections"));
+	const char *mf = cJSON_GetStringValue(cJSON_GetObjectItem(j, "model_file"));
+	const char *be = cJSON_GetStringValue(cJSON_GetObjectItem(j, "backend"));
+	ok = ok && mf && !strcmp(mf, "models/cnn.rmod") && be && !strcmp(be, "sim");
+	cJSON_Delete(j);
+	CHECKF(ok, "keys missing: %s", out);
+	CHECKF(n == 10 && sum == 10 && ess == 10, "n %g, outcomes add up to %g, ess %g", n, sum, ess);
+	CHECKF(0 <= lo && lo <= ra && ra <= hi && hi <= 1 && hi - lo > 0.05, "ra %g, ci95 [%g, %g]", ra, lo, hi);
+	CHECKF(dlo <= drop && drop <= dhi && dhi - dlo > 0.05 && fabs(sa - drop - ra) < 1e-12,
+	       "sa %g, drop %g in [%g, %g], ra %g", sa, drop, dlo, dhi, ra);
+	CHECKF(golden >= 1 && golden <= 5 && nulls >= 1, "self-checks: %g golden runs, %g null injections", golden,
+	       nulls);
+	return T_PASS;
+}
+
 const struct test_case cli_tests[] = {
     {"cli/usage", cli_usage},
     {"cli/bad-inputs", cli_bad_inputs},
@@ -217,5 +266,6 @@ const struct test_case cli_tests[] = {
     {"cli/train-small", cli_train_small},
     {"cli/inject-by-name", cli_inject_by_name},
     {"cli/inject-crash", cli_inject_crash},
+    {"cli/campaign-json", cli_campaign_json},
     {NULL, NULL},
 };
