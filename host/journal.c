@@ -11,7 +11,9 @@
 #include "model.h"
 #include "outcome.h"
 
-#define JOURNAL_MAGIC "rahil-journal 1"
+/* 2: runs start from the canonical start state and may crash (outcome 4); a version 1 journal
+ * recorded other semantics and is refused. */
+#define JOURNAL_MAGIC "rahil-journal 2"
 #define LINE_MAX_LEN  512
 
 static uint32_t fnv1a(uint32_t h, const void *p, size_t n)
