@@ -35,6 +35,10 @@ int t_skip(struct test_ctx *t, const char *fmt, ...) __attribute__((format(print
 extern const struct test_case idx_tests[], model_tests[], quant_tests[], ref_tests[], cli_tests[], stats_tests[],
     ffmap_tests[], journal_tests[];
 
+/* The test images are a dependency (scripts/install-deps.sh installs the package): a test that
+ * needs them fails without them. */
+#define NEED_DATA "the Fashion-MNIST test set (Debian package dataset-fashion-mnist)"
+
 /* Helpers shared by test files. */
 int t_write_file(const char *path, const void *data, size_t len);
 /* Run argv[0]=rahil with args; capture stdout and stderr (each truncated to cap bytes).

@@ -73,7 +73,7 @@ static int cli_bad_inputs(struct test_ctx *t)
 	CHECKF((rc = RUN("eval", "-m", "models/mlp.rmod", "--data", dir)) == 1 && strstr(err, "--data"), "rc %d: %s",
 	       rc, err);
 	if (access(RH_DEFAULT_DATA_DIR "/t10k-images-idx3-ubyte.gz", R_OK) != 0)
-		return t_skip(t, "Fashion-MNIST not installed in " RH_DEFAULT_DATA_DIR);
+		return t_fail(t, __FILE__, __LINE__, NEED_DATA);
 	snprintf(dir, sizeof(dir), "%s/trunc-data", t->tmpdir);
 	char cmd[2048];
 	snprintf(cmd, sizeof(cmd),
@@ -90,7 +90,7 @@ static int cli_eval_json(struct test_ctx *t)
 {
 	int rc;
 	if (access(RH_DEFAULT_DATA_DIR "/t10k-images-idx3-ubyte.gz", R_OK) != 0)
-		return t_skip(t, "Fashion-MNIST not installed in " RH_DEFAULT_DATA_DIR);
+		return t_fail(t, __FILE__, __LINE__, NEED_DATA);
 	CHECKF((rc = RUN("eval", "-m", "models/cnn.rmod", "--backend", "sw", "--images", "500", "--json")) == 0,
 	       "rc %d: %s", rc, err);
 	cJSON *j = cJSON_Parse(out);
@@ -130,7 +130,7 @@ static int cli_train_small(struct test_ctx *t)
 	char p[512];
 	int rc;
 	if (access(RH_DEFAULT_DATA_DIR "/train-images-idx3-ubyte.gz", R_OK) != 0)
-		return t_skip(t, "Fashion-MNIST not installed in " RH_DEFAULT_DATA_DIR);
+		return t_fail(t, __FILE__, __LINE__, NEED_DATA);
 	snprintf(p, sizeof(p), "%s/small.rmod", t->tmpdir);
 	CHECKF((rc = RUN("train", "--arch", "mlp", "--epochs", "1", "--train-images", "2000", "--test-images", "500",
 	                 "-q", "--json", "-o", p)) == 0,
@@ -149,7 +149,7 @@ static int cli_inject_by_name(struct test_ctx *t)
 {
 	int rc;
 	if (access(RH_DEFAULT_DATA_DIR "/t10k-images-idx3-ubyte.gz", R_OK) != 0)
-		return t_skip(t, "Fashion-MNIST not installed in " RH_DEFAULT_DATA_DIR);
+		return t_fail(t, __FILE__, __LINE__, NEED_DATA);
 	const char *name = "gen_row[1].gen_col[2].u_pe.u_acc:30";
 	uint32_t want;
 	struct rh_err e;
@@ -186,8 +186,7 @@ static int cli_inject_crash(struct test_ctx *t)
 {
 	int rc;
 	if (access(RH_DEFAULT_DATA_DIR "/t10k-images-idx3-ubyte.gz", R_OK) != 0)
-		return t_fail(t, __FILE__, __LINE__,
-		              "Fashion-MNIST not installed in " RH_DEFAULT_DATA_DIR " (package dataset-fashion-mnist)");
+		return t_fail(t, __FILE__, __LINE__, NEED_DATA);
 	CHECKF((rc = RUN("inject", "-m", "models/mlp.rmod", "--backend", "sim:ice40", "--image", "0", "--ff",
 	                 "u_ctl.u_cfl:3", "--cycle", "805", "--json")) == 0,
 	       "rc %d: %s", rc, err);
@@ -217,8 +216,7 @@ static int cli_campaign_json(struct test_ctx *t)
 {
 	int rc;
 	if (access(RH_DEFAULT_DATA_DIR "/t10k-images-idx3-ubyte.gz", R_OK) != 0)
-		return t_fail(t, __FILE__, __LINE__,
-		              "Fashion-MNIST not installed in " RH_DEFAULT_DATA_DIR " (package dataset-fashion-mnist)");
+		return t_fail(t, __FILE__, __LINE__, NEED_DATA);
 	CHECKF((rc = RUN("campaign", "-m", "models/cnn.rmod", "--sampler", "uniform", "--n", "10", "--images", "5",
 	                 "--seed", "3", "--json", "-q")) == 0,
 	       "rc %d: %s", rc, err);

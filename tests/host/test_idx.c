@@ -212,7 +212,7 @@ static int dataset_debian(struct test_ctx *t)
 	struct rh_dataset d;
 	struct rh_err e = {0, ""};
 	if (rh_dataset_load(&d, NULL, RH_TEST, &e) == RH_E_IO)
-		return t_skip(t, "Fashion-MNIST not installed: %s", e.msg);
+		return t_fail(t, __FILE__, __LINE__, "%s: %s", NEED_DATA, e.msg);
 	CHECKF(e.code == 0, "%s", e.msg);
 	CHECK(d.n == 10000 && d.h == 28 && d.w == 28);
 	int count[10] = {0};

@@ -104,10 +104,10 @@ static int load_data(struct test_ctx *t, struct rh_dataset *tr, struct rh_datase
 {
 	struct rh_err e = {0, ""};
 	if (rh_dataset_load(tr, NULL, RH_TRAIN, &e))
-		return t_skip(t, "Fashion-MNIST not available: %s", e.msg);
+		return t_fail(t, __FILE__, __LINE__, "%s: %s", NEED_DATA, e.msg);
 	if (rh_dataset_load(te, NULL, RH_TEST, &e)) {
 		rh_dataset_free(tr);
-		return t_skip(t, "Fashion-MNIST not available: %s", e.msg);
+		return t_fail(t, __FILE__, __LINE__, "%s: %s", NEED_DATA, e.msg);
 	}
 	return T_PASS;
 }
@@ -167,7 +167,7 @@ static int committed_accuracy(struct test_ctx *t)
 	struct rh_dataset te;
 	struct rh_err e = {0, ""};
 	if (rh_dataset_load(&te, NULL, RH_TEST, &e))
-		return t_skip(t, "Fashion-MNIST not available: %s", e.msg);
+		return t_fail(t, __FILE__, __LINE__, "%s: %s", NEED_DATA, e.msg);
 	const char *names[2] = {"models/mlp.rmod", "models/cnn.rmod"};
 	const double target[2] = {0.870, 0.895};
 	int r = T_PASS;

@@ -204,7 +204,7 @@ static int t_exact_mlp(struct ctx *c)
 {
 	if (!c->have_mlp) {
 		snprintf(c->why, sizeof(c->why), "models/mlp.rmod not found");
-		return T_SKIP;
+		return T_FAIL;
 	}
 	return check_exact(c, &c->mlp, c->n_images, "mlp");
 }
@@ -213,7 +213,7 @@ static int t_exact_cnn(struct ctx *c)
 {
 	if (!c->have_cnn) {
 		snprintf(c->why, sizeof(c->why), "models/cnn.rmod not found");
-		return T_SKIP;
+		return T_FAIL;
 	}
 	return check_exact(c, &c->cnn, c->n_images, "cnn");
 }
