@@ -25,6 +25,16 @@ int rh_cli_usage_error(const char *cmd);
 void rh_cli_exit_codes(FILE *f);
 /* Parse a non-negative integer option; -1 on error. */
 long rh_cli_parse_long(const char *s, long min, long max);
+/* The value of option --NAME: an integer in [min, max] into *out (0), or a message naming the
+ * option, its range and what came ("rahil CMD: --NAME wants an integer from MIN to MAX, got
+ * 'ARG'") and -1. */
+int rh_cli_int(const char *cmd, const char *name, const char *arg, long min, long max, long *out);
+/* A number in [min, max], the same way. */
+int rh_cli_num(const char *cmd, const char *name, const char *arg, double min, double max, double *out);
+struct option;
+/* getopt_long with rahil's messages ("rahil CMD: unknown option '--x'", "rahil CMD: option
+ * '--n' needs a value"); returns what getopt_long returns, '?' for both errors. */
+int rh_cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts, const struct option *longopts);
 /* Map a library status to an exit code. */
 int rh_cli_exit_for(int status);
 

@@ -196,14 +196,23 @@ int rh_cmd_campaign(int argc, char **argv)
 	long n = -1, images = 100, seed = 1;
 	int json = 0, quiet = 0, naive = 0, c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "m:qh", opts, NULL)) != -1) {
+	while ((c = rh_cli_getopt("campaign", argc, argv, "m:qh", opts)) != -1) {
 		switch (c) {
 		case 'm': model = optarg; break;
 		case 'b': backend = optarg; break;
 		case 's': sampler = optarg; break;
-		case 'n': n = rh_cli_parse_long(optarg, 1, 100000000L); break;
-		case 'k': images = rh_cli_parse_long(optarg, 1, 10000); break;
-		case 'S': seed = rh_cli_parse_long(optarg, 0, 0x7fffffffL); break;
+		case 'n':
+			if (rh_cli_int("campaign", "n", optarg, 1, 100000000L, &n))
+				return rh_cli_usage_error("campaign");
+			break;
+		case 'k':
+			if (rh_cli_int("campaign", "images", optarg, 1, 10000, &images))
+				return rh_cli_usage_error("campaign");
+			break;
+		case 'S':
+			if (rh_cli_int("campaign", "seed", optarg, 0, 0x7fffffffL, &seed))
+				return rh_cli_usage_error("campaign");
+			break;
 		case 'd': data = optarg; break;
 		case 'j': journal_path = optarg; break;
 		case 'C': csv_path = optarg; break;
@@ -212,13 +221,6 @@ int rh_cmd_campaign(int argc, char **argv)
 		case 'q': quiet = 1; break;
 		case 'h': help(); return RH_EXIT_OK;
 		default: return rh_cli_usage_error("campaign");
-		}
-		if ((c == 'n' && n < 0) || (c == 'k' && images < 0) || (c == 'S' && seed < 0)) {
-			rh_cli_error("campaign", "bad value '%s' for --%s", optarg,
-			             c == 'n'   ? "n"
-			             : c == 'k' ? "images"
-			                        : "seed");
-			return rh_cli_usage_error("campaign");
 		}
 	}
 	if (optind < argc) {
@@ -265,7 +267,12 @@ int rh_cmd_campaign(int argc, char **argv)
 		rc = RH_E_INVAL;
 		goto out;
 	}
-	int k = images < test.n ? (int)images : test.n;
+	if (images > test.n) {
+		rc = rh_err_set(&err, RH_E_INVAL, "--images %ld: the test set has %d images", images, test.n);
+		rh_cli_error("campaign", "%s", err.msg);
+		goto out;
+	}
+	int k = (int)images;
 	size_t in_len = (size_t)test.h * test.w;
 	pairs = malloc((size_t)n * sizeof(*pairs));
 	batch = malloc((CAMPAIGN_CHUNK + 1) * sizeof(*batch));
@@ -364,6 +371,7 @@ int rh_cmd_campaign(int argc, char **argv)
 	sigaction(SIGINT, &sa_new, &sa_int);
 	sigaction(SIGTERM, &sa_new, &sa_term);
 	double t0 = rh_now_s(), last = t0;
+	long ran_to = (long)n_done; /* injections counted so far */
 	for (long i = (long)n_done; i < n && !interrupted;) {
 		long j = i;
 		while (j < n && j - i < CAMPAIGN_CHUNK && pairs[j].image == pairs[i].image) {
@@ -435,19 +443,20 @@ int rh_cmd_campaign(int argc, char **argv)
 			fprintf(stderr, "rahil campaign: %ld/%ld injections, %.0f/s, ETA %.0fs\n", j, n, ran / (t - t0),
 			        (t - t0) / (double)ran * (double)(n - j));
 		}
-		if (interrupted) {
+		if (interrupted && j < n) { /* a signal after the last injection changes nothing */
 			rh_cli_error("campaign", "interrupted after %ld of %ld injections%s%s%s", j, n,
 			             journal_path ? "; they are in " : " (no --journal: they are lost)",
 			             journal_path ? journal_path : "",
 			             journal_path ? ": run the same command to resume" : "");
 		}
 		i = j;
+		ran_to = j;
 	}
 	sigaction(SIGINT, &sa_int, NULL);
 	sigaction(SIGTERM, &sa_term, NULL);
 	if (rc)
 		goto out;
-	if (interrupted) {
+	if (interrupted && ran_to < n) {
 		rc = RH_E_INTERRUPTED;
 		goto out;
 	}

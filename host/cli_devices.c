@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli.h"
 #include "devices.h"
 
 #define MAX_DEVICES 32
@@ -51,7 +52,7 @@ int rh_cmd_devices(int argc, char **argv)
 	};
 	int json = 0, c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = rh_cli_getopt("devices", argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'j': json = 1; break;
 		case 'h': usage(stdout); return 0;

@@ -53,23 +53,18 @@ int rh_cmd_eval(int argc, char **argv)
 	double min_sa = -1;
 	int json = 0, quiet = 0, c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "m:qh", opts, NULL)) != -1) {
+	while ((c = rh_cli_getopt("eval", argc, argv, "m:qh", opts)) != -1) {
 		switch (c) {
 		case 'm': model = optarg; break;
 		case 'b': backend = optarg; break;
 		case 'n':
-			images = rh_cli_parse_long(optarg, 1, 1000000);
-			if (images < 0) {
-				rh_cli_error("eval", "--images wants a positive integer, got '%s'", optarg);
+			if (rh_cli_int("eval", "images", optarg, 1, 10000, &images))
 				return rh_cli_usage_error("eval");
-			}
 			break;
 		case 'd': data = optarg; break;
 		case 'S':
-			if (sscanf(optarg, "%lf", &min_sa) != 1 || min_sa < 0 || min_sa > 1) {
-				rh_cli_error("eval", "--min-sa wants a number in 0..1, got '%s'", optarg);
+			if (rh_cli_num("eval", "min-sa", optarg, 0, 1, &min_sa))
 				return rh_cli_usage_error("eval");
-			}
 			break;
 		case 'J': json = 1; break;
 		case 'q': quiet = 1; break;
@@ -107,6 +102,11 @@ int rh_cmd_eval(int argc, char **argv)
 		rc = RH_E_INVAL;
 		goto out;
 	}
+	if (images > test.n) {
+		rc = rh_err_set(&err, RH_E_INVAL, "--images %ld: the test set has %d images", images, test.n);
+		rh_cli_error("eval", "%s", err.msg);
+		goto out;
+	}
 	/* Every back-end but sw is checked logit by logit against the reference model. */
 	int golden = strcmp(backend, "sw") != 0;
 	rc = rh_ref_init(&ref, &m, &err);
@@ -116,7 +116,7 @@ int rh_cmd_eval(int argc, char **argv)
 		rh_cli_error("eval", "%s", err.msg);
 		goto out;
 	}
-	int n = images && images < test.n ? (int)images : test.n;
+	int n = images ? (int)images : test.n;
 	long correct = 0, mismatches = 0, hangs = 0;
 	uint64_t cycles = 0;
 	int8_t x[28 * 28];

@@ -1,5 +1,6 @@
 /* rahil inject: one inference on the simulated accelerator with one bit flip, optionally traced. */
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,20 +71,26 @@ int rh_cmd_inject(int argc, char **argv)
 	long image = -1, bit = -1, cycle = -1, budget = 0;
 	int json = 0, c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "m:h", opts, NULL)) != -1) {
+	while ((c = rh_cli_getopt("inject", argc, argv, "m:h", opts)) != -1) {
 		switch (c) {
 		case 'm': model = optarg; break;
 		case 'b': backend = optarg; break;
-		case 'i': image = rh_cli_parse_long(optarg, 0, 1000000); break;
-		case 'k': bit = rh_cli_parse_long(optarg, 0, 0x7fffffffL); break;
-		case 'f': ff_name = optarg; break;
-		case 't': cycle = rh_cli_parse_long(optarg, 0, 0x7fffffffL); break;
-		case 'B':
-			budget = rh_cli_parse_long(optarg, 1, 0x7fffffffL);
-			if (budget < 0) {
-				rh_cli_error("inject", "--budget wants a positive integer, got '%s'", optarg);
+		case 'i':
+			if (rh_cli_int("inject", "image", optarg, 0, 9999, &image))
 				return rh_cli_usage_error("inject");
-			}
+			break;
+		case 'k':
+			if (rh_cli_int("inject", "bit", optarg, 0, 0x7fffffffL, &bit))
+				return rh_cli_usage_error("inject");
+			break;
+		case 'f': ff_name = optarg; break;
+		case 't':
+			if (rh_cli_int("inject", "cycle", optarg, 0, 0x7fffffffL, &cycle))
+				return rh_cli_usage_error("inject");
+			break;
+		case 'B':
+			if (rh_cli_int("inject", "budget", optarg, 1, 0x7fffffffL, &budget))
+				return rh_cli_usage_error("inject");
 			break;
 		case 'T': trace = optarg; break;
 		case 'd': data = optarg; break;
@@ -98,8 +105,21 @@ int rh_cmd_inject(int argc, char **argv)
 	}
 	if (!model || image < 0 || (bit < 0) == !ff_name || cycle < 0) {
 		rh_cli_error("inject", "-m MODEL, --image I, --cycle T and one of --bit K or --ff NAME:INDEX are "
-		                       "required (I, K, T non-negative integers)");
+		                       "required");
 		return rh_cli_usage_error("inject");
+	}
+	if (trace) { /* before any simulation: the name says FST, and the file can be written */
+		size_t tl = strlen(trace);
+		FILE *tf = tl > 4 && !strcmp(trace + tl - 4, ".fst") ? fopen(trace, "wb") : NULL;
+		if (!tf) {
+			if (tl > 4 && !strcmp(trace + tl - 4, ".fst"))
+				rh_cli_error("inject", "--trace %s: %s", trace, strerror(errno));
+			else
+				rh_cli_error("inject", "--trace %s: traces are FST files: give the name a .fst ending",
+				             trace);
+			return RH_EXIT_USAGE;
+		}
+		fclose(tf);
 	}
 	const struct rh_sim_set *set = rh_backend_sim_set(backend);
 	if (!set) {

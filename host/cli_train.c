@@ -1,9 +1,12 @@
 /* rahil train: train a reference network and write its int8 model. */
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "idx.h"
@@ -32,6 +35,31 @@ static void help(void)
 	rh_cli_exit_codes(stdout);
 }
 
+/* Before the training: -o names a file in a directory that can be written (else a message,
+ * and 1). */
+static int out_unwritable(const char *out)
+{
+	char dir[4096];
+	struct stat st;
+	snprintf(dir, sizeof(dir), "%s", out);
+	char *slash = strrchr(dir, '/');
+	if (slash == dir)
+		dir[1] = 0;
+	else if (slash)
+		*slash = 0;
+	else
+		snprintf(dir, sizeof(dir), ".");
+	if (stat(out, &st) == 0 && S_ISDIR(st.st_mode)) {
+		rh_cli_error("train", "-o %s is a directory: name the model file", out);
+		return 1;
+	}
+	if (access(dir, W_OK) != 0) {
+		rh_cli_error("train", "-o %s: cannot write into %s: %s", out, dir, strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
 int rh_cmd_train(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -55,19 +83,17 @@ int rh_cmd_train(int argc, char **argv)
 	double lr = 2e-3;
 	int json = 0, quiet = 0, c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
+	while ((c = rh_cli_getopt("train", argc, argv, "o:qh", opts)) != -1) {
+		int bad = 0;
 		switch (c) {
 		case 'a': arch = optarg; break;
-		case 'e': epochs = rh_cli_parse_long(optarg, 1, 1000); break;
-		case 's': seed = rh_cli_parse_long(optarg, 0, 0x7fffffffL); break;
-		case 'b': batch = rh_cli_parse_long(optarg, 2, 60000); break;
-		case 'l':
-			if (sscanf(optarg, "%lf", &lr) != 1 || !(lr > 0 && lr < 1))
-				lr = -1;
-			break;
-		case 'T': ntrain = rh_cli_parse_long(optarg, 1, 60000); break;
-		case 't': ntest = rh_cli_parse_long(optarg, 1, 10000); break;
-		case 'j': threads = rh_cli_parse_long(optarg, 1, 2); break;
+		case 'e': bad = rh_cli_int("train", "epochs", optarg, 1, 1000, &epochs); break;
+		case 's': bad = rh_cli_int("train", "seed", optarg, 0, 0x7fffffffL, &seed); break;
+		case 'b': bad = rh_cli_int("train", "batch", optarg, 2, 60000, &batch); break;
+		case 'l': bad = rh_cli_num("train", "lr", optarg, 1e-9, 0.999999, &lr); break;
+		case 'T': bad = rh_cli_int("train", "train-images", optarg, 1, 60000, &ntrain); break;
+		case 't': bad = rh_cli_int("train", "test-images", optarg, 1, 10000, &ntest); break;
+		case 'j': bad = rh_cli_int("train", "threads", optarg, 1, 2, &threads); break;
 		case 'd': data = optarg; break;
 		case 'o': out = optarg; break;
 		case 'J': json = 1; break;
@@ -75,21 +101,8 @@ int rh_cmd_train(int argc, char **argv)
 		case 'h': help(); return RH_EXIT_OK;
 		default: return rh_cli_usage_error("train");
 		}
-		if (epochs == -1 && c == 'e') {
-			rh_cli_error("train", "--epochs wants an integer 1..1000, got '%s'", optarg);
+		if (bad)
 			return rh_cli_usage_error("train");
-		}
-		if ((c == 's' && seed < 0) || (c == 'b' && batch < 0) || (c == 'T' && ntrain < 0) ||
-		    (c == 't' && ntest < 0) || (c == 'j' && threads < 0) || (c == 'l' && lr < 0)) {
-			rh_cli_error("train", "bad value '%s' for --%s", optarg,
-			             c == 's'   ? "seed"
-			             : c == 'b' ? "batch"
-			             : c == 'T' ? "train-images"
-			             : c == 't' ? "test-images"
-			             : c == 'j' ? "threads"
-			                        : "lr");
-			return rh_cli_usage_error("train");
-		}
 	}
 	if (optind < argc) {
 		rh_cli_error("train", "unexpected argument '%s'", argv[optind]);
@@ -117,6 +130,8 @@ int rh_cmd_train(int argc, char **argv)
 	o.threads = (int)threads;
 	o.progress = !quiet;
 
+	if (out_unwritable(out))
+		return rh_cli_usage_error("train");
 	struct rh_err err = {0, ""};
 	struct rh_dataset train, test;
 	struct rh_model m;

@@ -157,12 +157,23 @@ int rh_journal_open(struct rh_journal *j, const char *path, const struct rh_jour
 	const char *nl = memchr(buf, '\n', len);
 	size_t first = nl ? (size_t)(nl - buf) + 1 : len;
 	if (first != (size_t)hl || memcmp(buf, want, first) != 0) {
-		size_t show = first > 200 ? 200 : first;
-		rc =
-		    rh_err_set(err, RH_E_INVAL,
-		               "%s belongs to another campaign (or is not a journal):\n  it has:   %.*s\n  this is:  %s"
-		               "  use another --journal file, or the options it was written with",
-		               path, (int)(show && buf[show - 1] == '\n' ? show - 1 : show), buf, want);
+		/* what the file starts with, printable (a damaged or foreign file is not echoed raw) */
+		char seen[201];
+		size_t show = 0;
+		for (; show < first && show < sizeof(seen) - 1 && buf[show] != '\n'; show++)
+			seen[show] = buf[show] >= 0x20 && buf[show] < 0x7f ? buf[show] : '.';
+		seen[show] = 0;
+		if (strncmp(buf, "rahil-journal ", 14) != 0)
+			rc =
+			    rh_err_set(err, RH_E_INVAL,
+			               "%s is not a rahil journal (it starts with '%.60s'): use another --journal file",
+			               path, seen);
+		else
+			rc = rh_err_set(
+			    err, RH_E_INVAL,
+			    "%s belongs to another campaign (or an older rahil):\n  it has:   %s\n  this is:  %s"
+			    "  use another --journal file, or the options it was written with",
+			    path, seen, want);
 		free(buf);
 		goto fail;
 	}

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include "quant.h"
@@ -432,6 +433,12 @@ int rh_model_load(struct rh_model *m, const char *path, struct rh_err *err)
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return rh_err_set(err, RH_E_IO, "%s: %s", path, strerror(errno));
+	struct stat st;
+	if (fstat(fileno(f), &st) == 0 && !S_ISREG(st.st_mode)) {
+		rc = rh_err_set(err, RH_E_IO, "%s: %s, not a model file", path,
+		                S_ISDIR(st.st_mode) ? "a directory" : "not a regular file");
+		goto out;
+	}
 	if (fseek(f, 0, SEEK_END) != 0) {
 		rc = rh_err_set(err, RH_E_IO, "%s: cannot seek: %s", path, strerror(errno));
 		goto out;

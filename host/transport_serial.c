@@ -66,7 +66,8 @@ static int serial_open(struct rh_transport *t, const char *path, const struct rh
 	int r = 0;
 	s->fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 	if (s->fd < 0) {
-		r = rh_err_set(err, RH_E_IO, "cannot open %s: %s%s", path, strerror(errno),
+		r = rh_err_set(err, errno == ENOENT || errno == ENXIO || errno == ENODEV ? RH_E_TRANSPORT : RH_E_IO,
+		               "cannot open %s: %s%s", path, strerror(errno),
 		               errno == EACCES ? " (is the user in group dialout?)" : "");
 		goto fail;
 	}

@@ -257,6 +257,69 @@ static int cli_campaign_json(struct test_ctx *t)
 	return T_PASS;
 }
 
+/* One convention for bad input, as a new user meets it: the message names the command, the
+ * option and its range or the reason, exit 1 (2 for a device that is not there), and nothing
+ * is simulated or trained first. */
+static int cli_messages(struct test_ctx *t)
+{
+	int rc;
+	char p[600];
+	static const struct {
+		const char *args[13]; /* NULL-terminated */
+		int rc;
+		const char *want[2];
+	} cases[] = {
+	    {{"inject", "-m", "models/mlp.rmod", "--image", "abc", "--bit", "1", "--cycle", "5"},
+	     1,
+	     {"rahil inject: --image wants an integer from 0 to 9999, got 'abc'", "Try 'rahil inject --help'"}},
+	    {{"inject", "-m", "models/mlp.rmod", "--image", "1", "--bit", "-1", "--cycle", "5"},
+	     1,
+	     {"--bit wants an integer from 0 to", "got '-1'"}},
+	    {{"inject", "-m", "models/mlp.rmod", "--image", "1", "--bit", "1", "--cycle", "1e3"},
+	     1,
+	     {"--cycle wants an integer from 0 to", "got '1e3'"}},
+	    {{"campaign", "-m", "models/mlp.rmod", "--sampler", "uniform", "--n", "5", "--images", "99999"},
+	     1,
+	     {"rahil campaign: --images wants an integer from 1 to 10000, got '99999'", NULL}},
+	    {{"eval", "-m", "models/mlp.rmod", "--images", "99999"},
+	     1,
+	     {"--images wants an integer from 1 to 10000", NULL}},
+	    {{"eval", "--bogus"}, 1, {"rahil eval: unknown option '--bogus'", "Try 'rahil eval --help'"}},
+	    {{"campaign", "-m"}, 1, {"rahil campaign: option '-m' needs a value", NULL}},
+	    {{"eval", "-m", "models"}, 1, {"rahil eval: models: a directory, not a model file", NULL}},
+	    {{"inject", "-m", "models/mlp.rmod", "--image", "1", "--bit", "1", "--cycle", "5", "--trace", "x.vcd"},
+	     1,
+	     {"traces are FST files", NULL}},
+	    {{"inject", "-m", "models/mlp.rmod", "--image", "1", "--bit", "1", "--cycle", "5", "--trace",
+	      "/nonexistent/x.fst"},
+	     1,
+	     {"--trace /nonexistent/x.fst: No such file or directory", NULL}},
+	    {{"eval", "-m", "models/mlp.rmod", "--backend", "serial:/nonexistent", "--images", "2"},
+	     2,
+	     {"cannot open /nonexistent", NULL}},
+	    {{"train", "--arch", "mlp", "-o", "/nonexistent/x.rmod"}, 1, {"cannot write into /nonexistent", NULL}},
+	    {{"train", "--arch", "mlp", "-o", "models"}, 1, {"-o models is a directory", NULL}},
+	    {{"train", "--arch", "mlp", "--lr", "2", "-o", "x.rmod"}, 1, {"--lr wants a number from", "got '2'"}},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *const *a = cases[i].args;
+		rc = t_run(t, out, sizeof(out), err, sizeof(err), a);
+		CHECKF(rc == cases[i].rc, "rahil %s %s ...: exit %d, expected %d: %s", a[0], a[1], rc, cases[i].rc,
+		       err);
+		for (int k = 0; k < 2; k++)
+			CHECKF(!cases[i].want[k] || strstr(err, cases[i].want[k]), "rahil %s %s ...: '%s' not in: %s",
+			       a[0], a[1], cases[i].want[k], err);
+	}
+	/* a journal that is not one is named, not echoed: no control bytes on the terminal */
+	snprintf(p, sizeof(p), "%s/garbage.journal", t->tmpdir);
+	CHECK(t_write_file(p, "\x01\x02garbage\xff\x1b[2J\n", 15) == 0);
+	CHECKF((rc = RUN("campaign", "-m", "models/mlp.rmod", "--sampler", "uniform", "--n", "5", "--images", "2",
+	                 "--journal", p)) == 1 &&
+	           strstr(err, "is not a rahil journal") && !strchr(err, '\x1b') && !strchr(err, '\x01'),
+	       "garbage journal: rc %d: %s", rc, err);
+	return T_PASS;
+}
+
 const struct test_case cli_tests[] = {
     {"cli/usage", cli_usage},
     {"cli/bad-inputs", cli_bad_inputs},
@@ -265,5 +328,6 @@ const struct test_case cli_tests[] = {
     {"cli/inject-by-name", cli_inject_by_name},
     {"cli/inject-crash", cli_inject_crash},
     {"cli/campaign-json", cli_campaign_json},
+    {"cli/messages", cli_messages},
     {NULL, NULL},
 };
