@@ -1,6 +1,8 @@
 /* rahil: `rahil devices`: the FTDI boards attached, and what to do when one cannot be opened. */
+#include <cjson/cJSON.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -27,20 +29,40 @@ static void usage(FILE *f)
 	           "  2  USB could not be searched (libusb failed or not built in)\n");
 }
 
-/* JSON string body: the strings here come from USB descriptors, so escape everything odd. */
-static void json_str(const char *s)
+/* The list as JSON, the same convention as every command (cJSON escapes what USB descriptors
+ * may hold). */
+static void print_json(const struct rh_device *devs, size_t n, int denied)
 {
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
+	cJSON *o = cJSON_CreateObject();
+	cJSON *a = cJSON_AddArrayToObject(o, "devices");
+	for (size_t i = 0; i < n; i++) {
+		const struct rh_device *d = &devs[i];
+		cJSON *e = cJSON_CreateObject();
+		char id[8], spec[80];
+		cJSON_AddStringToObject(e, "board", d->board ? d->board->name : "");
+		snprintf(id, sizeof(id), "%04x", d->vid);
+		cJSON_AddStringToObject(e, "vid", id);
+		snprintf(id, sizeof(id), "%04x", d->pid);
+		cJSON_AddStringToObject(e, "pid", id);
+		cJSON_AddNumberToObject(e, "bus", d->bus);
+		cJSON_AddNumberToObject(e, "address", d->address);
+		cJSON_AddStringToObject(e, "port", d->port);
+		cJSON_AddStringToObject(e, "serial", d->serial);
+		cJSON_AddStringToObject(e, "product", d->product);
+		cJSON_AddStringToObject(e, "interface", d->board && d->board->interface ? "B" : "A");
+		cJSON_AddBoolToObject(e, "can_open", d->access == RH_DEV_OK);
+		cJSON_AddStringToObject(e, "access", rh_dev_access_name(d->access));
+		snprintf(spec, sizeof(spec), "ftdi%s%s", d->serial[0] ? ":" : "", d->serial);
+		cJSON_AddStringToObject(e, "backend", spec);
+		cJSON_AddItemToArray(a, e);
 	}
-	putchar('"');
+	if (denied)
+		cJSON_AddStringToObject(o, "hint", "install the udev rule " RH_UDEV_RULE);
+	char *s = cJSON_Print(o);
+	if (s)
+		puts(s);
+	free(s);
+	cJSON_Delete(o);
 }
 
 int rh_cmd_devices(int argc, char **argv)
@@ -81,34 +103,7 @@ int rh_cmd_devices(int argc, char **argv)
 		denied |= devs[i].access == RH_DEV_DENIED;
 
 	if (json) {
-		printf("{\"devices\": [");
-		for (size_t i = 0; i < n; i++) {
-			const struct rh_device *d = &devs[i];
-			printf("%s\n  {\"board\": ", i ? "," : "");
-			json_str(d->board ? d->board->name : "");
-			printf(", \"vid\": \"%04x\", \"pid\": \"%04x\", \"bus\": %u, \"address\": %u, "
-			       "\"port\": ",
-			       d->vid, d->pid, d->bus, d->address);
-			json_str(d->port);
-			printf(", \"serial\": ");
-			json_str(d->serial);
-			printf(", \"product\": ");
-			json_str(d->product);
-			printf(", \"interface\": \"%c\", \"can_open\": %s, \"access\": ",
-			       d->board && d->board->interface ? 'B' : 'A', d->access == RH_DEV_OK ? "true" : "false");
-			json_str(rh_dev_access_name(d->access));
-			printf(", \"backend\": ");
-			char spec[80];
-			snprintf(spec, sizeof(spec), "ftdi%s%s", d->serial[0] ? ":" : "", d->serial);
-			json_str(spec);
-			printf("}");
-		}
-		printf("%s]", n ? "\n" : "");
-		if (denied) {
-			printf(", \"hint\": ");
-			json_str("install the udev rule " RH_UDEV_RULE);
-		}
-		printf("}\n");
+		print_json(devs, n, denied);
 	} else if (n == 0) {
 		fprintf(stderr, "rahil devices: no FTDI board attached\n");
 	} else {

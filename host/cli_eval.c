@@ -156,6 +156,7 @@ int rh_cmd_eval(int argc, char **argv)
 	if (json) {
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "model", m.name);
+		cJSON_AddStringToObject(o, "model_file", model);
 		cJSON_AddStringToObject(o, "backend", backend);
 		cJSON_AddNumberToObject(o, "images", n);
 		cJSON_AddNumberToObject(o, "correct", (double)correct);

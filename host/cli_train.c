@@ -147,8 +147,10 @@ int rh_cmd_train(int argc, char **argv)
 		rh_cli_error("train", "%s", err.msg);
 		return rh_cli_exit_for(rc);
 	}
+	char name[sizeof(m.name)] = "";
 	rc = rh_train(&o, &train, &test, &m, &rep, &err);
 	if (!rc) {
+		snprintf(name, sizeof(name), "%s", m.name);
 		rc = rh_model_save(&m, out, &err);
 		rh_model_free(&m);
 	}
@@ -164,10 +166,11 @@ int rh_cmd_train(int argc, char **argv)
 		cJSON_AddNumberToObject(j, "seed", (double)seed);
 		cJSON_AddNumberToObject(j, "epochs", o.epochs);
 		cJSON_AddNumberToObject(j, "images", rep.test_images);
-		cJSON_AddNumberToObject(j, "float_acc", rep.float_acc);
-		cJSON_AddNumberToObject(j, "int8_acc", rep.int8_acc);
+		cJSON_AddNumberToObject(j, "sa", rep.int8_acc);
+		cJSON_AddNumberToObject(j, "sa_float", rep.float_acc);
 		cJSON_AddNumberToObject(j, "seconds", rep.seconds);
-		cJSON_AddStringToObject(j, "model", out);
+		cJSON_AddStringToObject(j, "model", name);
+		cJSON_AddStringToObject(j, "model_file", out);
 		char *s = cJSON_Print(j);
 		if (s)
 			puts(s);

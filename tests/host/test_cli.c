@@ -137,9 +137,13 @@ static int cli_train_small(struct test_ctx *t)
 	       "rc %d: %s", rc, err);
 	cJSON *j = cJSON_Parse(out);
 	CHECKF(j != NULL, "not JSON: %s", out);
-	double acc = cJSON_GetNumberValue(cJSON_GetObjectItem(j, "int8_acc"));
+	double acc = cJSON_GetNumberValue(cJSON_GetObjectItem(j, "sa"));
+	const char *mf = cJSON_GetStringValue(cJSON_GetObjectItem(j, "model_file"));
+	const char *mn = cJSON_GetStringValue(cJSON_GetObjectItem(j, "model"));
+	int names = mf && !strcmp(mf, p) && mn && !strcmp(mn, "mlp");
 	cJSON_Delete(j);
 	CHECKF(acc > 0.6, "int8 accuracy %.3f", acc);
+	CHECKF(names, "model and model_file: %s", out);
 	CHECKF((rc = RUN("eval", "-m", p, "--images", "500")) == 0 && strstr(out, "sa "), "rc %d: %s", rc, err);
 	return T_PASS;
 }
