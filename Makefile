@@ -56,7 +56,7 @@ include verilator/board.mk
 # Host link: protocol, transports, `rahil devices`, link gateware (link-* targets, LINK_*);
 # after verilator/board.mk, whose BOARD_SIM_LINK it reads
 include firmware/board.mk
-LIB_SRC += $(LINK_LIB_SRC) host/accel_image.c host/backend_link.c
+LIB_SRC += $(LINK_LIB_SRC) host/accel_image.c host/accel_occupancy.c host/backend_link.c
 CLI_SRC += $(LINK_CLI_SRC)
 BOARD ?= icebreaker
 

@@ -103,6 +103,18 @@ long rh_accel_schedule(const struct rh_model *m, const struct rh_accel_geom *g,
  * in window order (cell, then dy, dx), a trailing odd row or column skipped. */
 long rh_accel_layer_pixels(const struct rh_layer *l);
 
+/* Exact occupancy (host/accel_occupancy.c). Operand k (0 .. k*k*in_c - 1, the receptive field
+ * in (ky, kx, channel) order) of pixel p of layer l, whose input activations are `in`; 0 for
+ * padding and for pixels or k past the layer. */
+int rh_accel_operand_x(const struct rh_layer *l, const int8_t *in, long p, long k);
+/* Weight k of output channel oc; 0 past the layer's channels. */
+int rh_accel_operand_w(const struct rh_layer *l, long oc, long k);
+/* What PE (row, col) of a rows x cols array holds at cycle tau of feed phase seg (tau counted
+ * from the phase's start): out[0] its activation register, out[1] its weight register, out[2]
+ * its accumulator (int32). */
+void rh_accel_pe_feed(const struct rh_layer *l, const int8_t *in, const struct rh_accel_seg *seg, long tau, int rows,
+                      int cols, int row, int col, int64_t out[3]);
+
 #ifdef __cplusplus
 }
 #endif

@@ -127,3 +127,13 @@ int rh_ffmap_match(uint32_t hash, int rows, int cols, uint32_t chain_len, const 
 	*out = map;
 	return 0;
 }
+
+int64_t rh_ffmap_reg_value(const uint8_t *state, const struct rh_ffmap_reg *reg, int sign)
+{
+	uint64_t v = 0;
+	for (uint32_t b = 0; b < reg->width && b < 64; b++)
+		v |= (uint64_t)(state[reg->ofs + b] & 1u) << b;
+	if (sign && reg->width < 64 && (v >> (reg->width - 1)) & 1u)
+		return (int64_t)(v | (~(uint64_t)0 << reg->width));
+	return (int64_t)v;
+}

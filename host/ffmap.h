@@ -40,6 +40,9 @@ extern const struct rh_ffmap rh_ffmap_ice40;
 const char *rh_ff_class_name(int cls);
 /* The register holding chain bit `bit`, and the bit's index in it; NULL when out of range. */
 const struct rh_ffmap_reg *rh_ffmap_find(const struct rh_ffmap *map, uint32_t bit, uint32_t *index);
+/* The value of register reg in a state readout (state[p] = chain position p, one byte per
+ * bit), sign-extended when sign is set. */
+int64_t rh_ffmap_reg_value(const uint8_t *state, const struct rh_ffmap_reg *reg, int sign);
 /* FNV-1a 32 of the map's TSV form, byte for byte the file the build writes
  * (build/ffmap_<set>.tsv): a header line "bit\tname\tindex\tclass", then one line per chain
  * bit. */

@@ -618,46 +618,6 @@ static int t_trace(struct ctx *c)
 	return T_PASS;
 }
 
-/* Value of a register from a state readout. */
-static int64_t reg_value(const uint8_t *st, const struct rh_ffmap_reg *reg, int sign)
-{
-	uint64_t v = 0;
-	for (uint32_t b = 0; b < reg->width; b++)
-		v |= (uint64_t)(st[reg->ofs + b] & 1u) << b;
-	if (sign && reg->width < 64 && (v >> (reg->width - 1)) & 1u)
-		return (int64_t)(v | (~(uint64_t)0 << reg->width));
-	return (int64_t)v;
-}
-
-/* Operand k of array row r (pixel p of the layer) as docs/architecture.md defines it. */
-static int operand_x(const struct rh_layer *l, const int8_t *in, long p, long k)
-{
-	long npix = rh_accel_layer_pixels(l), oy, ox;
-	if (p >= npix || k < 0 || k >= (long)l->k * l->k * l->in_c)
-		return 0;
-	if (l->flags & RH_F_POOL) {
-		long cell = p / 4, sub = p % 4;
-		oy = 2 * (cell / l->out_w) + sub / 2;
-		ox = 2 * (cell % l->out_w) + sub % 2;
-	} else {
-		oy = p / l->conv_w;
-		ox = p % l->conv_w;
-	}
-	long ky = k / ((long)l->k * l->in_c), kx = (k / l->in_c) % l->k, ch = k % l->in_c;
-	long iy = oy * l->stride - l->pad + ky, ix = ox * l->stride - l->pad + kx;
-	if (iy < 0 || iy >= l->in_h || ix < 0 || ix >= l->in_w)
-		return 0;
-	return in[(iy * l->in_w + ix) * l->in_c + ch];
-}
-
-static int operand_w(const struct rh_layer *l, long oc, long k)
-{
-	long kk = (long)l->k * l->k * l->in_c;
-	if (oc >= l->out_c || k < 0 || k >= kk)
-		return 0;
-	return l->w[oc * kk + k];
-}
-
 struct feed_pick {
 	long target; /* pick the target-th feed phase */
 	long n;
@@ -671,8 +631,9 @@ static void feed_cb(const struct rh_accel_seg *s, void *p)
 }
 
 /* The documented schedule is what the RTL does: at random cycles of random feed phases, every
- * PE's act, wgt and acc (read out through the chain) equal the values the schedule predicts
- * from the layer program and the layer's input alone. */
+ * PE's act, wgt and acc (read out through the chain) equal what the library's exact occupancy
+ * (rh_accel_pe_feed, host/accel_occupancy.c) predicts from the layer program and the layer's
+ * input alone. */
 static int t_schedule_occupancy(struct ctx *c)
 {
 	const struct rh_model *m = fault_model(c);
@@ -717,19 +678,15 @@ static int t_schedule_occupancy(struct ctx *c)
 		for (int row = 0; row < g.rows; row++) {
 			for (int col = 0; col < g.cols; col++) {
 				char name[96];
-				long p = (long)f.seg.pixel_tile * g.rows + row, oc = (long)f.seg.oc_tile * g.cols + col;
-				long k = tau - 2 - row - col;
-				int64_t want_acc = 0;
-				for (long j = 0; j <= tau - 3 - row - col; j++)
-					want_acc += (int64_t)operand_x(l, act[f.seg.layer], p, j) * operand_w(l, oc, j);
 				static const char *const what[3] = {"u_act", "u_wgt", "u_acc"};
-				int64_t want[3] = {operand_x(l, act[f.seg.layer], p, k), operand_w(l, oc, k), want_acc};
+				int64_t want[3];
+				rh_accel_pe_feed(l, act[f.seg.layer], &f.seg, tau, g.rows, g.cols, row, col, want);
 				for (int q = 0; q < 3; q++) {
 					snprintf(name, sizeof(name), "gen_row[%d].gen_col[%d].u_pe.%s", row, col,
 					         what[q]);
 					const struct rh_ffmap_reg *reg = find_reg(map, name);
-					int64_t got = reg ? reg_value(st, reg, 1) : -999999;
-					if (got != (int64_t)(int32_t)want[q]) {
+					int64_t got = reg ? rh_ffmap_reg_value(st, reg, 1) : -999999;
+					if (got != want[q]) {
 						rc = fail(c, __LINE__,
 						          "layer %d feed (pixel tile %d, channel tile %d) cycle %ld: "
 						          "PE(%d,%d).%s = "
