@@ -49,14 +49,17 @@ module rh_scanctl (
                      S_DONE = 3'd5, S_HANG = 3'd6;
 
     reg [2:0] state;
-    reg [2:0] ret;        // state after the rotation
+    // The injection record (ret .. hold, and pending) is public to the simulator, which reads
+    // it and, while it is dead, sets it aside to compare a faulty state with a golden one
+    // (verilator/rh_sim.cpp, same_as_golden); the comments are ignored by synthesis.
+    reg [2:0] ret /*verilator public_flat_rw*/;        // state after the rotation
     reg [31:0] cyc;
-    reg [31:0] sidx;      // shift step within the rotation
-    reg pending;          // injection armed for this run
-    reg flip;             // this rotation inverts a bit
-    reg [31:0] bitpos;
-    reg [31:0] tcycle;
-    reg hold;
+    reg [31:0] sidx /*verilator public_flat_rw*/;      // shift step within the rotation
+    reg pending /*verilator public_flat_rw*/;          // injection armed for this run
+    reg flip /*verilator public_flat_rw*/;             // this rotation inverts a bit
+    reg [31:0] bitpos /*verilator public_flat_rw*/;
+    reg [31:0] tcycle /*verilator public_flat_rw*/;
+    reg hold /*verilator public_flat_rw*/;
 
     wire run_hit = (state == S_RUN) && !i_core_done && (cyc != i_budget) && pending && (cyc == tcycle);
     wire xor_now = (state == S_SCAN) && flip && (sidx == i_chain_len - 32'd1 - bitpos);

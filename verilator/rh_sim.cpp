@@ -301,7 +301,9 @@ class MemRestore final : public VerilatedDeserialize
 
 // The scan controller's record of an injection (rtl/rh_scanctl.v): what the last rotation
 // requested and left. Once a rotation has ended and nothing is pending, it is dead: the next
-// rotation or run latches every field anew before reading it.
+// rotation or run latches every field anew before reading it. The RTL marks these registers
+// public (verilator public_flat_rw), so Verilator keeps them as they are and lets the harness
+// write them; a rename there fails this build, it cannot go unnoticed.
 template <class T> handle::scan_record scan_record_of(T *t)
 {
 	auto *r = t->rootp;
