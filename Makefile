@@ -6,11 +6,9 @@ BUILD ?= build
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 
-WARN := -Wall -Wextra -Wshadow -Wundef -Wpointer-arith -Wcast-qual -Wwrite-strings \
-	-Wstrict-prototypes -Wmissing-prototypes -Wswitch-enum
-ifeq ($(CI),true)
-WARN += -Werror
-endif
+# The host's layers, sources, include path and warnings (one fragment for every makefile).
+include host/host.mk
+WARN := $(HOST_WARN)
 ifeq ($(SAN),1)
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all
 OPT := -O1 -g $(SANFLAGS)
@@ -23,13 +21,12 @@ HOST_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(HOST_PKGS) 2>/dev/null)
 HOST_LIBS = $(shell $(PKG_CONFIG) --libs $(HOST_PKGS) 2>/dev/null || echo -lz -lcjson) -lpthread -lm
 
 CFLAGS ?=
-CPPFLAGS += -D_POSIX_C_SOURCE=200809L -Ihost
+CPPFLAGS += -D_POSIX_C_SOURCE=200809L $(HOST_INC)
 ALL_CFLAGS = -std=c11 $(OPT) $(WARN) $(HOST_CFLAGS) $(CFLAGS) -MD -MP
 
-# The host library: everything but main.c and the command-line front ends.
-LIB_SRC := host/error.c host/model.c host/quant.c host/refmodel.c host/idx.c host/train.c \
-	host/stats.c host/backend.c host/ffmap.c host/journal.c host/outcome.c
-CLI_SRC := host/main.c host/cli_util.c host/cli_train.c host/cli_eval.c host/cli_campaign.c
+# The host library (librahil.a): every layer below the back-end table and the CLI.
+LIB_SRC := $(HOST_LIB_SRC)
+CLI_SRC := $(HOST_CLI_SRC)
 TEST_SRC := tests/host/runner.c tests/host/test_idx.c tests/host/test_model.c \
 	tests/host/test_quant.c tests/host/test_ref.c tests/host/test_stats.c tests/host/test_ffmap.c \
 	tests/host/test_journal.c tests/host/test_cli.c
@@ -45,8 +42,9 @@ obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 include bitstreams/icebreaker.mk
 # RTL, Verilator harness and RTL tests (rtl-* targets, RTL_SIM_LINK)
 include rtl/rtl.mk
-# librahil.a and the simulator library refer to each other (the sim back-end)
-LINK_LIBS_ALL = -Wl,--start-group $(BUILD)/librahil.a $(RTL_SIM_LINK) -Wl,--end-group $(HOST_LIBS) $(LINK_LIBS)
+# The simulator library (the sim back-end, the back-end table, the verilated sets) calls
+# librahil.a, never the other way: it comes first on the link line.
+LINK_LIBS_ALL = $(RTL_SIM_LINK) $(BUILD)/librahil.a $(HOST_LIBS) $(LINK_LIBS)
 
 .PHONY: all test demo bench lint format-check format formal fuzz bitstream clean install deps help models cli-doc cli-doc-check
 all: $(BUILD)/rahil
@@ -56,15 +54,13 @@ include verilator/board.mk
 # Host link: protocol, transports, `rahil devices`, link gateware (link-* targets, LINK_*);
 # after verilator/board.mk, whose BOARD_SIM_LINK it reads
 include firmware/board.mk
-LIB_SRC += $(LINK_LIB_SRC) host/accel_image.c host/accel_occupancy.c host/backend_link.c
-CLI_SRC += $(LINK_CLI_SRC)
 BOARD ?= icebreaker
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
 
-# with the FF maps generated from the RTL (host/ffmap.h)
+# with the FF maps generated from the RTL (host/accel/ffmap.h)
 $(BUILD)/librahil.a: $(call obj,$(LIB_SRC)) $(RTL_HOST_FFMAPS)
 	@mkdir -p $(dir $@)
 	$(AR) rcs $@ $^
@@ -77,6 +73,9 @@ $(BUILD)/rahil-tests: $(call obj,$(TEST_SRC)) $(BUILD)/librahil.a $(RTL_SIM_DEPS
 
 $(BUILD)/rahil-bench: $(call obj,$(BENCH_SRC)) $(BUILD)/librahil.a $(RTL_SIM_DEPS)
 	$(CXX) $(OPT) $(LDFLAGS) -o $@ $(call obj,$(BENCH_SRC)) $(LINK_LIBS_ALL)
+
+# rahil inject runs on the simulator: it includes the harness's header.
+$(BUILD)/obj/host/cli/cli_inject.o: CPPFLAGS += -Iverilator
 
 # A board with a planted defect, for the campaign system tests (tests/system/test_campaign.sh).
 $(BUILD)/tests/fake_board: $(call obj,tests/system/fake_board.c) $(BUILD)/librahil.a
@@ -122,14 +121,14 @@ models: $(BUILD)/rahil
 	$(BUILD)/rahil train --arch mlp --seed 1 -o models/mlp.rmod
 	$(BUILD)/rahil train --arch cnn --seed 1 -o models/cnn.rmod
 
-C_FILES = $(wildcard host/*.c host/*.h tests/host/*.c tests/host/*.h)
+C_FILES = $(wildcard host/*/*.c host/*/*.h tests/host/*.c tests/host/*.h)
 # clang-format also covers the board, RTL and harness test code and the harness
 FORMAT_FILES = $(C_FILES) $(wildcard tests/board/*.c tests/board/*.h tests/board_sim/*.c tests/rtl/*.c \
 	verilator/*.c verilator/*.h verilator/*.cpp)
 
 lint: rtl-lint link-lint board-lint
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --std=c11 --inline-suppr \
-		--suppress=missingIncludeSystem -Ihost host tests/host
+		--suppress=missingIncludeSystem $(HOST_INC) host tests/host
 
 # docs/cli.md is generated from the --help texts; the check fails when it is stale.
 cli-doc: $(BUILD)/rahil

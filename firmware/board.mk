@@ -10,8 +10,8 @@
 #                    libusb + libftdi1 against an emulated FT2232H (umockdev)
 #   link-sim        Verilator: UART loopback testbench, link test design through its UART pins
 #   link-lint       verilator --lint-only -Wall on the link gateware, both baud settings
-#   link-ops-check  firmware/protocol_ops.vh is what host/protocol_ops.def generates
-#   link-ops        regenerate firmware/protocol_ops.vh after editing host/protocol_ops.def
+#   link-ops-check  firmware/protocol_ops.vh is what host/link/protocol_ops.def generates
+#   link-ops        regenerate firmware/protocol_ops.vh after editing host/link/protocol_ops.def
 #   link-fuzz       libFuzzer on the frame parser for LINK_FUZZ_SECONDS (default 30)
 #   link-formal     yosys-smtbmc: uart_tx, uart_rx, UART loopback, frame_rx, frame_tx
 #
@@ -21,16 +21,13 @@
 
 BUILD ?= build
 CC ?= cc
+include host/host.mk
 PKG_CONFIG ?= pkg-config
 VERILATOR ?= verilator
 LINK_OUT := $(BUILD)/link
 LINK_FUZZ_SECONDS ?= 30
 
-LINK_WARN := -Wall -Wextra -Wshadow -Wundef -Wpointer-arith -Wcast-qual -Wwrite-strings \
-	-Wstrict-prototypes -Wmissing-prototypes -Wswitch-enum
-ifeq ($(CI),true)
-LINK_WARN += -Werror
-endif
+LINK_WARN := $(HOST_WARN)
 
 # Optional libraries: a missing one gives a back-end that says so at run time.
 LINK_HAVE_FTDI := $(shell $(PKG_CONFIG) --exists libftdi1 2>/dev/null && echo 1)
@@ -50,21 +47,20 @@ LINK_USB_RUN := echo "skip usb/all: needs libumockdev-dev, libftdi1-dev and libu
 	echo "0 passed, 0 failed, 1 skipped"
 endif
 
-LINK_LIB_SRC := host/protocol.c host/protocol_link.c host/transport.c host/transport_serial.c \
-	host/transport_ftdi.c host/board_table.c host/devices.c
-LINK_CLI_SRC := host/cli_devices.c
+LINK_LIB_SRC := $(HOST_LINK_SRC)
+LINK_CLI_SRC := host/cli/cli_devices.c host/cli/cli_util.c
 # The sim back-end: links the verilated board design (verilator/board.mk's BOARD_SIM_LINK) and
 # needs -Iverilator.
-LINK_SIM_SRC := host/transport_sim.c
+LINK_SIM_SRC := $(HOST_LINK_SIM_SRC)
 
 # Per-object flags when the top-level rule $(BUILD)/obj/%.o builds these.
-$(BUILD)/obj/host/transport_ftdi.o: CPPFLAGS += $(LINK_FTDI_CFLAGS)
-$(BUILD)/obj/host/devices.o: CPPFLAGS += $(LINK_USB_CFLAGS)
-$(BUILD)/obj/host/transport_sim.o: CPPFLAGS += -Iverilator
+$(BUILD)/obj/host/link/transport_ftdi.o: CPPFLAGS += $(LINK_FTDI_CFLAGS)
+$(BUILD)/obj/host/link/devices.o: CPPFLAGS += $(LINK_USB_CFLAGS)
+$(BUILD)/obj/host/link/transport_sim.o: CPPFLAGS += -Iverilator
 
 # The board tests build their own objects, with the sanitizers on.
 LINK_TFLAGS := -std=c11 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
-	$(LINK_WARN) -D_POSIX_C_SOURCE=200809L -Ihost -Itests/board
+	$(LINK_WARN) -D_POSIX_C_SOURCE=200809L $(HOST_INC) -Itests/board
 LINK_TOBJ = $(patsubst %.c,$(LINK_OUT)/obj/%.o,$(1))
 
 $(LINK_OUT)/obj/%.o: %.c
@@ -75,18 +71,19 @@ $(LINK_OUT)/obj/tests/board/ftdi_emul.o $(LINK_OUT)/obj/tests/board/test_usb.o: 
 	LINK_EXTRA = $(shell $(PKG_CONFIG) --cflags umockdev-1.0)
 
 $(LINK_OUT)/test_usb: $(call LINK_TOBJ,tests/board/test_usb.c tests/board/ftdi_emul.c $(LINK_LIB_SRC) \
-		$(LINK_CLI_SRC) host/error.c)
-	$(CC) $(LINK_TFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs umockdev-1.0) $(LINK_LIBS)
+		$(LINK_CLI_SRC) host/core/error.c)
+	$(CC) $(LINK_TFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs umockdev-1.0) $(LINK_LIBS) \
+		$(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null || echo -lcjson)
 
-$(LINK_OUT)/test_protocol: $(call LINK_TOBJ,tests/board/test_protocol.c host/protocol.c host/error.c)
+$(LINK_OUT)/test_protocol: $(call LINK_TOBJ,tests/board/test_protocol.c host/link/protocol.c host/core/error.c)
 	$(CC) $(LINK_TFLAGS) -o $@ $^
 
-$(LINK_OUT)/test_link: $(call LINK_TOBJ,tests/board/test_link.c $(LINK_LIB_SRC) host/error.c)
+$(LINK_OUT)/test_link: $(call LINK_TOBJ,tests/board/test_link.c $(LINK_LIB_SRC) host/core/error.c)
 	$(CC) $(LINK_TFLAGS) -o $@ $^ $(LINK_LIBS)
 
 # cJSON (a host dependency) parses `rahil devices --json` in the test.
 $(LINK_OUT)/test_transport: $(call LINK_TOBJ,tests/board/test_transport.c $(LINK_LIB_SRC) \
-		$(LINK_CLI_SRC) host/error.c)
+		$(LINK_CLI_SRC) host/core/error.c)
 	$(CC) $(LINK_TFLAGS) -o $@ $^ $(LINK_LIBS) $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null || echo -lcjson)
 
 # The emulated FT2232H in front of the verilated board design: needs verilator/board.mk
@@ -95,13 +92,13 @@ $(LINK_OUT)/test_transport: $(call LINK_TOBJ,tests/board/test_transport.c $(LINK
 LINK_NOSAN = $(patsubst %.c,$(LINK_OUT)/obj-nosan/%.o,$(1))
 $(LINK_OUT)/obj-nosan/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -O1 -g $(LINK_WARN) -D_POSIX_C_SOURCE=200809L -Ihost -Itests/board -Iverilator \
+	$(CC) -std=c11 -O1 -g $(LINK_WARN) -D_POSIX_C_SOURCE=200809L $(HOST_INC) -Itests/board -Iverilator \
 		$(LINK_FTDI_CFLAGS) $(LINK_USB_CFLAGS) $(shell $(PKG_CONFIG) --cflags umockdev-1.0) -MD -MP -c $< -o $@
 ifneq ($(BOARD_SIM_LINK),)
 LINK_TSIM_BIN := $(LINK_OUT)/test_transport_sim
 LINK_TSIM_RUN := $(LINK_OUT)/test_transport_sim
 $(LINK_OUT)/test_transport_sim: $(call LINK_NOSAN,tests/board/test_transport_sim.c $(LINK_SIM_SRC) \
-		$(LINK_LIB_SRC) host/error.c) $(BOARD_SIM_DEPS)
+		$(LINK_LIB_SRC) host/core/error.c) $(BOARD_SIM_DEPS)
 	$(CXX) -o $@ $(filter %.o,$^) $(BOARD_SIM_LINK) $(LINK_LIBS)
 # It opens back-ends by name (rh_backend_open: ftdi, and sim to compare with), so it links the
 # host library and the 8x8 core harness as the rahil binary does ($(RTL_SIM_LINK), rtl/rtl.mk),
@@ -111,9 +108,8 @@ LINK_USB_SIM_BIN := $(LINK_OUT)/test_usb_sim $(BUILD)/rahil
 LINK_USB_SIM_RUN := RH_RAHIL=$(BUILD)/rahil $(LINK_OUT)/test_usb_sim
 $(LINK_OUT)/test_usb_sim: $(call LINK_NOSAN,tests/board/test_usb_sim.c tests/board/ftdi_emul.c) \
 		$(BOARD_SIM_DEPS) $(BUILD)/librahil.a $(filter %.a,$(RTL_SIM_LINK))
-	$(CXX) $(OPT) $(LDFLAGS) -o $@ $(filter %.o,$^) -Wl,--start-group $(BUILD)/librahil.a \
-		$(RTL_SIM_LINK) $(BOARD_SIM_LINK) -Wl,--end-group $(shell $(PKG_CONFIG) --libs umockdev-1.0) \
-		$(HOST_LIBS) $(LINK_LIBS)
+	$(CXX) $(OPT) $(LDFLAGS) -o $@ $(filter %.o,$^) $(RTL_SIM_LINK) $(BOARD_SIM_LINK) $(BUILD)/librahil.a \
+		$(shell $(PKG_CONFIG) --libs umockdev-1.0) $(HOST_LIBS) $(LINK_LIBS)
 endif
 endif
 LINK_TSIM_RUN ?= echo "skip sim_transport/all: needs verilator/board.mk (the board simulator)"; \
@@ -122,9 +118,9 @@ LINK_USB_SIM_RUN ?= echo "skip usb_sim/all: needs umockdev, verilator/board.mk (
 	echo "0 passed, 0 failed, 1 skipped"
 
 # Generated opcode table for the gateware.
-$(LINK_OUT)/gen_protocol_ops: firmware/gen_protocol_ops.c host/protocol_ops.def
+$(LINK_OUT)/gen_protocol_ops: firmware/gen_protocol_ops.c host/link/protocol_ops.def
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 $(LINK_WARN) -Ihost -o $@ firmware/gen_protocol_ops.c
+	$(CC) -std=c11 $(LINK_WARN) $(HOST_INC) -o $@ firmware/gen_protocol_ops.c
 
 .PHONY: link-ops link-ops-check link-unit link-sim link-lint link-fuzz link-formal link-test
 link-ops: $(LINK_OUT)/gen_protocol_ops
@@ -133,7 +129,7 @@ link-ops: $(LINK_OUT)/gen_protocol_ops
 link-ops-check: $(LINK_OUT)/gen_protocol_ops
 	@$< >$(LINK_OUT)/protocol_ops.vh
 	@diff -u firmware/protocol_ops.vh $(LINK_OUT)/protocol_ops.vh && \
-		echo "firmware/protocol_ops.vh matches host/protocol_ops.def" || \
+		echo "firmware/protocol_ops.vh matches host/link/protocol_ops.def" || \
 		{ echo "firmware/protocol_ops.vh is stale: run make link-ops"; exit 1; }
 
 # Gateware of the link (no core) and its test design.
@@ -158,15 +154,18 @@ $(LINK_OUT)/uart_loop_tb/uart_loop_tb: tests/board/uart_loop_tb.v tests/board/ua
 
 $(LINK_OUT)/libproto.a: $(LINK_OUT)/proto/protocol.o $(LINK_OUT)/proto/error.o
 	$(AR) rcs $@ $^
-$(LINK_OUT)/proto/%.o: host/%.c
+$(LINK_OUT)/proto/%.o: host/link/%.c
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -O2 $(LINK_WARN) -D_POSIX_C_SOURCE=200809L -Ihost -c $< -o $@
+	$(CC) -std=c11 -O2 $(LINK_WARN) -D_POSIX_C_SOURCE=200809L $(HOST_INC) -c $< -o $@
+$(LINK_OUT)/proto/%.o: host/core/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O2 $(LINK_WARN) -D_POSIX_C_SOURCE=200809L $(HOST_INC) -c $< -o $@
 
 $(LINK_OUT)/tb_link/tb_link: verilator/tb_link.cpp $(LINK_FW_TEST) firmware/protocol_ops.vh \
 		$(LINK_OUT)/libproto.a
 	@mkdir -p $(dir $@)
 	$(VERILATOR) --cc --exe --build -j 2 -Wall --trace -Ifirmware \
-		-CFLAGS "-I$(abspath host) -DTB_TIMEOUT_CLKS=$(LINK_TB_TIMEOUT)" \
+		-CFLAGS "$(HOST_INC_ABS) -DTB_TIMEOUT_CLKS=$(LINK_TB_TIMEOUT)" \
 		-LDFLAGS "$(abspath $(LINK_OUT)/libproto.a)" -GTIMEOUT_CLKS=$(LINK_TB_TIMEOUT) \
 		--top-module link_top -Mdir $(dir $@) -o tb_link $(LINK_FW_TEST) \
 		$(abspath verilator/tb_link.cpp) >$(LINK_OUT)/tb_link.log 2>&1 || \

@@ -1,4 +1,4 @@
-/* rahil: writes firmware/protocol_ops.vh, the gateware's copy of host/protocol_ops.def.
+/* rahil: writes firmware/protocol_ops.vh, the gateware's copy of host/link/protocol_ops.def.
  * Usage: gen_protocol_ops > protocol_ops.vh. The tree keeps the output; `make link-ops-check`
  * regenerates it and fails when the two differ. */
 #include <stdio.h>
@@ -6,7 +6,7 @@
 int main(void)
 {
 	printf("// rahil: protocol opcodes, error codes and constants for the gateware.\n");
-	printf("// Generated from host/protocol_ops.def by firmware/gen_protocol_ops.c: do not "
+	printf("// Generated from host/link/protocol_ops.def by firmware/gen_protocol_ops.c: do not "
 	       "edit.\n");
 	printf("`ifndef RH_PROTOCOL_OPS_VH\n`define RH_PROTOCOL_OPS_VH\n\n");
 	printf("// Request opcodes; the response carries opcode | 8'h80.\n");

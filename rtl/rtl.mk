@@ -14,7 +14,7 @@ RTL_SRC := rtl/rh_sreg.v rtl/rh_ram.v rtl/rh_pe.v rtl/rh_array.v rtl/rh_ctl.v rt
 	rtl/rh_scanctl.v rtl/rh_scrub.v rtl/rh_fi.v
 RTL_VLT := rtl/rahil.vlt
 VL_ROOT := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)
-VL_CXXFLAGS := -std=gnu++14 -faligned-new -O2 -g0 -I$(VL_ROOT)/include -I$(VL_ROOT)/include/vltstd -Ihost -Iverilator
+VL_CXXFLAGS := -std=gnu++14 -faligned-new -O2 -g0 -I$(VL_ROOT)/include -I$(VL_ROOT)/include/vltstd $(HOST_INC) -Iverilator
 VL_FLAGS := --cc --savable -O3 --x-assign fast --x-initial fast --noassert -Wno-fatal -Irtl --top-module rh_fi
 # Every set is linked into one program (sim:GEOMETRY): its model classes carry the set's name
 # (--prefix Vrh_fi_<set>), and verilator/rh_sim.cpp is built once per set.
@@ -90,7 +90,7 @@ $(BUILD)/rtl/$(1)/ffmap_tool: verilator/ffmap_main.cpp $$(RTL_VLIBS_$(1))
 		$$(RTL_VLIBS_$(1)) -lz -lpthread
 
 # The FF map, generated from the RTL (never hand-written): TSV, the C table rh_ffmap_<set>
-# (host/ffmap.h) and the TSV's FNV-1a 32 hash (8 hex digits), which IDENTIFY reports.
+# (host/accel/ffmap.h) and the TSV's FNV-1a 32 hash (8 hex digits), which IDENTIFY reports.
 $(BUILD)/ffmap_$(1).tsv $(BUILD)/rtl/$(1)/ffmap.c: $(BUILD)/rtl/$(1)/ffmap_tool verilator/gen_ffmap.sh
 	verilator/gen_ffmap.sh $(BUILD)/rtl/$(1)/ffmap_tool $$(RTL_ROWS_$(1)) $$(RTL_COLS_$(1)) \
 		$(BUILD)/ffmap_$(1).tsv $(BUILD)/rtl/$(1)/ffmap.c rh_ffmap_$(1)
@@ -98,11 +98,11 @@ $(BUILD)/ffmap_$(1).tsv $(BUILD)/rtl/$(1)/ffmap.c: $(BUILD)/rtl/$(1)/ffmap_tool 
 $(BUILD)/rtl/$(1)/ffmap.hash: $(BUILD)/ffmap_$(1).tsv $(BUILD)/ffmap-hash
 	$(BUILD)/ffmap-hash $$< >$$@.tmp && mv $$@.tmp $$@
 
-$(BUILD)/rtl/$(1)/ffmap_$(1).o: $(BUILD)/rtl/$(1)/ffmap.c host/ffmap.h
+$(BUILD)/rtl/$(1)/ffmap_$(1).o: $(BUILD)/rtl/$(1)/ffmap.c host/accel/ffmap.h
 	@mkdir -p $$(dir $$@)
 	$(CC) $(CPPFLAGS) -std=c11 -O1 -c $$< -o $$@
 
-$(BUILD)/rtl/$(1)/rh_sim.o: verilator/rh_sim.cpp verilator/rh_sim.h host/accel_image.h host/ffmap.h $$(RTL_VLIBS_$(1))
+$(BUILD)/rtl/$(1)/rh_sim.o: verilator/rh_sim.cpp verilator/rh_sim.h host/accel/accel_image.h host/accel/ffmap.h $$(RTL_VLIBS_$(1))
 	@mkdir -p $$(dir $$@)
 	$(CXX) $(VL_CXXFLAGS) -I$$(RTL_OBJ_$(1)) $$(RTL_SIMDEF_$(1)) -DRH_FFMAP_BUILT=rh_ffmap_$(1) \
 		-DRH_VL_MODEL=Vrh_fi_$(1) -DRH_VL_HDR='"Vrh_fi_$(1).h"' -DRH_VL_ROOT_HDR='"Vrh_fi_$(1)___024root.h"' \
@@ -114,27 +114,28 @@ $(BUILD)/yosys/ffcount_$(1).txt: $(RTL_SRC) rtl/rtl.mk
 	$(YOSYS) -q -l $(BUILD)/yosys/ffcount_$(1).log -p "read_verilog -DRAHIL_NO_SCAN rtl/rh_sreg.v rtl/rh_pe.v rtl/rh_array.v rtl/rh_ctl.v rtl/rh_core.v; read_verilog -lib rtl/rh_ram.v; chparam -set ROWS $$(RTL_ROWS_$(1)) -set COLS $$(RTL_COLS_$(1)) $$(RTL_YP_$(1)) rh_core; synth -flatten -noabc -nofsm -top rh_core; tee -o $$@.stat stat" >/dev/null
 	awk '/DFF/ { n += $$$$NF } END { print n + 0 }' $$@.stat >$$@.tmp && mv $$@.tmp $$@
 
-$(BUILD)/rtl/$(1)/rtl-inject: tests/rtl/inject_main.c $$(RTL_SIM_DEPS) $(BUILD)/librahil.a $(BUILD)/obj/host/cli_util.o
+$(BUILD)/rtl/$(1)/rtl-inject: tests/rtl/inject_main.c $$(RTL_SIM_DEPS) $(BUILD)/librahil.a $(BUILD)/obj/host/cli/cli_util.o \
+		$(BUILD)/obj/host/cli/cli_inject.o
 	@mkdir -p $$(dir $$@)
 	$(CC) $(CPPFLAGS) -Iverilator $(ALL_CFLAGS) -c tests/rtl/inject_main.c -o $(BUILD)/rtl/$(1)/inject_main.o
-	$(CXX) $(OPT) -o $$@ $(BUILD)/rtl/$(1)/inject_main.o $(BUILD)/obj/host/cli_util.o \
-		-Wl,--start-group $(BUILD)/librahil.a $$(RTL_SIM_LINK) -Wl,--end-group $(HOST_LIBS)
+	$(CXX) $(OPT) -o $$@ $(BUILD)/rtl/$(1)/inject_main.o $(BUILD)/obj/host/cli/cli_util.o \
+		$(BUILD)/obj/host/cli/cli_inject.o $$(RTL_SIM_LINK) $(BUILD)/librahil.a $(HOST_LIBS)
 
 $(BUILD)/rtl/$(1)/rtl-tests: tests/rtl/test_sim.c $$(RTL_SIM_DEPS) $(BUILD)/librahil.a
 	@mkdir -p $$(dir $$@)
 	$(CC) $(CPPFLAGS) -Iverilator $(ALL_CFLAGS) -DRH_TEST_SET=rh_sim_set_$(1) -c tests/rtl/test_sim.c \
 		-o $(BUILD)/rtl/$(1)/test_sim.o
-	$(CXX) $(OPT) -o $$@ $(BUILD)/rtl/$(1)/test_sim.o -Wl,--start-group $(BUILD)/librahil.a $$(RTL_SIM_LINK) \
-		-Wl,--end-group $(HOST_LIBS)
+	$(CXX) $(OPT) -o $$@ $(BUILD)/rtl/$(1)/test_sim.o $$(RTL_SIM_LINK) $(BUILD)/librahil.a $(HOST_LIBS)
 endef
 
 $(eval $(call rtl_cfg,sim))
 $(eval $(call rtl_cfg,board))
 $(eval $(call rtl_cfg,ice40))
-# The harness library: the C API (verilator/rh_sim_api.c), the sim back-end and `rahil inject`
-# (host C that needs the harness), and every set; one Verilator runtime (the traceable set's).
+# The simulator library: the harness's C API (verilator/rh_sim_api.c), every set, the sim
+# back-end and the back-end table above it (host C that needs the harness); one Verilator
+# runtime (the traceable set's). It calls librahil.a, which never calls it.
 RTL_SETS := sim board ice40
-$(BUILD)/rtl/%.o: host/%.c verilator/rh_sim.h
+$(BUILD)/rtl/%.o: host/backend/%.c verilator/rh_sim.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Iverilator $(ALL_CFLAGS) -c $< -o $@
 
@@ -142,8 +143,8 @@ $(BUILD)/rtl/rh_sim_api.o: verilator/rh_sim_api.c verilator/rh_sim.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Iverilator $(ALL_CFLAGS) -c $< -o $@
 
-$(BUILD)/librahil_sim.a: $(BUILD)/rtl/rh_sim_api.o $(BUILD)/rtl/backend_sim.o $(BUILD)/rtl/cli_inject.o \
-		$(BUILD)/obj/host/accel_image.o $(foreach c,$(RTL_SETS),$(BUILD)/rtl/$(c)/rh_sim.o $(BUILD)/rtl/$(c)/ffmap_$(c).o)
+$(BUILD)/librahil_sim.a: $(BUILD)/rtl/rh_sim_api.o $(BUILD)/rtl/backend_sim.o $(BUILD)/rtl/registry.o \
+		$(foreach c,$(RTL_SETS),$(BUILD)/rtl/$(c)/rh_sim.o $(BUILD)/rtl/$(c)/ffmap_$(c).o)
 	$(AR) rcs $@ $^
 
 RTL_SIM_LINK := $(BUILD)/librahil_sim.a $(BUILD)/obj_dir_sim/libVrh_fi.a $(BUILD)/obj_dir_sim_tr/libVrh_fi_tr.a \
@@ -151,7 +152,7 @@ RTL_SIM_LINK := $(BUILD)/librahil_sim.a $(BUILD)/obj_dir_sim/libVrh_fi.a $(BUILD
 	-lz -lstdc++ -lpthread
 RTL_SIM_DEPS := $(BUILD)/librahil_sim.a $(BUILD)/obj_dir_sim/libVrh_fi.a $(BUILD)/obj_dir_sim_tr/libVrh_fi_tr.a \
 	$(BUILD)/obj_dir_board/libVrh_fi.a $(BUILD)/obj_dir_ice40/libVrh_fi.a $(BUILD)/obj_dir_sim_tr/libverilated.a
-# The FF maps librahil.a carries (host/ffmap.h): the simulator's and the bitstream's.
+# The FF maps librahil.a carries (host/accel/ffmap.h): the simulator's and the bitstream's.
 RTL_HOST_FFMAPS := $(BUILD)/rtl/sim/ffmap_sim.o $(BUILD)/rtl/ice40/ffmap_ice40.o
 
 $(BUILD)/ffmap-hash: verilator/ffmap_hash.c

@@ -15,7 +15,7 @@ BOARD_FW_SRC := firmware/rh_board.v firmware/rh_cmdproc.v firmware/host_link.v \
 BOARD_CORE_SRC := rtl/rh_sreg.v rtl/rh_ram.v rtl/rh_pe.v rtl/rh_array.v rtl/rh_ctl.v \
 	rtl/rh_core.v rtl/rh_scanctl.v rtl/rh_scrub.v rtl/rh_fi.v
 # The simulated board is the bitstream's design: the parameter set of bitstreams/icebreaker.mk
-# (host/accel_image.c rh_accel_geom_icebreaker) and the parameters firmware/icebreaker_top.v
+# (host/accel/accel_image.c rh_accel_geom_icebreaker) and the parameters firmware/icebreaker_top.v
 # gives rh_board, FF-map hash included; only the pads differ (bytes at the UART's byte
 # interface, or the UART line itself with rahil-sim -u).
 BOARD_SIM_G = -GROWS=$(ICEBREAKER_ROWS) -GCOLS=$(ICEBREAKER_COLS) -GACT_AW=$(ICEBREAKER_ACT_AW) \
@@ -26,7 +26,7 @@ BOARD_SIM_D = -DRH_BOARD_SIM_ROWS=$(ICEBREAKER_ROWS) -DRH_BOARD_SIM_COLS=$(ICEBR
 BOARD_OBJ := $(BUILD)/board/obj_dir
 BOARD_VL_ROOT := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)
 BOARD_CXXFLAGS := -std=gnu++14 -faligned-new -O2 -g0 -I$(BOARD_VL_ROOT)/include \
-	-I$(BOARD_VL_ROOT)/include/vltstd -Ihost -Iverilator -I$(BOARD_OBJ)
+	-I$(BOARD_VL_ROOT)/include/vltstd $(HOST_INC) -Iverilator -I$(BOARD_OBJ)
 
 $(BOARD_OBJ)/Vrh_board__ALL.a: $(BOARD_FW_SRC) $(BOARD_CORE_SRC) firmware/protocol_ops.vh \
 		verilator/board.mk bitstreams/icebreaker.mk $(ICEBREAKER_FFMAP_HASH)
@@ -52,9 +52,10 @@ BOARD_SIM_LINK := $(BUILD)/librahil_board_sim.a $(BOARD_OBJ)/Vrh_board__ALL.a \
 	$(BOARD_OBJ)/libverilated_board.a
 BOARD_SIM_DEPS := $(BUILD)/librahil_board_sim.a
 # Host objects the board path needs that librahil.a may not hold yet.
-BOARD_HOST_OBJ := $(BUILD)/obj/host/protocol.o $(BUILD)/obj/host/accel_image.o \
-	$(BUILD)/obj/host/backend_link.o $(BUILD)/obj/host/protocol_link.o $(BUILD)/obj/host/transport.o \
-	$(BUILD)/obj/host/transport_serial.o $(BUILD)/obj/host/transport_ftdi.o
+BOARD_HOST_OBJ := $(BUILD)/obj/host/link/protocol.o $(BUILD)/obj/host/accel/accel_image.o \
+	$(BUILD)/obj/host/backend/backend_link.o $(BUILD)/obj/host/link/protocol_link.o \
+	$(BUILD)/obj/host/link/transport.o $(BUILD)/obj/host/link/transport_serial.o \
+	$(BUILD)/obj/host/link/transport_ftdi.o
 BOARD_FTDI_LIBS = $(shell $(PKG_CONFIG) --libs libftdi1 2>/dev/null)
 
 $(BUILD)/board/rahil_sim_main.o: verilator/rahil_sim_main.cpp verilator/rh_board_sim.h
@@ -69,8 +70,8 @@ $(BUILD)/rahil-sim: $(BUILD)/board/rahil_sim_main.o $(BOARD_SIM_DEPS) $(BUILD)/l
 $(BUILD)/board/test_board_sim: tests/board_sim/test_board_sim.c $(BOARD_HOST_OBJ) \
 		$(BOARD_SIM_DEPS) $(BUILD)/librahil.a $(RTL_SIM_DEPS)
 	$(CC) $(CPPFLAGS) -Iverilator $(ALL_CFLAGS) -c $< -o $(BUILD)/board/test_board_sim.o
-	$(CXX) $(OPT) -o $@ $(BUILD)/board/test_board_sim.o $(BOARD_HOST_OBJ) -Wl,--start-group \
-		$(BUILD)/librahil.a $(RTL_SIM_LINK) $(BOARD_SIM_LINK) -Wl,--end-group $(BOARD_FTDI_LIBS) $(HOST_LIBS) -lpthread
+	$(CXX) $(OPT) -o $@ $(BUILD)/board/test_board_sim.o $(BOARD_HOST_OBJ) $(RTL_SIM_LINK) $(BOARD_SIM_LINK) \
+		$(BUILD)/librahil.a $(BOARD_FTDI_LIBS) $(HOST_LIBS) -lpthread
 
 .PHONY: board-lint board-formal board-sim-test board-test
 

@@ -3,7 +3,7 @@
 # a TSV (one row per chain bit) and a C table (one entry per register) for the harness.
 # Fails unless the registers tile the chain exactly: [0, CHAIN) without gaps or overlaps.
 # usage: gen_ffmap.sh FFMAP_TOOL ROWS COLS OUT.tsv OUT.c SYMBOL
-# SYMBOL names the C table (struct rh_ffmap, host/ffmap.h), e.g. rh_ffmap_sim.
+# SYMBOL names the C table (struct rh_ffmap, host/accel/ffmap.h), e.g. rh_ffmap_sim.
 set -eu
 tool=$1 rows=$2 cols=$3 tsv=$4 csrc=$5 sym=$6
 tmp=$(mktemp)

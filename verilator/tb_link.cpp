@@ -1,6 +1,6 @@
 // rahil: Verilator test of the link test design (firmware/link_top.v) through its UART pins:
 // identify, echo, every error frame, and random byte streams that must never wedge it.
-// The host side uses the real frame code (host/protocol.c). Ends with "N passed, N failed,
+// The host side uses the real frame code (host/link/protocol.c). Ends with "N passed, N failed,
 // N skipped"; +trace writes build/tb_link.vcd.
 #include <cstdint>
 #include <cstdio>

@@ -1,4 +1,4 @@
-/* rahil: fuzz target for the host frame parser (host/protocol.c), for libFuzzer
+/* rahil: fuzz target for the host frame parser (host/link/protocol.c), for libFuzzer
  * (clang -fsanitize=fuzzer). With -DRH_FUZZ_STANDALONE it builds with any C compiler and
  * runs the same checks on N pseudo-random inputs.
  *

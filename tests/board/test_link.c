@@ -1,4 +1,4 @@
-/* rahil: tests of the request layer (host/protocol_link.c) against a fake board on a
+/* rahil: tests of the request layer (host/link/protocol_link.c) against a fake board on a
  * pseudo-terminal that can damage, drop and delay its answers: retries, stale answers, error
  * frames, batches with streamed results, and the round-trip count of a batched run. */
 #define _XOPEN_SOURCE 700
@@ -338,7 +338,7 @@ static enum tb_result t_silent_board(void)
 	TB_CHECK_EQ(rh_link_identify(&x.l, &id, &err), RH_E_TIMEOUT);
 	TB_CHECK(strstr(err.msg, "IDENTIFY: no valid answer in 4 attempts") != NULL);
 	TB_CHECK_EQ(x.l.stats.timeouts, 4);
-	struct rh_fault f = {1, 2};
+	struct rh_fault f = {.bit = 1, .cycle = 2};
 	struct rh_run_result res;
 	TB_CHECK_EQ(rh_link_run_faults(&x.l, &f, 1, 32, 10, &res, &err), RH_E_TIMEOUT);
 	TB_CHECK(strstr(err.msg, "0 of 1 faults done") != NULL);

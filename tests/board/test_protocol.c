@@ -1,4 +1,4 @@
-/* rahil: unit tests of the framed protocol (host/protocol.c): CRC, round trips, every
+/* rahil: unit tests of the framed protocol (host/link/protocol.c): CRC, round trips, every
  * single-bit corruption, bad length, truncation, resynchronisation after garbage, payloads. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -96,7 +96,7 @@ static enum tb_result t_encode_layout(void)
 }
 
 /* The frame examples of docs/protocol.md ("Frame"), byte for byte as the document writes them;
- * the CRCs were computed apart from host/protocol.c. */
+ * the CRCs were computed apart from host/link/protocol.c. */
 static const struct doc_frame {
 	const char *what;
 	uint8_t seq, op;

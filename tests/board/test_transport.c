@@ -313,7 +313,7 @@ static enum tb_result t_board_table(void)
 	return TB_PASS;
 }
 
-/* Whether libusb-1.0 starts here, asked of libusb itself rather than of host/devices.c. Built
+/* Whether libusb-1.0 starts here, asked of libusb itself rather than of host/link/devices.c. Built
  * with udev (as Debian's is) it starts on a machine without any USB too, and finds nothing.
  * 0, with the reason in why, when it does not or rahil is built without it. */
 static int libusb_starts(char *why, size_t cap)

@@ -1,4 +1,4 @@
-/* rahil: the sim back-end (host/transport_sim.c) under the request layer: the verilated board
+/* rahil: the sim back-end (host/link/transport_sim.c) under the request layer: the verilated board
  * design answers IDENTIFY, ECHO and error frames at its byte interface and over its UART pins,
  * and a frame cut short gets its TRUNCATED answer in board time. */
 #include <stdlib.h>

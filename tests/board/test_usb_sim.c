@@ -2,7 +2,7 @@
  * emulated FT2232H (tests/board/ftdi_emul.c, under umockdev) whose interface B carries the
  * UART byte stream of the verilated board design (firmware/rh_board.v through
  * verilator/rh_board_sim.h): IDENTIFY, ECHO, error frames and garbage, with the host's request
- * layer (host/protocol_link.c); and the ftdi back-end as `rahil eval --backend ftdi:SERIAL`
+ * layer (host/link/protocol_link.c); and the ftdi back-end as `rahil eval --backend ftdi:SERIAL`
  * opens it, bit-exact with the sim back-end and the reference model. Skips, naming the package,
  * only when umockdev is missing; the board simulator or the emulated chip not starting fails. */
 #define _DEFAULT_SOURCE
@@ -16,7 +16,7 @@
 #include "accel_image.h"
 #include "backend.h"
 #include "ftdi_emul.h"
-#include "idx.h"
+#include "dataset.h"
 #include "model.h"
 #include "protocol_link.h"
 #include "quant.h"

@@ -1,7 +1,7 @@
 /* rahil: system tests of the verilated board design (firmware/rh_board.v) through its host
  * link: identify, echo, error frames, a real model loaded and run bit-exact against the C
  * reference, a RUN_BATCH of faults in one round trip, state readout, and random byte streams
- * that must never wedge it. Host side: host/protocol.c frames, host/accel_image.c images.
+ * that must never wedge it. Host side: host/link/protocol.c frames, host/accel/accel_image.c images.
  * Ends with "N passed, N failed, N skipped". */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,7 +19,7 @@
 #include "accel_image.h"
 #include "backend.h"
 #include "error.h"
-#include "idx.h"
+#include "dataset.h"
 #include "model.h"
 #include "protocol.h"
 #include "quant.h"
@@ -27,10 +27,10 @@
 #include "rh_board_sim.h"
 #include "rng.h"
 
-/* host/backend_link.c (not declared in backend.h yet) */
+/* host/backend/backend_link.c (not declared in backend.h yet) */
 extern const struct rh_backend_ops rh_backend_serial_ops;
 
-/* What a board run result says, as the back-ends report it (host/backend.h). */
+/* What a board run result says, as the back-ends report it (host/backend/backend.h). */
 static void as_result(const struct rh_run_result *r, struct rh_result *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -861,7 +861,7 @@ out:
 	return sim_stop(c, pid, st);
 }
 
-/* host/backend_link.c's serial back-end against rahil-sim: the MLP bit-exact with the
+/* host/backend/backend_link.c's serial back-end against rahil-sim: the MLP bit-exact with the
  * reference, one round trip per request. */
 static enum status t_backend_serial(struct ctx *c)
 {

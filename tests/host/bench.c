@@ -9,7 +9,7 @@
 
 #include "backend.h"
 #include "clock.h"
-#include "idx.h"
+#include "dataset.h"
 #include "model.h"
 #include "quant.h"
 #include "refmodel.h"
@@ -34,7 +34,7 @@ static cJSON *load_json(const char *path)
 static int bench_accel(const char *name, const struct rh_dataset *te, cJSON *rate)
 {
 	enum { IMAGES = 4, PER_IMAGE = 64, N = IMAGES * PER_IMAGE };
-	static const int modes[3] = {RH_ACCEL_NONE, RH_ACCEL_CHECKPOINTS, RH_ACCEL_ALL};
+	static const int modes[3] = {RH_REPLAY_NAIVE, RH_REPLAY_CHECKPOINTS, RH_REPLAY_FAST};
 	static const char *keys[3] = {"naive", "checkpoints", "early_stop"};
 	char path[64];
 	struct rh_model m;
@@ -56,7 +56,7 @@ static int bench_accel(const char *name, const struct rh_dataset *te, cJSON *rat
 	double rate_of[3] = {0, 0, 0};
 	int8_t x[784];
 	for (int mode = 0; mode < 3; mode++) {
-		be.accel = modes[mode];
+		be.replay = modes[mode];
 		double t0 = rh_now_s();
 		for (int k = 0; k < IMAGES; k++) {
 			rh_dataset_input(te, k, x);

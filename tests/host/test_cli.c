@@ -9,7 +9,7 @@
 #include "error.h"
 #include "ffmap.h"
 #include "harness.h"
-#include "idx.h"
+#include "dataset.h"
 
 static char out[65536], err[65536];
 

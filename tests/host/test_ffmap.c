@@ -1,4 +1,4 @@
-/* rahil tests: the flip-flop maps the host carries (host/ffmap.h) and their hash. */
+/* rahil tests: the flip-flop maps the host carries (host/accel/ffmap.h) and their hash. */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>

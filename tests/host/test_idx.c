@@ -6,7 +6,7 @@
 #include <zlib.h>
 
 #include "harness.h"
-#include "idx.h"
+#include "dataset.h"
 
 /* Build an IDX byte array: magic for ndim unsigned-byte dims, then the data. */
 static size_t make_idx(uint8_t *buf, int ndim, const uint32_t *dims, uint8_t fill)

@@ -1,4 +1,4 @@
-/* rahil tests: the campaign journal (host/journal.h): a journal cut at any byte reopens with
+/* rahil tests: the campaign journal (host/campaign/journal.h): a journal cut at any byte reopens with
  * exactly the records completed before the cut, and damage or another campaign's journal is
  * refused. */
 #include <stdio.h>

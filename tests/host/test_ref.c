@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "idx.h"
+#include "dataset.h"
 #include "model.h"
 #include "quant.h"
 #include "refmodel.h"

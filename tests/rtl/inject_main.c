@@ -5,7 +5,7 @@
 #include "backend.h"
 #include "backend_sim.h"
 #include "cli_inject.h"
-#include "idx.h"
+#include "dataset.h"
 #include "model.h"
 #include "quant.h"
 #include "refmodel.h"

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "accel_image.h"
-#include "idx.h"
+#include "dataset.h"
 #include "model.h"
 #include "quant.h"
 #include "refmodel.h"
@@ -632,7 +632,7 @@ static void feed_cb(const struct rh_accel_seg *s, void *p)
 
 /* The documented schedule is what the RTL does: at random cycles of random feed phases, every
  * PE's act, wgt and acc (read out through the chain) equal what the library's exact occupancy
- * (rh_accel_pe_feed, host/accel_occupancy.c) predicts from the layer program and the layer's
+ * (rh_accel_pe_feed, host/accel/accel_occupancy.c) predicts from the layer program and the layer's
  * input alone. */
 static int t_schedule_occupancy(struct ctx *c)
 {

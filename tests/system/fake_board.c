@@ -1,6 +1,6 @@
 /* rahil test tool: a board with a planted defect, for the campaign's golden check.
  *
- * Serves the host link protocol (host/protocol.h) on a pseudo-terminal, whose path it prints,
+ * Serves the host link protocol (host/link/protocol.h) on a pseudo-terminal, whose path it prints,
  * as an iCEBreaker bitstream would: IDENTIFY names the bitstream's FF map; LOAD_MODEL and
  * LOAD_IMAGE are acknowledged (the image is kept); RUN and every RUN_BATCH descriptor answer
  * with the C reference model's result for the loaded image, every fault masked. The defect:

@@ -9,7 +9,7 @@
 #include "cli.h"
 #include "backend_sim.h"
 #include "cli_inject.h"
-#include "idx.h"
+#include "dataset.h"
 #include "model.h"
 #include "outcome.h"
 #include "quant.h"

@@ -8,7 +8,7 @@
 
 #include "cli.h"
 #include "clock.h"
-#include "idx.h"
+#include "dataset.h"
 #include "backend.h"
 #include "model.h"
 #include "quant.h"

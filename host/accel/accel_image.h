@@ -103,7 +103,7 @@ long rh_accel_schedule(const struct rh_model *m, const struct rh_accel_geom *g,
  * in window order (cell, then dy, dx), a trailing odd row or column skipped. */
 long rh_accel_layer_pixels(const struct rh_layer *l);
 
-/* Exact occupancy (host/accel_occupancy.c). Operand k (0 .. k*k*in_c - 1, the receptive field
+/* Exact occupancy (host/accel/accel_occupancy.c). Operand k (0 .. k*k*in_c - 1, the receptive field
  * in (ky, kx, channel) order) of pixel p of layer l, whose input activations are `in`; 0 for
  * padding and for pixels or k past the layer. */
 int rh_accel_operand_x(const struct rh_layer *l, const int8_t *in, long p, long k);

@@ -33,7 +33,7 @@ struct rh_backend_info {
 	uint32_t chain_len;           /* scan chain bits */
 	uint32_t golden_cycles;       /* core cycles of a fault-free run */
 	int rows, cols;               /* systolic array */
-	const struct rh_ffmap *ffmap; /* what every chain bit is (host/ffmap.h) */
+	const struct rh_ffmap *ffmap; /* what every chain bit is (host/accel/ffmap.h) */
 	uint32_t ffmap_hash;          /* its hash, as IDENTIFY reports it */
 };
 
@@ -67,20 +67,22 @@ struct rh_backend {
 	const struct rh_backend_ops *ops;
 	const struct rh_model *m;
 	void *priv; /* the back-end's own state */
-	int accel;  /* how run_faults spares simulation (sim; the results are the same): enum rh_accel */
+	int replay; /* how a sim back-end replays a fault list (the results are the same): enum rh_replay */
 };
 
-enum rh_accel {
-	RH_ACCEL_ALL = 0,     /* from checkpoints of the golden run, stopped where a run rejoins it */
-	RH_ACCEL_NONE,        /* every fault from the start, to the end (--naive) */
-	RH_ACCEL_CHECKPOINTS, /* from checkpoints, every run to its end */
+/* How the sim back-end replays a fault list: the results are the same in every mode. */
+enum rh_replay {
+	RH_REPLAY_FAST = 0,    /* from checkpoints of the golden run, stopped where a run rejoins it */
+	RH_REPLAY_NAIVE,       /* every fault from the start, to the end (--naive) */
+	RH_REPLAY_CHECKPOINTS, /* from checkpoints, every run to its end */
 };
+
+/* The back-ends, for the table in registry.c (the sim one: backend_sim.h). */
+extern const struct rh_backend_ops rh_backend_sw_ops, rh_backend_serial_ops, rh_backend_ftdi_ops;
 
 /* Find the back-end for a --backend string ("sw", "sim", "serial:/dev/ttyUSB1", ...) and
- * open it. Unknown names and back-ends missing from this build are clear errors. */
-/* The back-ends, for the table in backend.c. */
-extern const struct rh_backend_ops rh_backend_serial_ops, rh_backend_ftdi_ops;
-
+ * open it (host/backend/registry.c). Unknown names and back-ends missing from this build are
+ * clear errors. */
 int rh_backend_open(struct rh_backend *b, const char *spec, const struct rh_model *m, struct rh_err *err);
 int rh_backend_infer(struct rh_backend *b, const int8_t *input, struct rh_result *res, struct rh_err *err);
 void rh_backend_close(struct rh_backend *b);

@@ -108,13 +108,13 @@ static int sim_run_faults(struct rh_backend *b, const int8_t *input, const struc
 	int rc = sf && r ? rh_sim_load_input(s, input, (size_t)(m->in_h * m->in_w * m->in_c)) : RH_E_NOMEM;
 	for (size_t i = 0; !rc && i < n; i++)
 		sf[i] = (struct rh_sim_fault){.bit = f[i].bit, .cycle = f[i].cycle, .flip = !f[i].no_flip, .hold = 0};
-	static const int accel[] = {[RH_ACCEL_ALL] = RH_SIM_ACCEL_ALL,
-	                            [RH_ACCEL_NONE] = RH_SIM_ACCEL_NONE,
-	                            [RH_ACCEL_CHECKPOINTS] = RH_SIM_ACCEL_CHECKPOINTS};
-	if (!rc && (b->accel < 0 || b->accel > RH_ACCEL_CHECKPOINTS))
+	static const int accel[] = {[RH_REPLAY_FAST] = RH_SIM_ACCEL_ALL,
+	                            [RH_REPLAY_NAIVE] = RH_SIM_ACCEL_NONE,
+	                            [RH_REPLAY_CHECKPOINTS] = RH_SIM_ACCEL_CHECKPOINTS};
+	if (!rc && (b->replay < 0 || b->replay > RH_REPLAY_CHECKPOINTS))
 		rc = RH_E_INVAL;
 	if (!rc) /* from the canonical start state */
-		rc = rh_sim_run_faults(s, sf, n, 0, accel[b->accel], &g, r);
+		rc = rh_sim_run_faults(s, sf, n, 0, accel[b->replay], &g, r);
 	if (!rc)
 		to_result(&g, golden);
 	for (size_t i = 0; !rc && i < n; i++)

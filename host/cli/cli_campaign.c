@@ -1,6 +1,6 @@
 /* rahil campaign: a fault-injection campaign on an accelerator back-end. This version samples
  * (cell, image) pairs uniformly; docs/fault-model.md gives the estimators. With --journal,
- * every finished injection is journaled (host/journal.h) and an interrupted campaign resumes
+ * every finished injection is journaled (host/campaign/journal.h) and an interrupted campaign resumes
  * where it stopped. */
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -14,7 +14,7 @@
 #include "backend.h"
 #include "cli.h"
 #include "clock.h"
-#include "idx.h"
+#include "dataset.h"
 #include "journal.h"
 #include "model.h"
 #include "outcome.h"
@@ -302,7 +302,7 @@ int rh_cmd_campaign(int argc, char **argv)
 		rh_cli_error("campaign", "%s", err.msg);
 		goto out;
 	}
-	be.accel = naive ? RH_ACCEL_NONE : RH_ACCEL_ALL;
+	be.replay = naive ? RH_REPLAY_NAIVE : RH_REPLAY_FAST;
 	/* Loading the model is set-up; round trips are counted from here on. */
 	struct rh_backend_stats setup;
 	rh_backend_stats(&be, &setup);

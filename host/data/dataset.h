@@ -1,6 +1,6 @@
 /* rahil: IDX files (the MNIST family's format), plain or gzip-compressed, and Fashion-MNIST. */
-#ifndef RAHIL_IDX_H
-#define RAHIL_IDX_H
+#ifndef RAHIL_DATASET_H
+#define RAHIL_DATASET_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -24,7 +24,7 @@ struct rh_journal_head {
 	long seed;              /* sampler seed */
 	uint32_t chain_len;     /* fault space: scan chain bits */
 	uint32_t golden_cycles; /* fault space: cycles of the golden run */
-	uint32_t ffmap_hash;    /* fault space: the flip-flop map (host/ffmap.h) */
+	uint32_t ffmap_hash;    /* fault space: the flip-flop map (host/accel/ffmap.h) */
 };
 
 /* One finished injection. */
@@ -33,7 +33,7 @@ struct rh_journal_rec {
 	int image;      /* evaluation image */
 	uint32_t bit;   /* chain bit */
 	uint32_t cycle; /* core cycle */
-	int outcome;    /* enum rh_outcome (host/outcome.h) */
+	int outcome;    /* enum rh_outcome (host/campaign/outcome.h) */
 	int cls;        /* returned class; -1 on a hang */
 	double weight;  /* importance weight (1 for the uniform sampler) */
 };

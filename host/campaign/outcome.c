@@ -1,4 +1,4 @@
-/* rahil: outcome classification (host/outcome.h). */
+/* rahil: outcome classification (host/campaign/outcome.h). */
 #include "outcome.h"
 
 #include <string.h>

@@ -1,4 +1,4 @@
-/* rahil: flip-flop map lookups and the map's hash (host/ffmap.h). */
+/* rahil: flip-flop map lookups and the map's hash (host/accel/ffmap.h). */
 #include "ffmap.h"
 
 #include <stdio.h>

@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "idx.h"
+#include "dataset.h"
 #include "model.h"
 
 struct rh_train_opts {

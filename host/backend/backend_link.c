@@ -1,6 +1,6 @@
-/* rahil: the link back-ends: the framed protocol (host/protocol.h) over a byte transport
- * (host/transport.h) to a board, or to rahil-sim's pseudo-terminal. --backend serial:PATH and
- * ftdi[:SERIAL], over host/protocol_link.h (retries, timeouts). Open: IDENTIFY, build the image for the board's
+/* rahil: the link back-ends: the framed protocol (host/link/protocol.h) over a byte transport
+ * (host/link/transport.h) to a board, or to rahil-sim's pseudo-terminal. --backend serial:PATH and
+ * ftdi[:SERIAL], over host/link/protocol_link.h (retries, timeouts). Open: IDENTIFY, build the image for the board's
  * geometry, LOAD_MODEL; infer: LOAD_IMAGE and RUN. Payload layouts: docs/firmware.md. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +16,7 @@
 
 struct link_be {
 	struct rh_transport t;
-	struct rh_link link; /* sequence numbers, timeouts, retries (host/protocol_link.h) */
+	struct rh_link link; /* sequence numbers, timeouts, retries (host/link/protocol_link.h) */
 	struct rh_identify id;
 	const struct rh_ffmap *ffmap; /* the board's, found by the hash IDENTIFY reports */
 	struct rh_accel_image img;

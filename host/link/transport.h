@@ -1,6 +1,6 @@
 /* rahil: the byte link to an accelerator, one table of operations per back-end
  * (serial:PATH, ftdi[:SERIAL], and the simulator's own). Only bytes pass here; framing is
- * host/protocol.h, one layer up. */
+ * host/link/protocol.h, one layer up. */
 #ifndef RAHIL_TRANSPORT_H
 #define RAHIL_TRANSPORT_H
 

@@ -1,5 +1,5 @@
 /* rahil: IDX reader through zlib (reads plain files as well as .gz). */
-#include "idx.h"
+#include "dataset.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -8,20 +8,20 @@
 
 #include "error.h"
 
-/* Request opcodes (host/protocol_ops.def). A response carries the request's opcode | 0x80. */
+/* Request opcodes (host/link/protocol_ops.def). A response carries the request's opcode | 0x80. */
 enum rh_cmd {
 #define RH_CMD(name, code, desc) RH_CMD_##name = code,
 #include "protocol_ops.def"
 };
 
-/* Error codes in the payload of an ERROR frame (host/protocol_ops.def). */
+/* Error codes in the payload of an ERROR frame (host/link/protocol_ops.def). */
 enum rh_perr {
 	RH_PERR_NONE = 0, /* not an error code on the wire; "no error" for the host */
 #define RH_PERR(name, code, desc) RH_PERR_##name = code,
 #include "protocol_ops.def"
 };
 
-/* Protocol constants (host/protocol_ops.def). */
+/* Protocol constants (host/link/protocol_ops.def). */
 enum rh_proto_const {
 #define RH_PCONST(name, value, bits, desc) RH_PROTO_##name = value,
 #include "protocol_ops.def"
@@ -101,7 +101,7 @@ void rh_put_u32(uint8_t *p, uint32_t v);
 uint16_t rh_get_u16(const uint8_t *p);
 uint32_t rh_get_u32(const uint8_t *p);
 
-/* LOAD_MODEL payloads for a model image (host/accel_image.h): sort the image's writes by
+/* LOAD_MODEL payloads for a model image (host/accel/accel_image.h): sort the image's writes by
  * address (they go to distinct addresses, so order does not matter), then each call packs the
  * longest run of consecutive addresses from w[0] that fits one frame, 4-byte elements in the
  * program, bias and requantiser regions, bytes elsewhere. Returns how many writes it took

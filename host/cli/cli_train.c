@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "idx.h"
+#include "dataset.h"
 #include "train.h"
 
 static void help(void)

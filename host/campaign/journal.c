@@ -1,4 +1,4 @@
-/* rahil: the campaign journal (host/journal.h). */
+/* rahil: the campaign journal (host/campaign/journal.h). */
 #include "journal.h"
 
 #include <errno.h>
