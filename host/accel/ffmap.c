@@ -137,3 +137,9 @@ int64_t rh_ffmap_reg_value(const uint8_t *state, const struct rh_ffmap_reg *reg,
 		return (int64_t)(v | (~(uint64_t)0 << reg->width));
 	return (int64_t)v;
 }
+
+int rh_ffmap_class_of(const struct rh_ffmap *map, uint32_t bit)
+{
+	const struct rh_ffmap_reg *reg = map ? rh_ffmap_find(map, bit, NULL) : NULL;
+	return reg && reg->cls >= RH_FF_INPUT_ACT && reg->cls <= RH_FF_CONTROL ? reg->cls : RH_FF_CONTROL;
+}

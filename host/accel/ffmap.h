@@ -40,6 +40,8 @@ extern const struct rh_ffmap rh_ffmap_ice40;
 const char *rh_ff_class_name(int cls);
 /* The register holding chain bit `bit`, and the bit's index in it; NULL when out of range. */
 const struct rh_ffmap_reg *rh_ffmap_find(const struct rh_ffmap *map, uint32_t bit, uint32_t *index);
+/* The class of chain bit `bit` (enum rh_ff_class; control when the map does not know it). */
+int rh_ffmap_class_of(const struct rh_ffmap *map, uint32_t bit);
 /* The value of register reg in a state readout (state[p] = chain position p, one byte per
  * bit), sign-extended when sign is set. */
 int64_t rh_ffmap_reg_value(const uint8_t *state, const struct rh_ffmap_reg *reg, int sign);

@@ -1,0 +1,328 @@
+/* rahil: the campaign engine (host/campaign/engine.h). */
+#include "engine.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "refmodel.h"
+#include "rng.h"
+#include "stats.h"
+
+/* Faults per back-end call: the journal is written, and the stop flag noticed, between calls
+ * (link back-ends split a call into batches of what the board takes). */
+#define CHUNK 256
+/* Null injections (a rotation that inverts nothing): one in each of the first NULL_BATCHES
+ * batches a run makes; each must return the golden result. */
+#define NULL_BATCHES 4
+
+/* Uniform over images x chain bits x cycles of the golden run. */
+static int uniform_plan(struct rh_plan_item *items, long n, int images, const struct rh_backend_info *info,
+                        uint64_t seed, struct rh_err *err)
+{
+	(void)err;
+	struct rh_rng rng;
+	rh_rng_seed(&rng, seed);
+	for (long i = 0; i < n; i++) {
+		items[i].image = (int)rh_rng_below(&rng, (uint64_t)images);
+		items[i].draw = i;
+		uint32_t bit = (uint32_t)rh_rng_below(&rng, info->chain_len);
+		items[i].f =
+		    (struct rh_fault_spec){.bit = bit, .cycle = (uint32_t)rh_rng_below(&rng, info->golden_cycles)};
+		items[i].weight = 1.0;
+	}
+	return 0;
+}
+
+static const struct rh_sampler_ops samplers[] = {
+    {"uniform", uniform_plan},
+};
+
+const struct rh_sampler_ops *rh_sampler_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(samplers) / sizeof(samplers[0]); i++)
+		if (!strcmp(samplers[i].name, name))
+			return &samplers[i];
+	return NULL;
+}
+
+const char *rh_sampler_names(void)
+{
+	return "uniform";
+}
+
+/* Everything one run of the engine holds. */
+struct state {
+	const struct rh_campaign_opts *o;
+	const struct rh_model *m;
+	const struct rh_dataset *test;
+	struct rh_backend *be;
+	struct rh_campaign_result *r;
+	struct rh_plan_item *plan;
+	int8_t *inputs; /* the evaluation images, quantised */
+	size_t in_len;
+	int32_t (*golden)[RH_MAX_CLASSES]; /* the reference model's logits and class per image */
+	int *golden_cls;
+	struct rh_fault_spec batch[CHUNK + 1];
+	struct rh_result res[CHUNK + 1];
+	struct rh_journal_rec recs[CHUNK];
+	struct rh_journal jr;
+	long n10, n01; /* discordant pairs: golden right and faulty wrong, and the reverse */
+	struct rh_wmean drop;
+	struct rh_rng null_rng;
+};
+
+static int by_image(const void *a, const void *b)
+{
+	const struct rh_plan_item *x = a, *y = b;
+	if (x->image != y->image)
+		return (x->image > y->image) - (x->image < y->image);
+	return (x->draw > y->draw) - (x->draw < y->draw);
+}
+
+/* The back-end's fault-free run of image img must be the reference model's, bit for bit. */
+static int check_golden(const struct state *s, const struct rh_result *g, int img, struct rh_err *err)
+{
+	int n = s->m->n_classes;
+	if (g->hang || g->crash)
+		return rh_err_set(err, RH_E_MISMATCH, "image %d: the back-end's fault-free run ended in a %s", img,
+		                  g->hang ? "hang" : "crash");
+	for (int i = 0; i < n; i++)
+		if (g->logits[i] != s->golden[img][i])
+			return rh_err_set(err, RH_E_MISMATCH,
+			                  "image %d: the back-end's fault-free run differs from the reference model "
+			                  "(logit %d: %d, expected %d; class %d, expected %d)",
+			                  img, i, g->logits[i], s->golden[img][i], g->cls, s->golden_cls[img]);
+	if (g->cls != s->golden_cls[img])
+		return rh_err_set(err, RH_E_MISMATCH,
+		                  "image %d: the back-end's fault-free run returned class %d, the reference model %d",
+		                  img, g->cls, s->golden_cls[img]);
+	return 0;
+}
+
+/* A null injection must return the golden run's result, cycles included. */
+static int check_null(const struct rh_result *r, const struct rh_result *g, const struct rh_fault_spec *f, int img,
+                      int n, struct rh_err *err)
+{
+	if (r->hang != g->hang || r->crash != g->crash || r->cls != g->cls || r->cycles != g->cycles ||
+	    memcmp(r->logits, g->logits, sizeof(int32_t) * (size_t)n))
+		return rh_err_set(err, RH_E_MISMATCH,
+		                  "image %d: a null injection (chain bit %u, cycle %u, nothing inverted) returned "
+		                  "class %d in %llu cycles, the golden run class %d in %llu",
+		                  img, f->bit, f->cycle, r->cls, (unsigned long long)r->cycles, g->cls,
+		                  (unsigned long long)g->cycles);
+	return 0;
+}
+
+/* Count one injection into the estimate (the control variate: the golden outcome). */
+static void tally(struct state *s, int img, uint32_t bit, enum rh_outcome o, int cls)
+{
+	int label = s->test->labels[img];
+	int ok = rh_outcome_correct(o, cls, label), g = s->golden_cls[img] == label;
+	s->r->outcomes[o]++;
+	s->r->by_class[rh_ffmap_class_of(s->r->info.ffmap, bit)][o]++;
+	s->n10 += g && !ok;
+	s->n01 += !g && ok;
+	rh_wmean_add(&s->drop, 1.0, (double)(g - ok));
+	s->r->done++;
+}
+
+/* RA, the drop and their intervals from what is counted (docs/fault-model.md, section 3). */
+static double clip01(double x)
+{
+	return x < 0 ? 0 : x > 1 ? 1 : x;
+}
+
+static void estimate(struct state *s)
+{
+	struct rh_campaign_result *r = s->r;
+	double d = rh_wmean_mean(&s->drop), dlo, dhi;
+	rh_paired_diff_ci(r->done, s->n10, s->n01, RH_Z95, &dlo, &dhi);
+	r->drop = d;
+	r->ci95_drop[0] = dlo;
+	r->ci95_drop[1] = dhi;
+	r->ra = clip01(r->sa - d); /* RA and its bounds lie in [0, 1], lo <= ra <= hi */
+	r->ci95[0] = clip01(r->sa - dhi);
+	r->ci95[1] = clip01(r->sa - dlo);
+	r->ess = rh_wmean_ess(&s->drop);
+}
+
+/* The evaluation images and their golden runs, from the reference model (which the accelerator
+ * matches bit for bit: every batch checks it). */
+static int prepare(struct state *s, struct rh_err *err)
+{
+	int k = s->o->images;
+	struct rh_ref ref;
+	s->in_len = (size_t)s->test->h * (size_t)s->test->w;
+	s->plan = malloc((size_t)s->o->n * sizeof(*s->plan));
+	s->inputs = malloc((size_t)k * s->in_len);
+	s->golden = malloc((size_t)k * sizeof(*s->golden));
+	s->golden_cls = malloc((size_t)k * sizeof(*s->golden_cls));
+	if (!s->plan || !s->inputs || !s->golden || !s->golden_cls)
+		return rh_err_set(err, RH_E_NOMEM, "cannot allocate %ld injections", s->o->n);
+	int rc = rh_ref_init(&ref, s->m, err);
+	if (rc)
+		return rc;
+	long correct = 0;
+	for (int i = 0; i < k; i++) {
+		rh_dataset_input(s->test, i, s->inputs + (size_t)i * s->in_len);
+		s->golden_cls[i] = rh_ref_infer(&ref, s->inputs + (size_t)i * s->in_len, s->golden[i]);
+		correct += s->golden_cls[i] == s->test->labels[i];
+	}
+	rh_ref_free(&ref);
+	s->r->sa = (double)correct / k;
+	return 0;
+}
+
+/* The journal's injections are the first ones of the plan: check and count them. */
+static int replay_journal(struct state *s, struct rh_err *err)
+{
+	const struct rh_campaign_opts *o = s->o;
+	const struct rh_backend_info *info = &s->r->info;
+	struct rh_journal_head head = {
+	    s->m->name,      rh_journal_model_hash(s->m), o->sampler,      o->n, o->images, o->seed,
+	    info->chain_len, info->golden_cycles,         info->ffmap_hash};
+	struct rh_journal_rec *done = NULL;
+	size_t n_done = 0;
+	int rc = rh_journal_open(&s->jr, o->journal, &head, &done, &n_done, err);
+	for (size_t q = 0; !rc && q < n_done; q++) {
+		const struct rh_plan_item *p = &s->plan[q];
+		if (done[q].image != p->image || done[q].bit != p->f.bit || done[q].cycle != p->f.cycle)
+			rc = rh_err_set(err, RH_E_FORMAT, "%s: injection %zu is not this campaign's", o->journal, q);
+		else
+			tally(s, p->image, p->f.bit, (enum rh_outcome)done[q].outcome, done[q].cls);
+	}
+	s->r->resumed = (long)n_done;
+	free(done);
+	return rc;
+}
+
+/* Injections i .. j - 1 (one image) and their golden run, with a null injection in the first
+ * batches; checked, counted, handed on, journaled. */
+static int run_batch(struct state *s, long i, long j, struct rh_err *err)
+{
+	int img = s->plan[i].image, n = s->m->n_classes;
+	size_t nb = (size_t)(j - i);
+	const struct rh_backend_info *info = &s->r->info;
+	for (long q = i; q < j; q++)
+		s->batch[q - i] = s->plan[q].f;
+	int with_null = s->r->golden_runs < NULL_BATCHES;
+	if (with_null)
+		s->batch[nb] =
+		    (struct rh_fault_spec){.bit = (uint32_t)rh_rng_below(&s->null_rng, info->chain_len),
+		                           .cycle = (uint32_t)rh_rng_below(&s->null_rng, info->golden_cycles),
+		                           .no_flip = 1};
+	struct rh_result g;
+	int rc = rh_backend_run_faults(s->be, s->inputs + (size_t)img * s->in_len, s->batch, nb + (size_t)with_null, &g,
+	                               s->res, err);
+	if (rc) {
+		char msg[sizeof(err->msg)];
+		snprintf(msg, sizeof(msg), "image %d: %.400s", img, err->msg);
+		memcpy(err->msg, msg, sizeof(msg));
+		return rc;
+	}
+	s->r->golden_runs++;
+	if ((rc = check_golden(s, &g, img, err)))
+		return rc;
+	if (with_null) {
+		s->r->null_injections++;
+		if ((rc = check_null(&s->res[nb], &g, &s->batch[nb], img, n, err)))
+			return rc;
+	}
+	for (long q = 0; q < j - i; q++) {
+		const struct rh_result *x = &s->res[q];
+		enum rh_outcome o =
+		    rh_outcome_classify(x->hang, x->crash, x->cls, x->logits, s->golden_cls[img], s->golden[img], n);
+		int cls = o == RH_OUT_HANG || o == RH_OUT_CRASH ? -1 : x->cls;
+		s->recs[q] = (struct rh_journal_rec){.index = i + q,
+		                                     .image = img,
+		                                     .bit = s->plan[i + q].f.bit,
+		                                     .cycle = s->plan[i + q].f.cycle,
+		                                     .outcome = (int)o,
+		                                     .cls = cls,
+		                                     .weight = s->plan[i + q].weight};
+		struct rh_campaign_injection inj = {&s->recs[q], x, &g, s->test->labels[img]};
+		if (s->o->on_injection && (rc = s->o->on_injection(&inj, s->o->ctx, err)))
+			return rc;
+	}
+	if (s->o->journal && (rc = rh_journal_append(&s->jr, s->recs, nb, err)))
+		return rc;
+	for (long q = 0; q < j - i; q++) /* counted once journaled: a resume sees the same */
+		tally(s, img, s->recs[q].bit, (enum rh_outcome)s->recs[q].outcome, s->recs[q].cls);
+	return 0;
+}
+
+static int run_all(struct state *s, struct rh_err *err)
+{
+	const struct rh_campaign_opts *o = s->o;
+	struct rh_backend_stats setup, st;
+	rh_backend_stats(s->be, &setup); /* loading the model is set-up */
+	s->r->setup = setup;
+	double t0 = rh_now_s();
+	long n0 = s->r->done;
+	int rc = 0;
+	for (long i = s->r->done; i < o->n && !rc;) {
+		if (o->stop && *o->stop) {
+			s->r->stopped = 1;
+			rc = RH_E_INTERRUPTED;
+			break;
+		}
+		long j = i;
+		while (j < o->n && j - i < CHUNK && s->plan[j].image == s->plan[i].image)
+			j++;
+		rc = run_batch(s, i, j, err);
+		if (!rc && o->progress) {
+			estimate(s);
+			struct rh_campaign_progress p = {s->r->done, o->n,          s->r->done - n0, rh_now_s() - t0,
+			                                 s->r->ra,   s->r->ci95[0], s->r->ci95[1]};
+			o->progress(&p, o->ctx);
+		}
+		i = j;
+	}
+	s->r->seconds = rh_now_s() - t0;
+	rh_backend_stats(s->be, &st);
+	s->r->link.round_trips = st.round_trips - setup.round_trips;
+	s->r->link.retries = st.retries - setup.retries;
+	return rc;
+}
+
+int rh_campaign_run(const struct rh_campaign_opts *o, const struct rh_model *m, const struct rh_dataset *test,
+                    struct rh_backend *be, struct rh_campaign_result *r, struct rh_err *err)
+{
+	struct state *s = calloc(1, sizeof(*s));
+	const struct rh_sampler_ops *sampler = rh_sampler_find(o->sampler);
+	memset(r, 0, sizeof(*r));
+	r->n = o->n;
+	if (!s)
+		return rh_err_set(err, RH_E_NOMEM, "out of memory for the campaign");
+	*s = (struct state){.o = o, .m = m, .test = test, .be = be, .r = r};
+	int rc = 0;
+	if (!sampler)
+		rc = rh_err_set(err, RH_E_INVAL, "sampler '%s' is not available (this version has: %s)", o->sampler,
+		                rh_sampler_names());
+	else if (o->images < 1 || o->images > test->n || o->n < 1)
+		rc = rh_err_set(err, RH_E_INVAL, "%d images of %d, %ld injections", o->images, test->n, o->n);
+	if (!rc)
+		rc = prepare(s, err);
+	if (!rc)
+		rc = rh_backend_info(be, &r->info, err);
+	if (!rc)
+		rc = sampler->plan(s->plan, o->n, o->images, &r->info, (uint64_t)o->seed, err);
+	if (!rc) {
+		qsort(s->plan, (size_t)o->n, sizeof(*s->plan), by_image);
+		/* null injections come from their own stream: the campaign's draws do not depend on them */
+		rh_rng_seed(&s->null_rng, (uint64_t)o->seed ^ 0x6e756c6cull);
+		if (o->journal)
+			rc = replay_journal(s, err);
+	}
+	if (!rc)
+		rc = run_all(s, err);
+	estimate(s);
+	rh_journal_close(&s->jr);
+	free(s->plan);
+	free(s->inputs);
+	free(s->golden);
+	free(s->golden_cls);
+	free(s);
+	return rc;
+}

@@ -1,0 +1,86 @@
+/* rahil: the campaign engine: plan a fault list with a sampler, run it on a back-end in
+ * batches (golden and null-injection self-checks, journal, progress, stop flag), and estimate
+ * RA and the drop with their intervals. The command line (host/cli/cli_campaign.c) only parses
+ * options, handles signals and prints. docs/campaign.md describes the campaign, docs/fault-model.md
+ * its estimators. */
+#ifndef RAHIL_ENGINE_H
+#define RAHIL_ENGINE_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include "backend.h"
+#include "dataset.h"
+#include "error.h"
+#include "journal.h"
+#include "model.h"
+#include "outcome.h"
+
+/* One planned injection: a fault on an evaluation image, with its importance weight. */
+struct rh_plan_item {
+	int image;
+	long draw; /* position among the draws: keeps the order within an image fixed */
+	struct rh_fault_spec f;
+	double weight; /* P / q (1 for the uniform sampler) */
+};
+
+/* A sampler: the campaign's fault list, deterministic for a seed, in draw order. */
+struct rh_sampler_ops {
+	const char *name;
+	int (*plan)(struct rh_plan_item *items, long n, int images, const struct rh_backend_info *info, uint64_t seed,
+	            struct rh_err *err);
+};
+/* The sampler of that name, or NULL; rh_sampler_names() lists them for messages. */
+const struct rh_sampler_ops *rh_sampler_find(const char *name);
+const char *rh_sampler_names(void);
+
+/* One injection as it came back (for a CSV, a report). */
+struct rh_campaign_injection {
+	const struct rh_journal_rec *rec; /* index, image, bit, cycle, outcome, class, weight */
+	const struct rh_result *res;      /* what the back-end returned */
+	const struct rh_result *golden;   /* the back-end's golden run of that image */
+	int label;
+};
+
+/* Where a campaign stands, after every batch. */
+struct rh_campaign_progress {
+	long done, n;   /* injections counted (journaled ones included), of n */
+	long ran;       /* of those, run by this call */
+	double seconds; /* since this call started injecting */
+	double ra, lo, hi;
+};
+
+struct rh_campaign_opts {
+	const char *sampler;
+	long n;
+	int images; /* the first `images` test images */
+	long seed;
+	const char *journal; /* NULL: none */
+	void (*progress)(const struct rh_campaign_progress *p, void *ctx);
+	int (*on_injection)(const struct rh_campaign_injection *inj, void *ctx, struct rh_err *err);
+	void *ctx;
+	volatile sig_atomic_t *stop; /* when set (a signal): stop after the batch in flight */
+};
+
+struct rh_campaign_result {
+	struct rh_backend_info info; /* the fault space */
+	double sa;                   /* exact, over the evaluation images */
+	double ra, drop, ci95[2], ci95_drop[2], ess;
+	long n, done, resumed; /* planned, counted, taken from the journal */
+	long outcomes[RH_OUT_COUNT];
+	long by_class[4][RH_OUT_COUNT]; /* by flip-flop class of the struck bit */
+	long golden_runs, null_injections;
+	double seconds;                /* injecting, this call */
+	struct rh_backend_stats link;  /* round trips and retries of the injections (set-up excluded) */
+	struct rh_backend_stats setup; /* those of opening the back-end and loading the model */
+	int stopped;                   /* the stop flag ended it before the last injection */
+};
+
+/* Run the campaign on an open back-end. 0 with *r filled; RH_E_INTERRUPTED when the stop flag
+ * ended it early (r->done counted, all journaled); RH_E_MISMATCH when a self-check failed
+ * (the message names the image); other errors from the back-end or the journal, with r->done
+ * the injections journaled before. */
+int rh_campaign_run(const struct rh_campaign_opts *o, const struct rh_model *m, const struct rh_dataset *test,
+                    struct rh_backend *be, struct rh_campaign_result *r, struct rh_err *err);
+
+#endif
