@@ -155,9 +155,9 @@ RTL_SIM_DEPS := $(BUILD)/librahil_sim.a $(BUILD)/obj_dir_sim/libVrh_fi.a $(BUILD
 # The FF maps librahil.a carries (host/accel/ffmap.h): the simulator's and the bitstream's.
 RTL_HOST_FFMAPS := $(BUILD)/rtl/sim/ffmap_sim.o $(BUILD)/rtl/ice40/ffmap_ice40.o
 
-$(BUILD)/ffmap-hash: verilator/ffmap_hash.c
+$(BUILD)/ffmap-hash: verilator/ffmap_hash.c host/core/hash.h
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -O2 -o $@ $<
+	$(CC) -std=c11 -O2 -Ihost/core -o $@ $<
 
 
 .PHONY: rtl-lint rtl-ffcount rtl-formal rtl-tb rtl-test rtl-bench rtl-util

@@ -4,6 +4,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "hash.h"
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -15,11 +17,11 @@ int main(int argc, char **argv)
 		perror(argv[1]);
 		return 1;
 	}
-	uint32_t h = 2166136261u;
+	uint32_t h = RH_FNV1A_INIT;
 	int c;
 	while ((c = getc(f)) != EOF) {
-		h ^= (uint8_t)c;
-		h *= 16777619u;
+		uint8_t b = (uint8_t)c;
+		h = rh_fnv1a(h, &b, 1);
 	}
 	int bad = ferror(f);
 	fclose(f);

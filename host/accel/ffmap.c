@@ -1,4 +1,5 @@
 /* rahil: flip-flop map lookups and the map's hash (host/accel/ffmap.h). */
+#include "hash.h"
 #include "ffmap.h"
 
 #include <stdio.h>
@@ -74,26 +75,17 @@ int rh_ffmap_lookup(const struct rh_ffmap *map, const char *spec, uint32_t *bit,
 	return 0;
 }
 
-static uint32_t fnv1a(uint32_t h, const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		h ^= (uint8_t)s[i];
-		h *= 16777619u;
-	}
-	return h;
-}
-
 uint32_t rh_ffmap_hash(const struct rh_ffmap *map)
 {
 	static const char header[] = "bit\tname\tindex\tclass\n";
 	char line[512];
-	uint32_t h = fnv1a(2166136261u, header, sizeof(header) - 1);
+	uint32_t h = rh_fnv1a(RH_FNV1A_INIT, header, sizeof(header) - 1);
 	for (size_t r = 0; r < map->n_regs; r++) {
 		const struct rh_ffmap_reg *reg = &map->regs[r];
 		for (uint32_t b = 0; b < reg->width; b++) {
 			int n = snprintf(line, sizeof(line), "%u\t%s\t%u\t%s\n", reg->ofs + b, reg->name, b,
 			                 rh_ff_class_name(reg->cls));
-			h = fnv1a(h, line, n > 0 && (size_t)n < sizeof(line) ? (size_t)n : 0);
+			h = rh_fnv1a(h, line, n > 0 && (size_t)n < sizeof(line) ? (size_t)n : 0);
 		}
 	}
 	return h;

@@ -16,30 +16,6 @@
 #define JOURNAL_MAGIC "rahil-journal 2"
 #define LINE_MAX_LEN  512
 
-static uint32_t fnv1a(uint32_t h, const void *p, size_t n)
-{
-	const uint8_t *b = p;
-	while (n--) {
-		h ^= *b++;
-		h *= 16777619u;
-	}
-	return h;
-}
-
-uint32_t rh_journal_model_hash(const struct rh_model *m)
-{
-	uint32_t h = 2166136261u;
-	int32_t dims[] = {m->in_h, m->in_w, m->in_c, m->n_classes, m->n_layers};
-	h = fnv1a(h, dims, sizeof(dims));
-	for (int i = 0; i < m->n_layers; i++) {
-		const struct rh_layer *l = &m->layers[i];
-		int32_t s[] = {(int32_t)l->op, (int32_t)l->flags, l->k,     l->stride, l->pad,  l->in_h,
-		               l->in_w,        l->in_c,           l->out_h, l->out_w,  l->out_c};
-		h = fnv1a(h, s, sizeof(s));
-	}
-	return fnv1a(h, m->blob, m->blob_size);
-}
-
 static int format_head(char *out, size_t cap, const struct rh_journal_head *h)
 {
 	return snprintf(out, cap,

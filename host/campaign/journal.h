@@ -17,7 +17,7 @@
 /* What a journal belongs to; resuming requires an identical head. */
 struct rh_journal_head {
 	const char *model;      /* model name */
-	uint32_t model_hash;    /* rh_journal_model_hash() of the model */
+	uint32_t model_hash;    /* rh_model_hash() of the model (host/data/model.h) */
 	const char *sampler;    /* "uniform", ... */
 	long n;                 /* injections in the whole campaign */
 	int images;             /* evaluation images */
@@ -42,10 +42,6 @@ struct rh_journal {
 	FILE *f;
 	char path[1024];
 };
-
-struct rh_model;
-/* FNV-1a 32 over the model's layer shapes, weights and parameters. */
-uint32_t rh_journal_model_hash(const struct rh_model *m);
 
 /* Open the journal at path. A missing or empty file is created with the head, and *n_recs is
  * 0. An existing one must have exactly this head (else RH_E_INVAL, naming both); its

@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <zlib.h>
 
+#include "bytes.h"
+#include "hash.h"
 #include "quant.h"
 
 /*
@@ -225,28 +227,6 @@ int rh_model_validate(const struct rh_model *m, struct rh_err *err)
 	return 0;
 }
 
-static void put16(uint8_t *p, unsigned v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static unsigned get16(const uint8_t *p)
-{
-	return (unsigned)p[0] | (unsigned)p[1] << 8;
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 int rh_model_encode(const struct rh_model *m, uint8_t **out, size_t *out_len, struct rh_err *err)
 {
 	int rc = rh_model_validate(m, err);
@@ -257,18 +237,18 @@ int rh_model_encode(const struct rh_model *m, uint8_t **out, size_t *out_len, st
 	if (!b)
 		return rh_err_set(err, RH_E_NOMEM, "cannot allocate %zu bytes", len);
 	memcpy(b, RH_MODEL_MAGIC, 4);
-	put16(b + 4, RH_MODEL_VERSION);
-	put16(b + 6, HDR_SIZE);
-	put16(b + 8, (unsigned)m->n_layers);
-	put16(b + 10, (unsigned)m->in_h);
-	put16(b + 12, (unsigned)m->in_w);
-	put16(b + 14, (unsigned)m->in_c);
-	put16(b + 16, (unsigned)m->n_classes);
+	rh_put_u16(b + 4, RH_MODEL_VERSION);
+	rh_put_u16(b + 6, HDR_SIZE);
+	rh_put_u16(b + 8, (uint16_t)m->n_layers);
+	rh_put_u16(b + 10, (uint16_t)m->in_h);
+	rh_put_u16(b + 12, (uint16_t)m->in_w);
+	rh_put_u16(b + 14, (uint16_t)m->in_c);
+	rh_put_u16(b + 16, (uint16_t)m->n_classes);
 	memcpy(b + 18, m->name, RH_NAME_LEN - 1);
-	put32(b + 34, m->train_seed);
-	put32(b + 38, m->train_epochs);
-	put32(b + 42, m->float_acc_ppm);
-	put32(b + 46, (uint32_t)m->blob_size);
+	rh_put_u32(b + 34, m->train_seed);
+	rh_put_u32(b + 38, m->train_epochs);
+	rh_put_u32(b + 42, m->float_acc_ppm);
+	rh_put_u32(b + 46, (uint32_t)m->blob_size);
 	uint8_t *blob = b + HDR_SIZE + (size_t)m->n_layers * LAYER_SIZE;
 	size_t off = 0;
 	for (int i = 0; i < m->n_layers; i++) {
@@ -279,25 +259,25 @@ int rh_model_encode(const struct rh_model *m, uint8_t **out, size_t *out_len, st
 		p[2] = (uint8_t)l->k;
 		p[3] = (uint8_t)l->stride;
 		p[4] = (uint8_t)l->pad;
-		put16(p + 8, (unsigned)l->in_h);
-		put16(p + 10, (unsigned)l->in_w);
-		put16(p + 12, (unsigned)l->in_c);
-		put16(p + 14, (unsigned)l->out_h);
-		put16(p + 16, (unsigned)l->out_w);
-		put16(p + 18, (unsigned)l->out_c);
+		rh_put_u16(p + 8, (uint16_t)l->in_h);
+		rh_put_u16(p + 10, (uint16_t)l->in_w);
+		rh_put_u16(p + 12, (uint16_t)l->in_c);
+		rh_put_u16(p + 14, (uint16_t)l->out_h);
+		rh_put_u16(p + 16, (uint16_t)l->out_w);
+		rh_put_u16(p + 18, (uint16_t)l->out_c);
 		size_t nw = rh_layer_weights(l);
-		put32(p + 20, (uint32_t)off);
-		put32(p + 24, (uint32_t)(off + align4(nw)));
+		rh_put_u32(p + 20, (uint32_t)off);
+		rh_put_u32(p + 24, (uint32_t)(off + align4(nw)));
 		memcpy(blob + off, l->w, nw);
 		off += align4(nw);
 		for (int o = 0; o < l->out_c; o++) {
-			put32(blob + off + 4u * (size_t)o, (uint32_t)l->bias[o]);
-			put32(blob + off + 4u * (size_t)(l->out_c + o), (uint32_t)l->mult[o]);
-			put32(blob + off + 4u * (size_t)(2 * l->out_c + o), (uint32_t)l->shift[o]);
+			rh_put_u32(blob + off + 4u * (size_t)o, (uint32_t)l->bias[o]);
+			rh_put_u32(blob + off + 4u * (size_t)(l->out_c + o), (uint32_t)l->mult[o]);
+			rh_put_u32(blob + off + 4u * (size_t)(2 * l->out_c + o), (uint32_t)l->shift[o]);
 		}
 		off += 12u * (size_t)l->out_c;
 	}
-	put32(b + len - 4, (uint32_t)crc32(0L, b, (uInt)(len - 4)));
+	rh_put_u32(b + len - 4, (uint32_t)crc32(0L, b, (uInt)(len - 4)));
 	*out = b;
 	*out_len = len;
 	return 0;
@@ -312,34 +292,34 @@ int rh_model_decode(struct rh_model *m, const uint8_t *b, size_t len, struct rh_
 		return rh_err_set(err, RH_E_FORMAT,
 		                  "bad magic %02x %02x %02x %02x (expected \"RMOD\"): not a rahil model", b[0], b[1],
 		                  b[2], b[3]);
-	unsigned version = get16(b + 4);
+	unsigned version = rh_get_u16(b + 4);
 	if (version > RH_MODEL_VERSION || version == 0)
 		return rh_err_set(err, RH_E_VERSION, "model format version %u, this rahil reads version %d (or older)",
 		                  version, RH_MODEL_VERSION);
-	if (get16(b + 6) != HDR_SIZE)
-		return rh_err_set(err, RH_E_FORMAT, "header size %u, expected %d", get16(b + 6), HDR_SIZE);
-	uint32_t want = get32(b + len - 4), got = (uint32_t)crc32(0L, b, (uInt)(len - 4));
+	if (rh_get_u16(b + 6) != HDR_SIZE)
+		return rh_err_set(err, RH_E_FORMAT, "header size %u, expected %d", rh_get_u16(b + 6), HDR_SIZE);
+	uint32_t want = rh_get_u32(b + len - 4), got = (uint32_t)crc32(0L, b, (uInt)(len - 4));
 	if (want != got)
 		return rh_err_set(err, RH_E_CRC,
 		                  "CRC-32 mismatch: file says %08x, contents give %08x (corrupt or truncated)",
 		                  (unsigned)want, (unsigned)got);
-	int n = (int)get16(b + 8);
+	int n = (int)rh_get_u16(b + 8);
 	if (n < 1 || n > RH_MAX_LAYERS)
 		return rh_err_set(err, RH_E_FORMAT, "%d layers (expected 1..%d)", n, RH_MAX_LAYERS);
-	size_t blob_size = get32(b + 46);
+	size_t blob_size = rh_get_u32(b + 46);
 	size_t want_len = HDR_SIZE + (size_t)n * LAYER_SIZE + blob_size + 4;
 	if (want_len != len)
 		return rh_err_set(err, RH_E_FORMAT, "file is %zu bytes, its header describes %zu", len, want_len);
 	m->n_layers = n;
-	m->in_h = (int)get16(b + 10);
-	m->in_w = (int)get16(b + 12);
-	m->in_c = (int)get16(b + 14);
-	m->n_classes = (int)get16(b + 16);
+	m->in_h = (int)rh_get_u16(b + 10);
+	m->in_w = (int)rh_get_u16(b + 12);
+	m->in_c = (int)rh_get_u16(b + 14);
+	m->n_classes = (int)rh_get_u16(b + 16);
 	memcpy(m->name, b + 18, RH_NAME_LEN - 1);
 	m->name[RH_NAME_LEN - 1] = 0;
-	m->train_seed = get32(b + 34);
-	m->train_epochs = get32(b + 38);
-	m->float_acc_ppm = get32(b + 42);
+	m->train_seed = rh_get_u32(b + 34);
+	m->train_epochs = rh_get_u32(b + 38);
+	m->float_acc_ppm = rh_get_u32(b + 42);
 	int h = m->in_h, w = m->in_w, c = m->in_c;
 	size_t off = 0;
 	for (int i = 0; i < n; i++) {
@@ -350,10 +330,10 @@ int rh_model_decode(struct rh_model *m, const uint8_t *b, size_t len, struct rh_
 		l->k = p[2];
 		l->stride = p[3];
 		l->pad = p[4];
-		l->in_h = (int)get16(p + 8);
-		l->in_w = (int)get16(p + 10);
-		l->in_c = (int)get16(p + 12);
-		l->out_c = (int)get16(p + 18);
+		l->in_h = (int)rh_get_u16(p + 8);
+		l->in_w = (int)rh_get_u16(p + 10);
+		l->in_c = (int)rh_get_u16(p + 12);
+		l->out_c = (int)rh_get_u16(p + 18);
 		if (l->in_h != h || l->in_w != w || l->in_c != c)
 			return rh_err_set(err, RH_E_FORMAT,
 			                  "layer %d: input %dx%dx%d does not match the previous output %dx%dx%d", i,
@@ -361,13 +341,14 @@ int rh_model_decode(struct rh_model *m, const uint8_t *b, size_t len, struct rh_
 		int rc = layer_shape(l, err, i);
 		if (rc)
 			return rc;
-		if ((int)get16(p + 14) != l->out_h || (int)get16(p + 16) != l->out_w)
+		if ((int)rh_get_u16(p + 14) != l->out_h || (int)rh_get_u16(p + 16) != l->out_w)
 			return rh_err_set(err, RH_E_FORMAT, "layer %d: stored output %ux%u, shape gives %dx%d", i,
-			                  get16(p + 14), get16(p + 16), l->out_h, l->out_w);
-		if (get32(p + 20) != off || get32(p + 24) != off + align4(rh_layer_weights(l)))
-			return rh_err_set(
-			    err, RH_E_FORMAT, "layer %d: weight offset %u / parameter offset %u, expected %zu / %zu", i,
-			    (unsigned)get32(p + 20), (unsigned)get32(p + 24), off, off + align4(rh_layer_weights(l)));
+			                  rh_get_u16(p + 14), rh_get_u16(p + 16), l->out_h, l->out_w);
+		if (rh_get_u32(p + 20) != off || rh_get_u32(p + 24) != off + align4(rh_layer_weights(l)))
+			return rh_err_set(err, RH_E_FORMAT,
+			                  "layer %d: weight offset %u / parameter offset %u, expected %zu / %zu", i,
+			                  (unsigned)rh_get_u32(p + 20), (unsigned)rh_get_u32(p + 24), off,
+			                  off + align4(rh_layer_weights(l)));
 		off += layer_blob_size(l);
 		if (off > blob_size)
 			return rh_err_set(err, RH_E_FORMAT,
@@ -393,9 +374,9 @@ int rh_model_decode(struct rh_model *m, const uint8_t *b, size_t len, struct rh_
 		memcpy(l->w, src + start, nw);
 		const uint8_t *q = src + start + align4(nw);
 		for (int o = 0; o < l->out_c; o++) {
-			l->bias[o] = (int32_t)get32(q + 4u * (size_t)o);
-			l->mult[o] = (int32_t)get32(q + 4u * (size_t)(l->out_c + o));
-			l->shift[o] = (int32_t)get32(q + 4u * (size_t)(2 * l->out_c + o));
+			l->bias[o] = (int32_t)rh_get_u32(q + 4u * (size_t)o);
+			l->mult[o] = (int32_t)rh_get_u32(q + 4u * (size_t)(l->out_c + o));
+			l->shift[o] = (int32_t)rh_get_u32(q + 4u * (size_t)(2 * l->out_c + o));
 		}
 	}
 	int rc = rh_model_validate(m, err);
@@ -468,4 +449,17 @@ out:
 	free(b);
 	fclose(f);
 	return rc;
+}
+
+uint32_t rh_model_hash(const struct rh_model *m)
+{
+	int32_t dims[] = {m->in_h, m->in_w, m->in_c, m->n_classes, m->n_layers};
+	uint32_t h = rh_fnv1a(RH_FNV1A_INIT, dims, sizeof(dims));
+	for (int i = 0; i < m->n_layers; i++) {
+		const struct rh_layer *l = &m->layers[i];
+		int32_t s[] = {(int32_t)l->op, (int32_t)l->flags, l->k,     l->stride, l->pad,  l->in_h,
+		               l->in_w,        l->in_c,           l->out_h, l->out_w,  l->out_c};
+		h = rh_fnv1a(h, s, sizeof(s));
+	}
+	return rh_fnv1a(h, m->blob, m->blob_size);
 }

@@ -85,4 +85,8 @@ int rh_model_load(struct rh_model *m, const char *path, struct rh_err *err);
 int rh_model_encode(const struct rh_model *m, uint8_t **buf, size_t *len, struct rh_err *err);
 int rh_model_decode(struct rh_model *m, const uint8_t *buf, size_t len, struct rh_err *err);
 
+/* A model's identity: FNV-1a 32 over its layer shapes, weights and parameters (a campaign's
+ * journal records it). */
+uint32_t rh_model_hash(const struct rh_model *m);
+
 #endif

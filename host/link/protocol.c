@@ -50,28 +50,6 @@ const char *rh_perr_name(int code)
 	return lookup(perr_names, sizeof(perr_names) / sizeof(perr_names[0]), code);
 }
 
-void rh_put_u16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-void rh_put_u32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-uint16_t rh_get_u16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | (p[1] << 8));
-}
-
-uint32_t rh_get_u32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
-}
-
 int rh_proto_encode(uint8_t seq, uint8_t op, const uint8_t *payload, size_t len, uint8_t *out, size_t cap,
                     size_t *out_len, struct rh_err *err)
 {

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bytes.h"
 #include "error.h"
 
 /* Request opcodes (host/link/protocol_ops.def). A response carries the request's opcode | 0x80. */
@@ -95,11 +96,7 @@ int rh_proto_next(struct rh_proto_parser *p, struct rh_frame *f, struct rh_err *
  * may hold complete frames, then rh_proto_end again, until it returns 0. */
 int rh_proto_end(struct rh_proto_parser *p, struct rh_err *err);
 
-/* Little-endian field access, the byte order of every multi-byte field on the wire. */
-void rh_put_u16(uint8_t *p, uint16_t v);
-void rh_put_u32(uint8_t *p, uint32_t v);
-uint16_t rh_get_u16(const uint8_t *p);
-uint32_t rh_get_u32(const uint8_t *p);
+/* Little-endian field access (rh_put_u16 ... rh_get_u32) comes from host/core/bytes.h. */
 
 /* LOAD_MODEL payloads for a model image (host/accel/accel_image.h): sort the image's writes by
  * address (they go to distinct addresses, so order does not matter), then each call packs the

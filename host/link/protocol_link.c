@@ -1,17 +1,11 @@
 /* rahil: requests over a transport: sequence numbers, timeouts, retries, streamed batches. */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
+#include "clock.h"
 #include "protocol_link.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 void rh_link_init(struct rh_link *l, struct rh_transport *t)
 {
@@ -25,7 +19,7 @@ void rh_link_init(struct rh_link *l, struct rh_transport *t)
 /* Wait for the next good frame carrying sequence number want; it lands in l->frame. */
 static int next_frame(struct rh_link *l, uint8_t want, int timeout_ms, struct rh_err *err)
 {
-	int64_t deadline = now_ms() + timeout_ms;
+	int64_t deadline = rh_now_ms() + timeout_ms;
 	for (;;) {
 		for (;;) {
 			int r = rh_proto_next(&l->parser, &l->frame, NULL);
@@ -45,7 +39,7 @@ static int next_frame(struct rh_link *l, uint8_t want, int timeout_ms, struct rh
 			}
 			break;
 		}
-		int64_t left = deadline - now_ms();
+		int64_t left = deadline - rh_now_ms();
 		if (left <= 0)
 			return rh_err_set(err, RH_E_TIMEOUT, "no answer with sequence number %u within %d ms", want,
 			                  timeout_ms);

@@ -2,6 +2,7 @@
  * re-attached at close, latency timer 1 ms, raw 8N1), the board found by the board table.
  * The only file that includes libftdi. Built as a stub when libftdi1 is missing. */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
+#include "clock.h"
 #include "transport.h"
 
 #ifdef RH_HAVE_LIBFTDI
@@ -20,13 +21,6 @@ struct ftdi_priv {
 	const struct rh_board *board;
 	char desc[128];
 };
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Put the chip back as found: latency timer, bitmode; then close and free. */
 static void restore_and_close(struct ftdi_priv *f, int opened)
@@ -136,7 +130,7 @@ static int ftdi_write_(struct rh_transport *t, const uint8_t *p, size_t n, int t
 static int ftdi_read_(struct rh_transport *t, uint8_t *p, size_t n, size_t *got, int timeout_ms, struct rh_err *err)
 {
 	struct ftdi_priv *f = t->priv;
-	int64_t deadline = now_ms() + timeout_ms;
+	int64_t deadline = rh_now_ms() + timeout_ms;
 	if (n > 65536)
 		n = 65536;
 	for (;;) {
@@ -149,7 +143,7 @@ static int ftdi_read_(struct rh_transport *t, uint8_t *p, size_t n, size_t *got,
 			*got = (size_t)k;
 			return 0;
 		}
-		if (now_ms() >= deadline)
+		if (rh_now_ms() >= deadline)
 			return rh_err_set(err, RH_E_TIMEOUT, "%s: no byte within %d ms", f->desc, timeout_ms);
 	}
 }

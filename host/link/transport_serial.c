@@ -1,6 +1,7 @@
 /* rahil: serial:PATH back-end: a tty (a board's FTDI UART through the kernel driver, or the
  * simulator's pseudo-terminal) in raw 8N1 mode, with poll() timeouts. */
 #define _DEFAULT_SOURCE /* B57600 and up are Linux extensions of termios */
+#include "clock.h"
 #include "transport.h"
 
 #include <errno.h>
@@ -42,13 +43,6 @@ unsigned long rh_serial_speed(int baud)
 		if (speeds[i].baud == baud)
 			return (unsigned long)speeds[i].speed;
 	return 0;
-}
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static int serial_open(struct rh_transport *t, const char *path, const struct rh_transport_opts *o, struct rh_err *err)
@@ -103,7 +97,7 @@ fail:
 static int wait_fd(struct serial *s, short ev, int64_t deadline, struct rh_err *err, const char *what)
 {
 	for (;;) {
-		int64_t left = deadline - now_ms();
+		int64_t left = deadline - rh_now_ms();
 		if (left < 0)
 			left = 0;
 		struct pollfd pfd = {.fd = s->fd, .events = ev};
@@ -125,7 +119,7 @@ static int wait_fd(struct serial *s, short ev, int64_t deadline, struct rh_err *
 static int serial_write(struct rh_transport *t, const uint8_t *p, size_t n, int timeout_ms, struct rh_err *err)
 {
 	struct serial *s = t->priv;
-	int64_t deadline = now_ms() + timeout_ms;
+	int64_t deadline = rh_now_ms() + timeout_ms;
 	size_t done = 0;
 	while (done < n) {
 		ssize_t k = write(s->fd, p + done, n - done);
@@ -149,7 +143,7 @@ static int serial_write(struct rh_transport *t, const uint8_t *p, size_t n, int 
 static int serial_read(struct rh_transport *t, uint8_t *p, size_t n, size_t *got, int timeout_ms, struct rh_err *err)
 {
 	struct serial *s = t->priv;
-	int64_t deadline = now_ms() + timeout_ms;
+	int64_t deadline = rh_now_ms() + timeout_ms;
 	for (;;) {
 		ssize_t k = read(s->fd, p, n);
 		if (k > 0) {

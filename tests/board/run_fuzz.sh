@@ -10,7 +10,7 @@ here=$(dirname "$0")
 top=$here/../..
 mkdir -p "$out/fuzz-corpus" "$out/fuzz-crashes"
 src="$here/fuzz_protocol.c $top/host/link/protocol.c $top/host/core/error.c"
-flags="-std=c11 -O1 -g -I$top/host/core -I$top/host/link -D_POSIX_C_SOURCE=200809L"
+flags="-std=c11 -O1 -g -I$top/host/core -I$top/host/data -I$top/host/accel -I$top/host/link -D_POSIX_C_SOURCE=200809L"
 
 have_libfuzzer() {
 	command -v clang >/dev/null 2>&1 || return 1

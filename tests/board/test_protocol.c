@@ -425,10 +425,10 @@ static enum tb_result t_payload_result(void)
 static enum tb_result t_payload_batch(void)
 {
 	struct rh_fault f[RH_PROTO_BATCH_MAX], g[RH_PROTO_BATCH_MAX];
-	for (int i = 0; i < RH_PROTO_BATCH_MAX; i++) {
-		f[i].bit = (uint32_t)(i * 1000003u);
-		f[i].cycle = (uint32_t)(i * 77u + 1);
-	}
+	for (int i = 0; i < RH_PROTO_BATCH_MAX; i++) /* every third a null injection (bit 31) */
+		f[i] = (struct rh_fault){.bit = (uint32_t)(i * 1000003u) & 0x7fffffffu,
+		                         .cycle = (uint32_t)(i * 77u + 1),
+		                         .no_flip = i % 3 == 2};
 	uint8_t buf[RH_PROTO_MAX_PAYLOAD];
 	size_t n, m;
 	struct rh_err err;
@@ -436,7 +436,12 @@ static enum tb_result t_payload_batch(void)
 	TB_CHECK_EQ(n, 4 + 32 * 8);
 	TB_CHECK_EQ(rh_batch_parse(buf, n, g, &m, NULL), 0);
 	TB_CHECK_EQ(m, 32);
-	TB_CHECK(memcmp(f, g, 32 * sizeof(f[0])) == 0);
+	for (int i = 0; i < 32; i++) {
+		TB_CHECK_EQ(g[i].bit, f[i].bit);
+		TB_CHECK_EQ(g[i].cycle, f[i].cycle);
+		TB_CHECK_EQ(g[i].no_flip, f[i].no_flip);
+	}
+	TB_CHECK_EQ(rh_get_u32(buf + 4 + 8 * 2), f[2].bit | RH_PROTO_NO_FLIP); /* on the wire: bit 31 */
 	TB_CHECK_EQ(rh_batch_pack(f, 0, buf, sizeof(buf), &n, &err), RH_E_INVAL);
 	TB_CHECK_EQ(rh_batch_pack(f, RH_PROTO_BATCH_MAX + 1, buf, sizeof(buf), &n, &err), RH_E_INVAL);
 	TB_CHECK_EQ(rh_batch_pack(f, RH_PROTO_BATCH_MAX, buf, sizeof(buf), &n, &err), 0);
