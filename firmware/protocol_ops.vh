@@ -1,5 +1,5 @@
 // rahil: protocol opcodes, error codes and constants for the gateware.
-// Generated from host/protocol_ops.def by firmware/gen_protocol_ops.c: do not edit.
+// Generated from host/link/protocol_ops.def by firmware/gen_protocol_ops.c: do not edit.
 `ifndef RH_PROTOCOL_OPS_VH
 `define RH_PROTOCOL_OPS_VH
 
