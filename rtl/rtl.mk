@@ -210,11 +210,14 @@ rtl-formal: rtl/rh_scanctl.v
 		|| (tail -5 $(BUILD)/rtl/formal/rtl_scanctl.cover.log; exit 1)
 	@echo "ok: rh_scanctl BMC 30 steps, induction, cover"
 
-# everything for `make test` (a few hundred images per network on 8x8, fewer on 2x4)
-rtl-test: rtl-lint rtl-ffcount rtl-formal rtl-tb $(BUILD)/rtl/sim/rtl-tests $(BUILD)/rtl/board/rtl-tests
+# everything for `make test` (a few hundred images per network on 8x8, fewer on 2x4 and on the
+# iCEBreaker set, whose checkpoint tests hold the scrubbed canonical start on its geometry too)
+rtl-test: rtl-lint rtl-ffcount rtl-formal rtl-tb $(BUILD)/rtl/sim/rtl-tests $(BUILD)/rtl/board/rtl-tests \
+		$(BUILD)/rtl/ice40/rtl-tests
 	tests/rtl/ffmap_selftest.sh verilator/gen_ffmap.sh
 	$(BUILD)/rtl/sim/rtl-tests --images $(RTL_IMAGES)
 	$(BUILD)/rtl/board/rtl-tests --images 50
+	$(BUILD)/rtl/ice40/rtl-tests --images 20
 
 # all 10,000 test images per network, with simulation speed in $(BUILD)/bench_rtl.json
 rtl-bench: $(BUILD)/rtl/sim/rtl-tests
