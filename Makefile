@@ -50,10 +50,10 @@ LINK_LIBS_ALL = $(RTL_SIM_LINK) $(BUILD)/librahil.a $(HOST_LIBS) $(LINK_LIBS)
 all: $(BUILD)/rahil
 
 # The verilated board design, rahil-sim, board tests (board-* targets, BOARD_SIM_LINK)
-include verilator/board.mk
+include verilator/board_sim.mk
 # Host link: protocol, transports, `rahil devices`, link gateware (link-* targets, LINK_*);
-# after verilator/board.mk, whose BOARD_SIM_LINK it reads
-include firmware/board.mk
+# after verilator/board_sim.mk, whose BOARD_SIM_LINK it reads
+include firmware/link.mk
 BOARD ?= icebreaker
 
 $(BUILD)/obj/%.o: %.c

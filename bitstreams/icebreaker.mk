@@ -8,7 +8,7 @@
 # logic cells), the weights in the four SPRAMs (WGT_AW 16: 2 columns x 64 KB), activations
 # (ACT_AW 11: the MLP and the CNN) and parameters in EBRs. The same variables make the RTL's
 # ice40 set (rtl/rtl.mk: lint, flip-flop count, FF map) and the verilated board
-# (verilator/board.mk), so the simulation runs what the bitstream holds. Override them on the
+# (verilator/board_sim.mk), so the simulation runs what the bitstream holds. Override them on the
 # command line for all three at once.
 
 ICEBREAKER_OUT := $(BUILD)/bitstreams/icebreaker

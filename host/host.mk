@@ -1,6 +1,6 @@
 # rahil: the host code's layers, sources, include path and warning flags, for every makefile
-# that builds host code (the top-level Makefile, firmware/board.mk, rtl/rtl.mk,
-# verilator/board.mk). host/README.md says what each layer owns and may call.
+# that builds host code (the top-level Makefile, firmware/link.mk, rtl/rtl.mk,
+# verilator/board_sim.mk). host/README.md says what each layer owns and may call.
 ifndef RH_HOST_MK
 RH_HOST_MK := 1
 

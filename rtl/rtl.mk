@@ -29,7 +29,7 @@ RTL_G_sim :=
 RTL_G_board := -GMUL_DSP=6
 # the iCEBreaker bitstream's set, taken from bitstreams/icebreaker.mk (included before this
 # file): linted, flip-flop counted and mapped here; the host carries its FF map to check a
-# board's IDENTIFY. Simulated as a whole board (verilator/board.mk), not by this harness (whose
+# board's IDENTIFY. Simulated as a whole board (verilator/board_sim.mk), not by this harness (whose
 # memory geometry is the default one). Also in-process: --backend sim:ice40.
 RTL_CFG_ice40 := $(ICEBREAKER_ROWS) $(ICEBREAKER_COLS)
 RTL_TRACE_ice40 := 0

@@ -11,9 +11,9 @@
 
 #include "rh_board_sim.h"
 
-// the array the board design was verilated with (verilator/board.mk)
+// the array the board design was verilated with (verilator/board_sim.mk)
 #if !defined(RH_BOARD_SIM_ROWS) || !defined(RH_BOARD_SIM_COLS)
-#error "build with -DRH_BOARD_SIM_ROWS=... -DRH_BOARD_SIM_COLS=... (verilator/board.mk)"
+#error "build with -DRH_BOARD_SIM_ROWS=... -DRH_BOARD_SIM_COLS=... (verilator/board_sim.mk)"
 #endif
 #ifndef RH_BOARD_SIM_CLKS_PER_BIT
 #define RH_BOARD_SIM_CLKS_PER_BIT 4

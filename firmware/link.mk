@@ -2,7 +2,7 @@
 # gateware (UART, frame receiver/transmitter, host_link, link test design), and their tests,
 # lint, formal checks and fuzzing. Included from the top-level Makefile (after its `all`
 # target, so that `all` stays the default goal); runs alone too:
-#   make -f firmware/board.mk link-test
+#   make -f firmware/link.mk link-test
 #
 # Targets
 #   link-test       everything below but formal; ends "total: N passed, N failed, N skipped"
@@ -49,7 +49,7 @@ endif
 
 LINK_LIB_SRC := $(HOST_LINK_SRC)
 LINK_CLI_SRC := host/cli/cli_devices.c host/cli/cli_util.c
-# The sim back-end: links the verilated board design (verilator/board.mk's BOARD_SIM_LINK) and
+# The sim back-end: links the verilated board design (verilator/board_sim.mk's BOARD_SIM_LINK) and
 # needs -Iverilator.
 LINK_SIM_SRC := $(HOST_LINK_SIM_SRC)
 
@@ -86,7 +86,7 @@ $(LINK_OUT)/test_transport: $(call LINK_TOBJ,tests/board/test_transport.c $(LINK
 		$(LINK_CLI_SRC) host/core/error.c)
 	$(CC) $(LINK_TFLAGS) -o $@ $^ $(LINK_LIBS) $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null || echo -lcjson)
 
-# The emulated FT2232H in front of the verilated board design: needs verilator/board.mk
+# The emulated FT2232H in front of the verilated board design: needs verilator/board_sim.mk
 # (BOARD_SIM_LINK), so it exists only when both fragments are included, that one first. Built
 # without sanitizers: it links C++ objects built without them.
 LINK_NOSAN = $(patsubst %.c,$(LINK_OUT)/obj-nosan/%.o,$(1))
@@ -112,9 +112,9 @@ $(LINK_OUT)/test_usb_sim: $(call LINK_NOSAN,tests/board/test_usb_sim.c tests/boa
 		$(shell $(PKG_CONFIG) --libs umockdev-1.0) $(HOST_LIBS) $(LINK_LIBS)
 endif
 endif
-LINK_TSIM_RUN ?= echo "skip sim_transport/all: needs verilator/board.mk (the board simulator)"; \
+LINK_TSIM_RUN ?= echo "skip sim_transport/all: needs verilator/board_sim.mk (the board simulator)"; \
 	echo "0 passed, 0 failed, 1 skipped"
-LINK_USB_SIM_RUN ?= echo "skip usb_sim/all: needs umockdev, verilator/board.mk (the board simulator) and rtl/rtl.mk"; \
+LINK_USB_SIM_RUN ?= echo "skip usb_sim/all: needs umockdev, verilator/board_sim.mk (the board simulator) and rtl/rtl.mk"; \
 	echo "0 passed, 0 failed, 1 skipped"
 
 # Generated opcode table for the gateware.

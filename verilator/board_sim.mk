@@ -29,7 +29,7 @@ BOARD_CXXFLAGS := -std=gnu++14 -faligned-new -O2 -g0 -I$(BOARD_VL_ROOT)/include 
 	-I$(BOARD_VL_ROOT)/include/vltstd $(HOST_INC) -Iverilator -I$(BOARD_OBJ)
 
 $(BOARD_OBJ)/Vrh_board__ALL.a: $(BOARD_FW_SRC) $(BOARD_CORE_SRC) firmware/protocol_ops.vh \
-		verilator/board.mk bitstreams/icebreaker.mk $(ICEBREAKER_FFMAP_HASH)
+		verilator/board_sim.mk bitstreams/icebreaker.mk $(ICEBREAKER_FFMAP_HASH)
 	@mkdir -p $(BOARD_OBJ)
 	$(VERILATOR) --cc -O3 --x-assign fast --x-initial fast --noassert -Wno-fatal \
 		-Ifirmware -Irtl --top-module rh_board $(BOARD_SIM_G) \
