@@ -102,7 +102,7 @@ $(BUILD)/rtl/$(1)/ffmap_$(1).o: $(BUILD)/rtl/$(1)/ffmap.c host/accel/ffmap.h
 	@mkdir -p $$(dir $$@)
 	$(CC) $(CPPFLAGS) -std=c11 -O1 -c $$< -o $$@
 
-$(BUILD)/rtl/$(1)/rh_sim.o: verilator/rh_sim.cpp verilator/rh_sim.h host/accel/accel_image.h host/accel/ffmap.h $$(RTL_VLIBS_$(1))
+$(BUILD)/rtl/$(1)/rh_sim.o: verilator/rh_sim.cpp verilator/rh_sim.h host/accel/accel_image.h host/accel/ffmap.h host/accel/run.h $$(RTL_VLIBS_$(1))
 	@mkdir -p $$(dir $$@)
 	$(CXX) $(VL_CXXFLAGS) -I$$(RTL_OBJ_$(1)) $$(RTL_SIMDEF_$(1)) -DRH_FFMAP_BUILT=rh_ffmap_$(1) \
 		-DRH_VL_MODEL=Vrh_fi_$(1) -DRH_VL_HDR='"Vrh_fi_$(1).h"' -DRH_VL_ROOT_HDR='"Vrh_fi_$(1)___024root.h"' \

@@ -77,7 +77,7 @@ struct handle : rh_sim {
 	std::vector<std::vector<uint8_t>> ck;
 	std::vector<uint32_t> ck_cycle;
 	std::vector<uint64_t> ck_time; // the context's time there (saved with the model)
-	struct rh_sim_result golden;   // the golden run's result from s0, and its final state
+	struct rh_result golden;       // the golden run's result from s0, and its final state
 	std::vector<uint8_t> s_end;
 	struct scan_record {
 		uint32_t sidx, bitpos, tcycle;
@@ -154,7 +154,7 @@ template <class T> void scrub(handle *s, T *t)
 
 // Tick until the scan controller reaches DONE, HANG or HOLD; then collect the results: a run
 // that is done but did not write all its logits is a crash.
-template <class T> void finish(handle *s, T *t, struct rh_sim_result *res)
+template <class T> void finish(handle *s, T *t, struct rh_result *res)
 {
 	for (;;) {
 		int st = t->o_state;
@@ -169,25 +169,26 @@ template <class T> void finish(handle *s, T *t, struct rh_sim_result *res)
 	res->n_logits = s->n_logits;
 	res->cls = -1;
 	if (st == ST_HOLD) {
-		res->end = RH_SIM_HELD;
+		res->end = RH_RUN_HELD;
 		return;
 	}
 	if (st == ST_HANG) {
-		res->end = RH_SIM_HANG;
+		res->end = RH_RUN_HANG;
 		return;
 	}
-	res->cls = t->o_class;
+	int written = 0;
 	for (int i = 0; i < s->n_logits; i++) {
 		t->i_hr_addr = (uint32_t)i;
 		tick(s, t);
 		res->logits[i] = (int32_t)t->o_hr_data;
-		res->n_written += t->o_hr_written;
+		written += t->o_hr_written;
 	}
-	res->end = res->n_written == s->n_logits ? RH_SIM_DONE : RH_SIM_CRASH;
+	res->end = written == s->n_logits ? RH_RUN_DONE : RH_RUN_CRASH;
+	res->cls = res->end == RH_RUN_DONE ? (int)t->o_class : -1;
 }
 
 template <class T>
-int run(handle *s, T *t, const struct rh_sim_fault *fault, uint32_t budget, uint8_t *state, struct rh_sim_result *res)
+int run(handle *s, T *t, const struct rh_fault *fault, int hold, uint32_t budget, uint8_t *state, struct rh_result *res)
 {
 	uint64_t c0 = s->clocks;
 	clear_inputs(t);
@@ -195,8 +196,8 @@ int run(handle *s, T *t, const struct rh_sim_fault *fault, uint32_t budget, uint
 	t->i_budget = budget ? budget : (uint32_t)(2 * s->model_cycles + 1024);
 	if (fault) {
 		t->i_inj_en = 1;
-		t->i_inj_flip = fault->flip ? 1 : 0;
-		t->i_inj_hold = fault->hold ? 1 : 0;
+		t->i_inj_flip = fault->no_flip ? 0 : 1;
+		t->i_inj_hold = hold ? 1 : 0;
 		t->i_inj_bit = fault->bit;
 		t->i_inj_cycle = fault->cycle;
 	}
@@ -401,7 +402,7 @@ template <class T> bool same_as_golden(handle *s, T *t, size_t j)
 // simulation is deterministic and its inputs are the golden run's from there on, so the run
 // would end as the golden run did. Returns 1 when it stopped early (the result is then the
 // golden run's), 0 when the run went to its end (the caller collects the result).
-template <class T> int run_to_end(handle *s, T *t, const struct rh_sim_fault *f, int early)
+template <class T> int run_to_end(handle *s, T *t, const struct rh_fault *f, int early)
 {
 	size_t j = (size_t)(std::upper_bound(s->ck_cycle.begin(), s->ck_cycle.end(), f->cycle) - s->ck_cycle.begin());
 	for (;;) {
@@ -418,16 +419,16 @@ template <class T> int run_to_end(handle *s, T *t, const struct rh_sim_fault *f,
 }
 
 // n faults on the loaded input, each from the canonical start state: from the start of the
-// run (RH_SIM_ACCEL_NONE), or from the last checkpoint before the fault's cycle, armed there
+// run (RH_REPLAY_NAIVE), or from the last checkpoint before the fault's cycle, armed there
 // (rtl/rh_scanctl.v, i_inj_arm; a fault before the first checkpoint runs from the start), and
-// with RH_SIM_ACCEL_ALL stopped where its state rejoins the golden run's.
+// with RH_REPLAY_FAST stopped where its state rejoins the golden run's.
 template <class T>
-int run_faults(handle *s, T *t, const struct rh_sim_fault *f, size_t n, uint32_t budget, int accel,
-               struct rh_sim_result *golden, struct rh_sim_result *res)
+int run_faults(handle *s, T *t, const struct rh_fault *f, size_t n, uint32_t budget, int replay,
+               struct rh_result *golden, struct rh_result *res)
 {
 	budget = budget ? budget : (uint32_t)(2 * s->model_cycles + 1024);
 	// naive: the golden run leaves no checkpoint (every fault runs from the start)
-	uint32_t every = accel == RH_SIM_ACCEL_NONE ? UINT32_MAX : (uint32_t)std::max<long>(64, s->model_cycles / 32);
+	uint32_t every = replay == RH_REPLAY_NAIVE ? UINT32_MAX : (uint32_t)std::max<long>(64, s->model_cycles / 32);
 	uint64_t g0 = s->clocks;
 	canonical_start(s, t);
 	golden_checkpoints(s, t, budget, every);
@@ -444,14 +445,14 @@ int run_faults(handle *s, T *t, const struct rh_sim_fault *f, size_t n, uint32_t
 		t->i_run = from_start;
 		t->i_inj_en = from_start;
 		t->i_inj_arm = !from_start;
-		t->i_inj_flip = f[i].flip ? 1 : 0;
+		t->i_inj_flip = f[i].no_flip ? 0 : 1;
 		t->i_inj_bit = f[i].bit;
 		t->i_inj_cycle = f[i].cycle;
 		tick(s, t);
 		clear_inputs(t);
 		t->i_inj_bit = 0; // as in the golden run, whose state the run may rejoin
 		t->i_inj_cycle = 0;
-		mid_run = run_to_end(s, t, &f[i], accel == RH_SIM_ACCEL_ALL);
+		mid_run = run_to_end(s, t, &f[i], replay == RH_REPLAY_FAST);
 		if (mid_run) {
 			res[i] = s->golden;
 			res[i].rejoined = 1;
@@ -470,7 +471,7 @@ int run_faults(handle *s, T *t, const struct rh_sim_fault *f, size_t n, uint32_t
 	return 0;
 }
 
-template <class T> int resume(handle *s, T *t, struct rh_sim_result *res)
+template <class T> int resume(handle *s, T *t, struct rh_result *res)
 {
 	if (t->o_state != ST_HOLD)
 		return RH_E_INVAL;
@@ -614,9 +615,9 @@ int op_load_model(struct rh_sim *p, const struct rh_model *m, struct rh_err *err
 	int rc = rh_accel_image_build(&img, m, &s->geom, err);
 	if (rc)
 		return rc;
-	if (img.n_logits > 256) {
+	if (img.n_logits > RH_MAX_LOGITS) {
 		rh_accel_image_free(&img);
-		return rh_err_set(err, RH_E_UNSUPPORTED, "%d logits, at most 256", img.n_logits);
+		return rh_err_set(err, RH_E_UNSUPPORTED, "%d logits, at most %d", img.n_logits, RH_MAX_LOGITS);
 	}
 	with_model(s, [s, &img](auto *t) {
 		for (size_t i = 0; i < img.n; i++)
@@ -644,30 +645,30 @@ int op_load_input(struct rh_sim *p, const int8_t *x, size_t n)
 	});
 }
 
-int op_run(struct rh_sim *p, const struct rh_sim_fault *fault, uint32_t budget, uint8_t *state,
-           struct rh_sim_result *res)
+int op_run(struct rh_sim *p, const struct rh_fault *fault, int hold, uint32_t budget, uint8_t *state,
+           struct rh_result *res)
 {
 	handle *s = H(p);
-	if (!s->loaded || (fault && fault->bit >= s->chain_len))
+	if (!s->loaded || (fault && fault->bit >= s->chain_len) || (hold && !fault))
 		return RH_E_INVAL;
-	return with_model(s, [&](auto *t) { return run(s, t, fault, budget, state, res); });
+	return with_model(s, [&](auto *t) { return run(s, t, fault, hold, budget, state, res); });
 }
 
-int op_run_faults(struct rh_sim *p, const struct rh_sim_fault *f, size_t n, uint32_t budget, int accel,
-                  struct rh_sim_result *golden, struct rh_sim_result *res)
+int op_run_faults(struct rh_sim *p, const struct rh_fault *f, size_t n, uint32_t budget, int replay,
+                  struct rh_result *golden, struct rh_result *res)
 {
 	handle *s = H(p);
 	if (!s->loaded || s->input.empty())
 		return RH_E_INVAL;
 	for (size_t i = 0; i < n; i++)
-		if (f[i].bit >= s->chain_len || f[i].hold)
+		if (f[i].bit >= s->chain_len)
 			return RH_E_INVAL;
-	if (accel != RH_SIM_ACCEL_ALL && accel != RH_SIM_ACCEL_NONE && accel != RH_SIM_ACCEL_CHECKPOINTS)
+	if (replay != RH_REPLAY_FAST && replay != RH_REPLAY_NAIVE && replay != RH_REPLAY_CHECKPOINTS)
 		return RH_E_INVAL;
-	return with_model(s, [&](auto *t) { return run_faults(s, t, f, n, budget, accel, golden, res); });
+	return with_model(s, [&](auto *t) { return run_faults(s, t, f, n, budget, replay, golden, res); });
 }
 
-int op_resume(struct rh_sim *p, struct rh_sim_result *res)
+int op_resume(struct rh_sim *p, struct rh_result *res)
 {
 	handle *s = H(p);
 	return with_model(s, [&](auto *t) { return resume(s, t, res); });

@@ -15,6 +15,7 @@ extern "C" {
 #include "error.h"
 #include "ffmap.h"
 #include "model.h"
+#include "run.h"
 
 struct rh_sim_set; /* one verilated parameter set: its operations (below) */
 
@@ -28,33 +29,8 @@ struct rh_sim {
 extern const struct rh_sim_set rh_sim_set_sim, rh_sim_set_ice40, rh_sim_set_board;
 const char *rh_sim_set_name(const struct rh_sim_set *set);
 
-enum rh_sim_end {
-	RH_SIM_DONE = 0,  /* the core finished */
-	RH_SIM_HANG = 1,  /* the watchdog ended the run */
-	RH_SIM_HELD = 2,  /* frozen after an injection with hold set; rh_sim_resume continues */
-	RH_SIM_CRASH = 3, /* the core finished without writing all its logits */
-};
-
-/* An optional fault for one run. flip = 0 is a null injection: the chain is rotated at that
- * cycle but nothing is inverted. */
-struct rh_sim_fault {
-	uint32_t bit;   /* chain position */
-	uint32_t cycle; /* core cycle from the run's start */
-	int flip;
-	int hold; /* stay frozen after the rotation (for a readout) */
-};
-
-struct rh_sim_result {
-	int end; /* enum rh_sim_end */
-	int cls; /* the core's class (argmax of the logits, lowest index on ties); -1 on a hang */
-	int n_logits;
-	int32_t logits[256];   /* as the logit memory holds them (0 where not written) */
-	int n_written;         /* logits the run wrote (a crash when fewer than n_logits) */
-	uint32_t cycles;       /* core cycles until done (or the budget on a hang) */
-	uint64_t clock_cycles; /* simulated clock cycles of the whole run incl. scan, I/O */
-	int rejoined;          /* rh_sim_run_faults stopped the run where its state rejoined the golden
-	                        * run's; the rest is the golden run's result */
-};
+/* Faults and results are the host's one fault and result types (host/accel/run.h). A run
+ * held after its injection (hold set) ends RH_RUN_HELD; rh_sim_resume continues it. */
 
 /* flags: RH_SIM_TRACEABLE builds on the --trace-fst verilation (about 3.5x slower) so that
  * rh_sim_trace_open works; without it the fast verilation is used. */
@@ -73,27 +49,22 @@ long rh_sim_model_cycles(const struct rh_sim *s);
  * the canonical start state is restored from (rtl/rh_scrub.v). */
 int rh_sim_load_input(struct rh_sim *s, const int8_t *x, size_t n);
 /* Run once from the canonical start state (memories scrubbed: activations zero but for the
- * input, logits zero and unwritten; core reset). fault may be NULL. budget: watchdog limit in core cycles, 0 for the
- * default (2 x golden + 1024). state: if not NULL, chain_len bytes receive the readout of the injection rotation
- * (state[p] = chain position p after the flip). */
-int rh_sim_run(struct rh_sim *s, const struct rh_sim_fault *fault, uint32_t budget, uint8_t *state,
-               struct rh_sim_result *res);
-/* How rh_sim_run_faults spares simulation; the results are the same in every mode. */
-enum rh_sim_accel {
-	RH_SIM_ACCEL_ALL = 0,         /* checkpoints and early stop */
-	RH_SIM_ACCEL_NONE = 1,        /* every fault from the start, to the end (naive) */
-	RH_SIM_ACCEL_CHECKPOINTS = 2, /* checkpoints only, every run to its end */
-};
-/* Run the loaded input once fault-free (the golden run, into *golden) and once per fault (hold
- * not allowed), every run from the canonical start state, as rh_sim_run. With checkpoints, the
+ * input, logits zero and unwritten; core reset). fault may be NULL; hold: stay frozen after its
+ * rotation (the run ends RH_RUN_HELD) for a readout. budget: watchdog limit in core cycles, 0 for
+ * the default (2 x golden + 1024). state: if not NULL, chain_len bytes receive the readout of the
+ * injection rotation (state[p] = chain position p after the flip). */
+int rh_sim_run(struct rh_sim *s, const struct rh_fault *fault, int hold, uint32_t budget, uint8_t *state,
+               struct rh_result *res);
+/* Run the loaded input once fault-free (the golden run, into *golden) and once per fault, every
+ * run from the canonical start state, as rh_sim_run. replay: enum rh_replay. With checkpoints, the
  * golden run leaves a checkpoint every 1/32 of the model's cycles and each fault runs from the
  * last one before its cycle. With early stop, a run whose whole state equals the golden run's
  * at a later checkpoint ends there with the golden result (rejoined set). clock_cycles counts
- * what was simulated. accel: enum rh_sim_accel. */
-int rh_sim_run_faults(struct rh_sim *s, const struct rh_sim_fault *f, size_t n, uint32_t budget, int accel,
-                      struct rh_sim_result *golden, struct rh_sim_result *res);
-/* After RH_SIM_HELD: continue the run to its end. */
-int rh_sim_resume(struct rh_sim *s, struct rh_sim_result *res);
+ * what was simulated. */
+int rh_sim_run_faults(struct rh_sim *s, const struct rh_fault *f, size_t n, uint32_t budget, int replay,
+                      struct rh_result *golden, struct rh_result *res);
+/* After RH_RUN_HELD: continue the run to its end. */
+int rh_sim_resume(struct rh_sim *s, struct rh_result *res);
 /* Read the whole core state out (one rotation, nothing inverted) while held, done or hung. */
 int rh_sim_read_state(struct rh_sim *s, uint8_t *state);
 /* FST waveform of everything simulated from now until rh_sim_trace_close (needs a handle
@@ -112,11 +83,11 @@ struct rh_sim_set {
 	int (*load_model)(struct rh_sim *s, const struct rh_model *m, struct rh_err *err);
 	long (*model_cycles)(const struct rh_sim *s);
 	int (*load_input)(struct rh_sim *s, const int8_t *x, size_t n);
-	int (*run)(struct rh_sim *s, const struct rh_sim_fault *fault, uint32_t budget, uint8_t *state,
-	           struct rh_sim_result *res);
-	int (*run_faults)(struct rh_sim *s, const struct rh_sim_fault *f, size_t n, uint32_t budget, int accel,
-	                  struct rh_sim_result *golden, struct rh_sim_result *res);
-	int (*resume)(struct rh_sim *s, struct rh_sim_result *res);
+	int (*run)(struct rh_sim *s, const struct rh_fault *fault, int hold, uint32_t budget, uint8_t *state,
+	           struct rh_result *res);
+	int (*run_faults)(struct rh_sim *s, const struct rh_fault *f, size_t n, uint32_t budget, int replay,
+	                  struct rh_result *golden, struct rh_result *res);
+	int (*resume)(struct rh_sim *s, struct rh_result *res);
 	int (*read_state)(struct rh_sim *s, uint8_t *state);
 	int (*trace_open)(struct rh_sim *s, const char *path, struct rh_err *err);
 	void (*trace_close)(struct rh_sim *s);

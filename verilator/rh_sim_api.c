@@ -47,19 +47,19 @@ int rh_sim_load_input(struct rh_sim *s, const int8_t *x, size_t n)
 	return s->set->load_input(s, x, n);
 }
 
-int rh_sim_run(struct rh_sim *s, const struct rh_sim_fault *fault, uint32_t budget, uint8_t *state,
-               struct rh_sim_result *res)
+int rh_sim_run(struct rh_sim *s, const struct rh_fault *fault, int hold, uint32_t budget, uint8_t *state,
+               struct rh_result *res)
 {
-	return s->set->run(s, fault, budget, state, res);
+	return s->set->run(s, fault, hold, budget, state, res);
 }
 
-int rh_sim_run_faults(struct rh_sim *s, const struct rh_sim_fault *f, size_t n, uint32_t budget, int accel,
-                      struct rh_sim_result *golden, struct rh_sim_result *res)
+int rh_sim_run_faults(struct rh_sim *s, const struct rh_fault *f, size_t n, uint32_t budget, int replay,
+                      struct rh_result *golden, struct rh_result *res)
 {
-	return s->set->run_faults(s, f, n, budget, accel, golden, res);
+	return s->set->run_faults(s, f, n, budget, replay, golden, res);
 }
 
-int rh_sim_resume(struct rh_sim *s, struct rh_sim_result *res)
+int rh_sim_resume(struct rh_sim *s, struct rh_result *res)
 {
 	return s->set->resume(s, res);
 }

@@ -23,7 +23,7 @@ int rh_backend_info(struct rh_backend *b, struct rh_backend_info *info, struct r
 	return b->ops->info(b, info, err);
 }
 
-int rh_backend_run_faults(struct rh_backend *b, const int8_t *input, const struct rh_fault_spec *f, size_t n,
+int rh_backend_run_faults(struct rh_backend *b, const int8_t *input, const struct rh_fault *f, size_t n,
                           struct rh_result *golden, struct rh_result *out, struct rh_err *err)
 {
 	if (!b->ops->run_faults)

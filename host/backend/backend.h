@@ -8,25 +8,7 @@
 #include "error.h"
 #include "ffmap.h"
 #include "model.h"
-
-#define RH_MAX_CLASSES 16
-
-/* The outcome of one inference. */
-struct rh_result {
-	int cls;                        /* returned class; -1 on a hang or a crash */
-	int32_t logits[RH_MAX_CLASSES]; /* int32 logits */
-	uint64_t cycles;                /* accelerator cycles (0 for sw) */
-	int hang;                       /* the watchdog ended the run */
-	int crash;                      /* the run finished without writing all its logits */
-};
-
-/* One fault: invert chain bit `bit` at core cycle `cycle` (counted from the run's start).
- * no_flip: a null injection (the chain is rotated at that cycle, nothing is inverted). */
-struct rh_fault_spec {
-	uint32_t bit;
-	uint32_t cycle;
-	int no_flip;
-};
+#include "run.h"
 
 /* The fault space of an accelerator back-end with a model loaded. */
 struct rh_backend_info {
@@ -58,37 +40,36 @@ struct rh_backend_ops {
 	/* Run input once fault-free (into *golden) and n times with fault f[i] in run i (into
 	 * out[i]), every run from the canonical start state (docs/campaign.md). Link back-ends
 	 * send the faults in batches, one round trip per batch. */
-	int (*run_faults)(struct rh_backend *b, const int8_t *input, const struct rh_fault_spec *f, size_t n,
+	int (*run_faults)(struct rh_backend *b, const int8_t *input, const struct rh_fault *f, size_t n,
 	                  struct rh_result *golden, struct rh_result *out, struct rh_err *err);
 	void (*stats)(struct rh_backend *b, struct rh_backend_stats *st);
+};
+
+/* Options of rh_backend_open; NULL means every default. */
+struct rh_backend_opts {
+	int replay; /* enum rh_replay (host/accel/run.h): how a sim back-end replays fault lists */
 };
 
 struct rh_backend {
 	const struct rh_backend_ops *ops;
 	const struct rh_model *m;
-	void *priv; /* the back-end's own state */
-	int replay; /* how a sim back-end replays a fault list (the results are the same): enum rh_replay */
-};
-
-/* How the sim back-end replays a fault list: the results are the same in every mode. */
-enum rh_replay {
-	RH_REPLAY_FAST = 0,    /* from checkpoints of the golden run, stopped where a run rejoins it */
-	RH_REPLAY_NAIVE,       /* every fault from the start, to the end (--naive) */
-	RH_REPLAY_CHECKPOINTS, /* from checkpoints, every run to its end */
+	void *priv;                  /* the back-end's own state */
+	struct rh_backend_opts opts; /* as opened */
 };
 
 /* The back-ends, for the table in registry.c (the sim one: backend_sim.h). */
 extern const struct rh_backend_ops rh_backend_sw_ops, rh_backend_serial_ops, rh_backend_ftdi_ops;
 
 /* Find the back-end for a --backend string ("sw", "sim", "serial:/dev/ttyUSB1", ...) and
- * open it (host/backend/registry.c). Unknown names and back-ends missing from this build are
- * clear errors. */
-int rh_backend_open(struct rh_backend *b, const char *spec, const struct rh_model *m, struct rh_err *err);
+ * open it with options o (NULL: defaults) (host/backend/registry.c). Unknown names, back-ends
+ * missing from this build and options out of range are clear errors. */
+int rh_backend_open(struct rh_backend *b, const char *spec, const struct rh_model *m, const struct rh_backend_opts *o,
+                    struct rh_err *err);
 int rh_backend_infer(struct rh_backend *b, const int8_t *input, struct rh_result *res, struct rh_err *err);
 void rh_backend_close(struct rh_backend *b);
 /* RH_E_UNSUPPORTED for back-ends without a fault-injection port (sw). */
 int rh_backend_info(struct rh_backend *b, struct rh_backend_info *info, struct rh_err *err);
-int rh_backend_run_faults(struct rh_backend *b, const int8_t *input, const struct rh_fault_spec *f, size_t n,
+int rh_backend_run_faults(struct rh_backend *b, const int8_t *input, const struct rh_fault *f, size_t n,
                           struct rh_result *golden, struct rh_result *out, struct rh_err *err);
 void rh_backend_stats(struct rh_backend *b, struct rh_backend_stats *st);
 /* Comma-separated names of the back-ends in this build, for messages and --help. */

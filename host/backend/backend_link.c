@@ -62,8 +62,8 @@ static int link_open(struct rh_backend *b, const char *name, const char *arg, co
 {
 	char spec[512];
 	int rc;
-	if (m->n_classes > RH_MAX_CLASSES)
-		return rh_err_set(err, RH_E_INVAL, "%d classes, at most %d supported", m->n_classes, RH_MAX_CLASSES);
+	if (m->n_classes > RH_MAX_LOGITS)
+		return rh_err_set(err, RH_E_INVAL, "%d classes, at most %d supported", m->n_classes, RH_MAX_LOGITS);
 	struct link_be *l = calloc(1, sizeof(*l));
 	if (!l)
 		return rh_err_set(err, RH_E_NOMEM, "out of memory");
@@ -124,17 +124,6 @@ static int link_send_input(struct link_be *l, const struct rh_model *m, const in
 	return 0;
 }
 
-static void to_result(const struct rh_run_result *r, struct rh_result *res)
-{
-	memset(res, 0, sizeof(*res));
-	res->hang = r->status == RH_RUN_HANG;
-	res->crash = r->status == RH_RUN_CRASH;
-	res->cls = r->status == RH_RUN_DONE ? r->cls : -1;
-	res->cycles = r->cycles;
-	for (int i = 0; i < r->n_logits && i < RH_MAX_CLASSES; i++)
-		res->logits[i] = r->logits[i];
-}
-
 /* A fault-free RUN of the image loaded last; the first one sets the watchdog budget, which
  * stays in force for later runs and batches. */
 static int link_run(struct link_be *l, struct rh_result *res, struct rh_err *err)
@@ -149,11 +138,7 @@ static int link_run(struct link_be *l, struct rh_result *res, struct rh_err *err
 	if ((rc = link_xfer(l, RH_CMD_RUN, p, len, err)))
 		return rc;
 	l->budget_sent = 1;
-	struct rh_run_result r;
-	if ((rc = rh_result_parse(l->rsp->payload, l->rsp->len, &r, err)))
-		return rc;
-	to_result(&r, res);
-	return 0;
+	return rh_result_parse(l->rsp->payload, l->rsp->len, res, err);
 }
 
 static int link_infer(struct rh_backend *b, const int8_t *input, struct rh_result *res, struct rh_err *err)
@@ -179,12 +164,12 @@ static int link_info(struct rh_backend *b, struct rh_backend_info *info, struct 
 /* The faults ride in RUN_BATCH requests behind one fault-free run of the same input (a
  * descriptor whose cycle the run never reaches): the golden run the campaign checks, at no
  * extra round trip. The board restores the canonical start state before every descriptor. */
-static int link_run_faults(struct rh_backend *b, const int8_t *input, const struct rh_fault_spec *f, size_t n,
+static int link_run_faults(struct rh_backend *b, const int8_t *input, const struct rh_fault *f, size_t n,
                            struct rh_result *golden, struct rh_result *out, struct rh_err *err)
 {
 	struct link_be *l = b->priv;
 	struct rh_fault *faults = malloc((n + 1) * sizeof(*faults));
-	struct rh_run_result *rr = malloc((n + 1) * sizeof(*rr));
+	struct rh_result *rr = malloc((n + 1) * sizeof(*rr));
 	int rc = 0;
 	if (!faults || !rr) {
 		rc = rh_err_set(err, RH_E_NOMEM, "out of memory for %zu faults", n);
@@ -195,14 +180,12 @@ static int link_run_faults(struct rh_backend *b, const int8_t *input, const stru
 	if (!l->budget_sent && (rc = link_run(l, golden, err)))
 		goto out;
 	faults[0] = (struct rh_fault){.bit = 0, .cycle = UINT32_MAX, .no_flip = 1}; /* past the end: fault-free */
-	for (size_t i = 0; i < n; i++)
-		faults[i + 1] = (struct rh_fault){.bit = f[i].bit, .cycle = f[i].cycle, .no_flip = f[i].no_flip};
+	memcpy(faults + 1, f, n * sizeof(*f));
 	size_t batch = l->id.batch_max ? l->id.batch_max : 1;
 	if ((rc = rh_link_run_faults(&l->link, faults, n + 1, batch, LINK_RUN_MS, rr, err)))
 		goto out;
-	to_result(&rr[0], golden);
-	for (size_t i = 0; i < n; i++)
-		to_result(&rr[i + 1], &out[i]);
+	*golden = rr[0];
+	memcpy(out, rr + 1, n * sizeof(*out));
 out:
 	free(faults);
 	free(rr);

@@ -10,8 +10,8 @@ static int sw_open(struct rh_backend *b, const char *arg, const struct rh_model 
 {
 	if (arg)
 		return rh_err_set(err, RH_E_INVAL, "back-end sw takes no argument (got 'sw:%s')", arg);
-	if (m->n_classes > RH_MAX_CLASSES)
-		return rh_err_set(err, RH_E_INVAL, "%d classes, at most %d supported", m->n_classes, RH_MAX_CLASSES);
+	if (m->n_classes > RH_MAX_LOGITS)
+		return rh_err_set(err, RH_E_INVAL, "%d classes, at most %d supported", m->n_classes, RH_MAX_LOGITS);
 	struct rh_ref *r = malloc(sizeof(*r));
 	if (!r)
 		return rh_err_set(err, RH_E_NOMEM, "cannot allocate the reference model");
@@ -28,6 +28,8 @@ static int sw_infer(struct rh_backend *b, const int8_t *input, struct rh_result 
 {
 	(void)err;
 	memset(res, 0, sizeof(*res));
+	res->end = RH_RUN_DONE;
+	res->n_logits = b->m->n_classes;
 	res->cls = rh_ref_infer(b->priv, input, res->logits);
 	return 0;
 }

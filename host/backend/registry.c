@@ -25,9 +25,15 @@ const char *rh_backend_names(void)
 	return names;
 }
 
-int rh_backend_open(struct rh_backend *b, const char *spec, const struct rh_model *m, struct rh_err *err)
+int rh_backend_open(struct rh_backend *b, const char *spec, const struct rh_model *m, const struct rh_backend_opts *o,
+                    struct rh_err *err)
 {
 	memset(b, 0, sizeof(*b));
+	if (o)
+		b->opts = *o;
+	if (b->opts.replay < RH_REPLAY_FAST || b->opts.replay > RH_REPLAY_CHECKPOINTS)
+		return rh_err_set(err, RH_E_INVAL, "replay mode %d out of range %d..%d", b->opts.replay, RH_REPLAY_FAST,
+		                  RH_REPLAY_CHECKPOINTS);
 	const char *colon = strchr(spec, ':');
 	size_t len = colon ? (size_t)(colon - spec) : strlen(spec);
 	for (size_t i = 0; i < sizeof(backends) / sizeof(backends[0]); i++) {

@@ -27,8 +27,7 @@ static int uniform_plan(struct rh_plan_item *items, long n, int images, const st
 		items[i].image = (int)rh_rng_below(&rng, (uint64_t)images);
 		items[i].draw = i;
 		uint32_t bit = (uint32_t)rh_rng_below(&rng, info->chain_len);
-		items[i].f =
-		    (struct rh_fault_spec){.bit = bit, .cycle = (uint32_t)rh_rng_below(&rng, info->golden_cycles)};
+		items[i].f = (struct rh_fault){.bit = bit, .cycle = (uint32_t)rh_rng_below(&rng, info->golden_cycles)};
 		items[i].weight = 1.0;
 	}
 	return 0;
@@ -61,9 +60,9 @@ struct state {
 	struct rh_plan_item *plan;
 	int8_t *inputs; /* the evaluation images, quantised */
 	size_t in_len;
-	int32_t (*golden)[RH_MAX_CLASSES]; /* the reference model's logits and class per image */
+	int32_t (*golden)[RH_MAX_LOGITS]; /* the reference model's logits and class per image */
 	int *golden_cls;
-	struct rh_fault_spec batch[CHUNK + 1];
+	struct rh_fault batch[CHUNK + 1];
 	struct rh_result res[CHUNK + 1];
 	struct rh_journal_rec recs[CHUNK];
 	struct rh_journal jr;
@@ -84,9 +83,9 @@ static int by_image(const void *a, const void *b)
 static int check_golden(const struct state *s, const struct rh_result *g, int img, struct rh_err *err)
 {
 	int n = s->m->n_classes;
-	if (g->hang || g->crash)
+	if (g->end != RH_RUN_DONE)
 		return rh_err_set(err, RH_E_MISMATCH, "image %d: the back-end's fault-free run ended in a %s", img,
-		                  g->hang ? "hang" : "crash");
+		                  g->end == RH_RUN_HANG ? "hang" : "crash");
 	for (int i = 0; i < n; i++)
 		if (g->logits[i] != s->golden[img][i])
 			return rh_err_set(err, RH_E_MISMATCH,
@@ -101,10 +100,10 @@ static int check_golden(const struct state *s, const struct rh_result *g, int im
 }
 
 /* A null injection must return the golden run's result, cycles included. */
-static int check_null(const struct rh_result *r, const struct rh_result *g, const struct rh_fault_spec *f, int img,
-                      int n, struct rh_err *err)
+static int check_null(const struct rh_result *r, const struct rh_result *g, const struct rh_fault *f, int img, int n,
+                      struct rh_err *err)
 {
-	if (r->hang != g->hang || r->crash != g->crash || r->cls != g->cls || r->cycles != g->cycles ||
+	if (r->end != g->end || r->cls != g->cls || r->cycles != g->cycles ||
 	    memcmp(r->logits, g->logits, sizeof(int32_t) * (size_t)n))
 		return rh_err_set(err, RH_E_MISMATCH,
 		                  "image %d: a null injection (chain bit %u, cycle %u, nothing inverted) returned "
@@ -207,10 +206,9 @@ static int run_batch(struct state *s, long i, long j, struct rh_err *err)
 		s->batch[q - i] = s->plan[q].f;
 	int with_null = s->r->golden_runs < NULL_BATCHES;
 	if (with_null)
-		s->batch[nb] =
-		    (struct rh_fault_spec){.bit = (uint32_t)rh_rng_below(&s->null_rng, info->chain_len),
-		                           .cycle = (uint32_t)rh_rng_below(&s->null_rng, info->golden_cycles),
-		                           .no_flip = 1};
+		s->batch[nb] = (struct rh_fault){.bit = (uint32_t)rh_rng_below(&s->null_rng, info->chain_len),
+		                                 .cycle = (uint32_t)rh_rng_below(&s->null_rng, info->golden_cycles),
+		                                 .no_flip = 1};
 	struct rh_result g;
 	int rc = rh_backend_run_faults(s->be, s->inputs + (size_t)img * s->in_len, s->batch, nb + (size_t)with_null, &g,
 	                               s->res, err);
@@ -230,8 +228,7 @@ static int run_batch(struct state *s, long i, long j, struct rh_err *err)
 	}
 	for (long q = 0; q < j - i; q++) {
 		const struct rh_result *x = &s->res[q];
-		enum rh_outcome o =
-		    rh_outcome_classify(x->hang, x->crash, x->cls, x->logits, s->golden_cls[img], s->golden[img], n);
+		enum rh_outcome o = rh_outcome_classify(x, s->golden_cls[img], s->golden[img], n);
 		int cls = o == RH_OUT_HANG || o == RH_OUT_CRASH ? -1 : x->cls;
 		s->recs[q] = (struct rh_journal_rec){.index = i + q,
 		                                     .image = img,

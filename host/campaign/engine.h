@@ -20,7 +20,7 @@
 struct rh_plan_item {
 	int image;
 	long draw; /* position among the draws: keeps the order within an image fixed */
-	struct rh_fault_spec f;
+	struct rh_fault f;
 	double weight; /* P / q (1 for the uniform sampler) */
 };
 

@@ -9,16 +9,15 @@ const char *rh_outcome_name(enum rh_outcome o)
 	return o >= 0 && o < RH_OUT_COUNT ? names[o] : "?";
 }
 
-enum rh_outcome rh_outcome_classify(int hang, int crash, int cls, const int32_t *logits, int golden_cls,
-                                    const int32_t *golden_logits, int n)
+enum rh_outcome rh_outcome_classify(const struct rh_result *r, int golden_cls, const int32_t *golden_logits, int n)
 {
-	if (hang)
+	if (r->end == RH_RUN_HANG)
 		return RH_OUT_HANG;
-	if (crash)
+	if (r->end != RH_RUN_DONE)
 		return RH_OUT_CRASH;
-	if (!memcmp(logits, golden_logits, sizeof(int32_t) * (size_t)n))
+	if (!memcmp(r->logits, golden_logits, sizeof(int32_t) * (size_t)n))
 		return RH_OUT_MASKED;
-	return cls == golden_cls ? RH_OUT_BENIGN : RH_OUT_SDC;
+	return r->cls == golden_cls ? RH_OUT_BENIGN : RH_OUT_SDC;
 }
 
 int rh_outcome_correct(enum rh_outcome o, int cls, int label)

@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+#include "run.h"
+
 enum rh_outcome {
 	RH_OUT_MASKED = 0, /* logits identical to the golden run's */
 	RH_OUT_BENIGN = 1, /* logits differ, class unchanged */
@@ -15,10 +17,9 @@ enum rh_outcome {
 
 /* "masked", "benign", "sdc", "hang", "crash". */
 const char *rh_outcome_name(enum rh_outcome o);
-/* A run's outcome from what it returned: hang, crash, class and logits, against the golden
+/* A run's outcome from what it returned (how it ended, class and logits) against the golden
  * class and logits (n of them). */
-enum rh_outcome rh_outcome_classify(int hang, int crash, int cls, const int32_t *logits, int golden_cls,
-                                    const int32_t *golden_logits, int n);
+enum rh_outcome rh_outcome_classify(const struct rh_result *r, int golden_cls, const int32_t *golden_logits, int n);
 /* Whether a run with this outcome and returned class counts as correct for the label: a hang
  * or a crash never does. */
 int rh_outcome_correct(enum rh_outcome o, int cls, int label);

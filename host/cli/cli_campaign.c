@@ -240,7 +240,15 @@ static void report_stop(int rc, const struct rh_campaign_result *r, const struct
 		             r->n, o->journal);
 }
 
-int rh_cmd_campaign(int argc, char **argv)
+/* The command line. */
+struct args {
+	const char *model, *backend, *sampler, *data, *journal, *csv;
+	long n, images, seed;
+	int json, quiet, naive;
+};
+
+/* Parse argv into *a; -1 to go on, else the exit code. */
+static int parse_args(int argc, char **argv, struct args *a)
 {
 	static const struct option opts[] = {
 	    {"model", required_argument, NULL, 'm'},   {"backend", required_argument, NULL, 'b'},
@@ -251,34 +259,32 @@ int rh_cmd_campaign(int argc, char **argv)
 	    {"json", no_argument, NULL, 'J'},          {"quiet", no_argument, NULL, 'q'},
 	    {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
 	};
-	const char *model = NULL, *backend = "sim", *sampler = NULL, *data = NULL, *journal_path = NULL,
-	           *csv_path = NULL;
-	long n = -1, images = 100, seed = 1;
-	int json = 0, quiet = 0, naive = 0, c;
+	*a = (struct args){.backend = "sim", .n = -1, .images = 100, .seed = 1};
+	int c;
 	optind = 1;
 	while ((c = rh_cli_getopt("campaign", argc, argv, "m:qh", opts)) != -1) {
 		switch (c) {
-		case 'm': model = optarg; break;
-		case 'b': backend = optarg; break;
-		case 's': sampler = optarg; break;
+		case 'm': a->model = optarg; break;
+		case 'b': a->backend = optarg; break;
+		case 's': a->sampler = optarg; break;
 		case 'n':
-			if (rh_cli_int("campaign", "n", optarg, 1, 100000000L, &n))
+			if (rh_cli_int("campaign", "n", optarg, 1, 100000000L, &a->n))
 				return rh_cli_usage_error("campaign");
 			break;
 		case 'k':
-			if (rh_cli_int("campaign", "images", optarg, 1, 10000, &images))
+			if (rh_cli_int("campaign", "images", optarg, 1, 10000, &a->images))
 				return rh_cli_usage_error("campaign");
 			break;
 		case 'S':
-			if (rh_cli_int("campaign", "seed", optarg, 0, 0x7fffffffL, &seed))
+			if (rh_cli_int("campaign", "seed", optarg, 0, 0x7fffffffL, &a->seed))
 				return rh_cli_usage_error("campaign");
 			break;
-		case 'd': data = optarg; break;
-		case 'j': journal_path = optarg; break;
-		case 'C': csv_path = optarg; break;
-		case 'N': naive = 1; break;
-		case 'J': json = 1; break;
-		case 'q': quiet = 1; break;
+		case 'd': a->data = optarg; break;
+		case 'j': a->journal = optarg; break;
+		case 'C': a->csv = optarg; break;
+		case 'N': a->naive = 1; break;
+		case 'J': a->json = 1; break;
+		case 'q': a->quiet = 1; break;
 		case 'h': help(); return RH_EXIT_OK;
 		default: return rh_cli_usage_error("campaign");
 		}
@@ -287,16 +293,28 @@ int rh_cmd_campaign(int argc, char **argv)
 		rh_cli_error("campaign", "unexpected argument '%s'", argv[optind]);
 		return rh_cli_usage_error("campaign");
 	}
-	if (!model || n < 0 || !sampler) {
+	if (!a->model || a->n < 0 || !a->sampler) {
 		rh_cli_error("campaign", "-m MODEL, --sampler and --n N are required");
 		return rh_cli_usage_error("campaign");
 	}
-	if (!rh_sampler_find(sampler)) {
-		rh_cli_error("campaign", "--sampler %s is not available yet (this version has: %s)", sampler,
+	if (!rh_sampler_find(a->sampler)) {
+		rh_cli_error("campaign", "--sampler %s is not available yet (this version has: %s)", a->sampler,
 		             rh_sampler_names());
 		return rh_cli_usage_error("campaign");
 	}
+	return -1;
+}
 
+int rh_cmd_campaign(int argc, char **argv)
+{
+	struct args a;
+	int ret = parse_args(argc, argv, &a);
+	if (ret >= 0)
+		return ret;
+	const char *model = a.model, *backend = a.backend, *sampler = a.sampler, *journal_path = a.journal,
+	           *csv_path = a.csv;
+	long n = a.n, images = a.images;
+	int quiet = a.quiet;
 	struct rh_err err = {0, ""};
 	struct rh_model m;
 	struct rh_dataset test;
@@ -308,7 +326,7 @@ int rh_cmd_campaign(int argc, char **argv)
 		rh_cli_error("campaign", "%s", err.msg);
 		return rh_cli_exit_for(rc);
 	}
-	rc = rh_dataset_load(&test, data, RH_TEST, &err);
+	rc = rh_dataset_load(&test, a.data, RH_TEST, &err);
 	if (rc) {
 		rh_model_free(&m);
 		rh_cli_error("campaign", "%s", err.msg);
@@ -321,20 +339,20 @@ int rh_cmd_campaign(int argc, char **argv)
 	out.n_logits = m.n_classes;
 	if (!rc && csv_path)
 		rc = csv_open(&out, &err);
+	struct rh_backend_opts bo = {.replay = a.naive ? RH_REPLAY_NAIVE : RH_REPLAY_FAST};
 	if (!rc)
-		rc = rh_backend_open(&be, backend, &m, &err);
+		rc = rh_backend_open(&be, backend, &m, &bo, &err);
 	if (rc) {
 		rh_cli_error("campaign", "%s", err.msg);
 		goto out;
 	}
-	be.replay = naive ? RH_REPLAY_NAIVE : RH_REPLAY_FAST;
 	struct rh_backend_info info;
 	if (rh_backend_info(&be, &info, &err) == 0)
 		out.map = info.ffmap;
 	struct rh_campaign_opts o = {.sampler = sampler,
 	                             .n = n,
 	                             .images = (int)images,
-	                             .seed = seed,
+	                             .seed = a.seed,
 	                             .journal = journal_path,
 	                             .progress = progress,
 	                             .on_injection = csv_path ? csv_line : NULL,
@@ -348,7 +366,7 @@ int rh_cmd_campaign(int argc, char **argv)
 		        journal_path);
 	if (rc)
 		report_stop(rc, &r, &o, &err);
-	else if (json)
+	else if (a.json)
 		print_json(&r, &o, m.name, model, backend);
 	else
 		print_human(&r, &o, m.name, backend);

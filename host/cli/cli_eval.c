@@ -111,7 +111,7 @@ int rh_cmd_eval(int argc, char **argv)
 	int golden = strcmp(backend, "sw") != 0;
 	rc = rh_ref_init(&ref, &m, &err);
 	if (!rc)
-		rc = rh_backend_open(&be, backend, &m, &err);
+		rc = rh_backend_open(&be, backend, &m, NULL, &err);
 	if (rc) {
 		rh_cli_error("eval", "%s", err.msg);
 		goto out;
@@ -120,7 +120,7 @@ int rh_cmd_eval(int argc, char **argv)
 	long correct = 0, mismatches = 0, hangs = 0;
 	uint64_t cycles = 0;
 	int8_t x[28 * 28];
-	int32_t want[RH_MAX_CLASSES];
+	int32_t want[RH_MAX_LOGITS];
 	struct rh_result res;
 	double t0 = rh_now_s(), last = t0;
 	for (int i = 0; i < n; i++) {
@@ -131,11 +131,11 @@ int rh_cmd_eval(int argc, char **argv)
 			goto out;
 		}
 		correct += res.cls == test.labels[i];
-		hangs += res.hang;
+		hangs += res.end == RH_RUN_HANG;
 		cycles += res.cycles;
 		if (golden) {
 			int cls = rh_ref_infer(&ref, x, want);
-			if (res.hang || res.cls != cls ||
+			if (res.end != RH_RUN_DONE || res.cls != cls ||
 			    memcmp(res.logits, want, sizeof(int32_t) * (size_t)m.n_classes) != 0) {
 				if (mismatches++ < 5)
 					rh_cli_error("eval",

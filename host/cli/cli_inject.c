@@ -42,22 +42,29 @@ static void help(void)
 	rh_cli_exit_codes(stdout);
 }
 
-static enum rh_outcome outcome(const struct rh_sim_result *g, const struct rh_sim_result *f)
+static enum rh_outcome outcome(const struct rh_result *g, const struct rh_result *f)
 {
-	return rh_outcome_classify(f->end == RH_SIM_HANG, f->end == RH_SIM_CRASH, f->cls, f->logits, g->cls, g->logits,
-	                           g->n_logits);
+	return rh_outcome_classify(f, g->cls, g->logits, g->n_logits);
 }
 
-static cJSON *logits_json(const struct rh_sim_result *r)
+static cJSON *logits_json(const struct rh_result *r)
 {
 	cJSON *a = cJSON_CreateArray();
-	if (r->end == RH_SIM_DONE || r->end == RH_SIM_CRASH)
+	if (r->end == RH_RUN_DONE || r->end == RH_RUN_CRASH)
 		for (int i = 0; i < r->n_logits; i++)
 			cJSON_AddItemToArray(a, cJSON_CreateNumber(r->logits[i]));
 	return a;
 }
 
-int rh_cmd_inject(int argc, char **argv)
+/* The command line. */
+struct args {
+	const char *model, *trace, *data, *ff_name, *backend;
+	long image, bit, cycle, budget;
+	int json;
+};
+
+/* Parse argv into *a; -1 to go on, else the exit code. */
+static int parse_args(int argc, char **argv, struct args *a)
 {
 	static const struct option opts[] = {
 	    {"model", required_argument, NULL, 'm'},  {"backend", required_argument, NULL, 'b'},
@@ -67,34 +74,33 @@ int rh_cmd_inject(int argc, char **argv)
 	    {"data", required_argument, NULL, 'd'},   {"json", no_argument, NULL, 'J'},
 	    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
 	};
-	const char *model = NULL, *trace = NULL, *data = NULL, *ff_name = NULL, *backend = "sim";
-	long image = -1, bit = -1, cycle = -1, budget = 0;
-	int json = 0, c;
+	*a = (struct args){.backend = "sim", .image = -1, .bit = -1, .cycle = -1};
+	int c;
 	optind = 1;
 	while ((c = rh_cli_getopt("inject", argc, argv, "m:h", opts)) != -1) {
 		switch (c) {
-		case 'm': model = optarg; break;
-		case 'b': backend = optarg; break;
+		case 'm': a->model = optarg; break;
+		case 'b': a->backend = optarg; break;
 		case 'i':
-			if (rh_cli_int("inject", "image", optarg, 0, 9999, &image))
+			if (rh_cli_int("inject", "image", optarg, 0, 9999, &a->image))
 				return rh_cli_usage_error("inject");
 			break;
 		case 'k':
-			if (rh_cli_int("inject", "bit", optarg, 0, 0x7fffffffL, &bit))
+			if (rh_cli_int("inject", "bit", optarg, 0, 0x7fffffffL, &a->bit))
 				return rh_cli_usage_error("inject");
 			break;
-		case 'f': ff_name = optarg; break;
+		case 'f': a->ff_name = optarg; break;
 		case 't':
-			if (rh_cli_int("inject", "cycle", optarg, 0, 0x7fffffffL, &cycle))
+			if (rh_cli_int("inject", "cycle", optarg, 0, 0x7fffffffL, &a->cycle))
 				return rh_cli_usage_error("inject");
 			break;
 		case 'B':
-			if (rh_cli_int("inject", "budget", optarg, 1, 0x7fffffffL, &budget))
+			if (rh_cli_int("inject", "budget", optarg, 1, 0x7fffffffL, &a->budget))
 				return rh_cli_usage_error("inject");
 			break;
-		case 'T': trace = optarg; break;
-		case 'd': data = optarg; break;
-		case 'J': json = 1; break;
+		case 'T': a->trace = optarg; break;
+		case 'd': a->data = optarg; break;
+		case 'J': a->json = 1; break;
 		case 'h': help(); return RH_EXIT_OK;
 		default: return rh_cli_usage_error("inject");
 		}
@@ -103,57 +109,191 @@ int rh_cmd_inject(int argc, char **argv)
 		rh_cli_error("inject", "unexpected argument '%s'", argv[optind]);
 		return rh_cli_usage_error("inject");
 	}
-	if (!model || image < 0 || (bit < 0) == !ff_name || cycle < 0) {
+	if (!a->model || a->image < 0 || (a->bit < 0) == !a->ff_name || a->cycle < 0) {
 		rh_cli_error("inject", "-m MODEL, --image I, --cycle T and one of --bit K or --ff NAME:INDEX are "
 		                       "required");
 		return rh_cli_usage_error("inject");
 	}
-	if (trace) { /* before any simulation: the name says FST, and the file can be written */
-		size_t tl = strlen(trace);
-		FILE *tf = tl > 4 && !strcmp(trace + tl - 4, ".fst") ? fopen(trace, "wb") : NULL;
-		if (!tf) {
-			if (tl > 4 && !strcmp(trace + tl - 4, ".fst"))
-				rh_cli_error("inject", "--trace %s: %s", trace, strerror(errno));
-			else
-				rh_cli_error("inject", "--trace %s: traces are FST files: give the name a .fst ending",
-				             trace);
-			return RH_EXIT_USAGE;
-		}
+	return -1;
+}
+
+/* Before any simulation: the trace's name says FST, and the file can be written. */
+static int check_trace(const char *trace)
+{
+	size_t tl = strlen(trace);
+	int fst = tl > 4 && !strcmp(trace + tl - 4, ".fst");
+	FILE *tf = fst ? fopen(trace, "wb") : NULL;
+	if (tf) {
 		fclose(tf);
+		return 0;
 	}
-	const struct rh_sim_set *set = rh_backend_sim_set(backend);
+	if (fst)
+		rh_cli_error("inject", "--trace %s: %s", trace, strerror(errno));
+	else
+		rh_cli_error("inject", "--trace %s: traces are FST files: give the name a .fst ending", trace);
+	return RH_EXIT_USAGE;
+}
+
+/* What the two runs return. */
+struct runs {
+	struct rh_result gold, res;
+	uint32_t bit; /* the struck chain bit */
+};
+
+/* The chain bit a names, in the simulator's map; 0 or the exit code. */
+static int resolve_bit(struct rh_sim *sim, const struct args *a, uint32_t *bit)
+{
+	struct rh_err err = {0, ""};
+	if (a->ff_name && rh_ffmap_lookup(rh_sim_ffmap(sim), a->ff_name, bit, &err)) {
+		rh_cli_error("inject", "--ff %s", err.msg);
+		return RH_EXIT_USAGE;
+	}
+	if (!a->ff_name)
+		*bit = (uint32_t)a->bit;
+	if (*bit >= rh_sim_chain_len(sim)) {
+		rh_cli_error("inject", "--bit %u: the chain has %u bits", *bit, rh_sim_chain_len(sim));
+		return RH_EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* The fault-free run, then the faulty one (traced when asked); 0 or the exit code. */
+static int run_both(struct rh_sim *sim, const struct args *a, const int8_t *x, size_t n, struct runs *r)
+{
+	struct rh_err err = {0, ""};
+	int rc = resolve_bit(sim, a, &r->bit);
+	if (rc)
+		return rc;
+	rc = rh_sim_load_input(sim, x, n);
+	if (!rc)
+		rc = rh_sim_run(sim, NULL, 0, 0, NULL, &r->gold);
+	if (rc || r->gold.end != RH_RUN_DONE) {
+		rh_cli_error("inject", "the fault-free run failed");
+		return RH_EXIT_HW;
+	}
+	if ((uint32_t)a->cycle >= r->gold.cycles) {
+		rh_cli_error("inject",
+		             "--cycle %ld: the fault-free run takes %u cycles, so it never reaches that one "
+		             "(0 .. %u)",
+		             a->cycle, r->gold.cycles, r->gold.cycles - 1);
+		return RH_EXIT_USAGE;
+	}
+	if (a->trace && (rc = rh_sim_trace_open(sim, a->trace, &err)) != 0) {
+		rh_cli_error("inject", "%s", err.msg);
+		return rh_cli_exit_for(rc);
+	}
+	struct rh_fault f = {.bit = r->bit, .cycle = (uint32_t)a->cycle};
+	rc = rh_sim_load_input(sim, x, n);
+	if (!rc)
+		rc = rh_sim_run(sim, &f, 0, (uint32_t)a->budget, NULL, &r->res);
+	rh_sim_trace_close(sim);
+	if (rc) {
+		rh_cli_error("inject", "the faulty run failed (%s)", rh_strerror(rc));
+		return RH_EXIT_HW;
+	}
+	return 0;
+}
+
+static void print_json(const struct args *a, const struct rh_model *m, int label, struct rh_sim *sim,
+                       const struct runs *r)
+{
+	uint32_t index = 0;
+	const struct rh_ffmap_reg *reg = rh_ffmap_find(rh_sim_ffmap(sim), r->bit, &index);
+	cJSON *o = cJSON_CreateObject(), *ff = cJSON_CreateObject(), *g = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "model", m->name);
+	cJSON_AddStringToObject(o, "model_file", a->model);
+	cJSON_AddStringToObject(o, "backend", a->backend);
+	char hash[16];
+	snprintf(hash, sizeof(hash), "%08x", rh_ffmap_hash(rh_sim_ffmap(sim)));
+	cJSON_AddStringToObject(o, "ffmap_hash", hash);
+	cJSON_AddNumberToObject(o, "image", (double)a->image);
+	cJSON_AddNumberToObject(o, "label", label);
+	cJSON_AddNumberToObject(o, "bit", r->bit);
+	cJSON_AddNumberToObject(o, "cycle", (double)a->cycle);
+	cJSON_AddStringToObject(ff, "name", reg ? reg->name : "?");
+	cJSON_AddNumberToObject(ff, "index", index);
+	cJSON_AddStringToObject(ff, "class", reg ? rh_ff_class_name(reg->cls) : "?");
+	cJSON_AddItemToObject(o, "ff", ff);
+	cJSON_AddNumberToObject(o, "class", r->res.cls);
+	cJSON_AddItemToObject(o, "logits", logits_json(&r->res));
+	cJSON_AddNumberToObject(o, "cycles", r->res.cycles);
+	cJSON_AddStringToObject(o, "outcome", rh_outcome_name(outcome(&r->gold, &r->res)));
+	cJSON_AddNumberToObject(g, "class", r->gold.cls);
+	cJSON_AddItemToObject(g, "logits", logits_json(&r->gold));
+	cJSON_AddNumberToObject(g, "cycles", r->gold.cycles);
+	cJSON_AddItemToObject(o, "golden", g);
+	cJSON_AddNumberToObject(o, "chain_len", rh_sim_chain_len(sim));
+	if (a->trace)
+		cJSON_AddStringToObject(o, "trace", a->trace);
+	char *s = cJSON_Print(o);
+	if (s)
+		printf("%s\n", s);
+	free(s);
+	cJSON_Delete(o);
+}
+
+static void print_human(const struct args *a, int label, struct rh_sim *sim, const struct runs *r)
+{
+	uint32_t index = 0;
+	const struct rh_ffmap_reg *reg = rh_ffmap_find(rh_sim_ffmap(sim), r->bit, &index);
+	printf("flip-flop  %s[%u] (%s), chain bit %u of %u\n", reg ? reg->name : "?", index,
+	       reg ? rh_ff_class_name(reg->cls) : "?", r->bit, rh_sim_chain_len(sim));
+	printf("golden     class %d, %u cycles, logits", r->gold.cls, r->gold.cycles);
+	for (int i = 0; i < r->gold.n_logits; i++)
+		printf(" %d", r->gold.logits[i]);
+	printf("\nfaulty     class %d, %u cycles", r->res.cls, r->res.cycles);
+	if (r->res.end != RH_RUN_HANG) {
+		printf(", logits");
+		for (int i = 0; i < r->res.n_logits; i++)
+			printf(" %d", r->res.logits[i]);
+	}
+	if (r->res.end == RH_RUN_CRASH)
+		printf(" (not every logit written)");
+	printf("\n");
+	printf("outcome    %s (label %d)\n", rh_outcome_name(outcome(&r->gold, &r->res)), label);
+	if (a->trace)
+		printf("trace      %s\n", a->trace);
+}
+
+int rh_cmd_inject(int argc, char **argv)
+{
+	struct args a;
+	int ret = parse_args(argc, argv, &a);
+	if (ret >= 0)
+		return ret;
+	if (a.trace && (ret = check_trace(a.trace)))
+		return ret;
+	const struct rh_sim_set *set = rh_backend_sim_set(a.backend);
 	if (!set) {
 		rh_cli_error("inject", "--backend %s: inject runs on the simulator: sim, sim:8x8, sim:ice40 or sim:2x4",
-		             backend);
+		             a.backend);
 		return rh_cli_usage_error("inject");
 	}
-
 	struct rh_err err = {0, ""};
 	struct rh_model m;
 	struct rh_dataset test;
 	struct rh_sim *sim = NULL;
-	struct rh_sim_result gold, res;
+	struct runs r;
 	int8_t x[4096];
-	int rc = rh_model_load(&m, model, &err), ret = RH_EXIT_OK;
+	int rc = rh_model_load(&m, a.model, &err);
 	if (rc) {
 		rh_cli_error("inject", "%s", err.msg);
 		return rh_cli_exit_for(rc);
 	}
-	rc = rh_dataset_load(&test, data, RH_TEST, &err);
+	rc = rh_dataset_load(&test, a.data, RH_TEST, &err);
 	if (rc) {
 		rh_model_free(&m);
 		rh_cli_error("inject", "%s", err.msg);
 		return rh_cli_exit_for(rc);
 	}
-	if (image >= test.n || m.in_h != test.h || m.in_w != test.w || m.in_c != 1) {
-		rh_cli_error("inject", "image %ld of %d, model input %dx%dx%d, data %dx%dx1", image, test.n, m.in_h,
+	if (a.image >= test.n || m.in_h != test.h || m.in_w != test.w || m.in_c != 1) {
+		rh_cli_error("inject", "image %ld of %d, model input %dx%dx%d, data %dx%dx1", a.image, test.n, m.in_h,
 		             m.in_w, m.in_c, test.h, test.w);
 		ret = RH_EXIT_USAGE;
 		goto out;
 	}
-	rh_dataset_input(&test, image, x);
-
-	rc = rh_sim_create(&sim, set, trace ? RH_SIM_TRACEABLE : 0, &err);
+	rh_dataset_input(&test, a.image, x);
+	rc = rh_sim_create(&sim, set, a.trace ? RH_SIM_TRACEABLE : 0, &err);
 	if (!rc)
 		rc = rh_sim_load_model(sim, &m, &err);
 	if (rc) {
@@ -161,106 +301,12 @@ int rh_cmd_inject(int argc, char **argv)
 		ret = rh_cli_exit_for(rc);
 		goto out;
 	}
-	if (ff_name) {
-		uint32_t b;
-		if ((rc = rh_ffmap_lookup(rh_sim_ffmap(sim), ff_name, &b, &err))) {
-			rh_cli_error("inject", "--ff %s", err.msg);
-			ret = RH_EXIT_USAGE;
-			goto out;
-		}
-		bit = (long)b;
-	}
-	if ((uint32_t)bit >= rh_sim_chain_len(sim)) {
-		rh_cli_error("inject", "--bit %ld: the chain has %u bits", bit, rh_sim_chain_len(sim));
-		ret = RH_EXIT_USAGE;
+	if ((ret = run_both(sim, &a, x, (size_t)(test.h * test.w), &r)) != 0)
 		goto out;
-	}
-	rc = rh_sim_load_input(sim, x, (size_t)(test.h * test.w));
-	if (!rc)
-		rc = rh_sim_run(sim, NULL, 0, NULL, &gold);
-	if (rc || gold.end != RH_SIM_DONE) {
-		rh_cli_error("inject", "the fault-free run failed");
-		ret = RH_EXIT_HW;
-		goto out;
-	}
-	if ((uint32_t)cycle >= gold.cycles) {
-		rh_cli_error("inject",
-		             "--cycle %ld: the fault-free run takes %u cycles, so it never reaches that one "
-		             "(0 .. %u)",
-		             cycle, gold.cycles, gold.cycles - 1);
-		ret = RH_EXIT_USAGE;
-		goto out;
-	}
-	if (trace && (rc = rh_sim_trace_open(sim, trace, &err)) != 0) {
-		rh_cli_error("inject", "%s", err.msg);
-		ret = rh_cli_exit_for(rc);
-		goto out;
-	}
-	struct rh_sim_fault f = {(uint32_t)bit, (uint32_t)cycle, 1, 0};
-	rc = rh_sim_load_input(sim, x, (size_t)(test.h * test.w));
-	if (!rc)
-		rc = rh_sim_run(sim, &f, (uint32_t)budget, NULL, &res);
-	rh_sim_trace_close(sim);
-	if (rc) {
-		rh_cli_error("inject", "the faulty run failed (%s)", rh_strerror(rc));
-		ret = RH_EXIT_HW;
-		goto out;
-	}
-
-	uint32_t index = 0;
-	const struct rh_ffmap_reg *reg = rh_ffmap_find(rh_sim_ffmap(sim), (uint32_t)bit, &index);
-	const char *oc = rh_outcome_name(outcome(&gold, &res));
-	if (json) {
-		cJSON *o = cJSON_CreateObject(), *ff = cJSON_CreateObject(), *g = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "model", m.name);
-		cJSON_AddStringToObject(o, "model_file", model);
-		cJSON_AddStringToObject(o, "backend", backend);
-		char hash[16];
-		snprintf(hash, sizeof(hash), "%08x", rh_ffmap_hash(rh_sim_ffmap(sim)));
-		cJSON_AddStringToObject(o, "ffmap_hash", hash);
-		cJSON_AddNumberToObject(o, "image", (double)image);
-		cJSON_AddNumberToObject(o, "label", test.labels[image]);
-		cJSON_AddNumberToObject(o, "bit", (double)bit);
-		cJSON_AddNumberToObject(o, "cycle", (double)cycle);
-		cJSON_AddStringToObject(ff, "name", reg ? reg->name : "?");
-		cJSON_AddNumberToObject(ff, "index", index);
-		cJSON_AddStringToObject(ff, "class", reg ? rh_ff_class_name(reg->cls) : "?");
-		cJSON_AddItemToObject(o, "ff", ff);
-		cJSON_AddNumberToObject(o, "class", res.cls);
-		cJSON_AddItemToObject(o, "logits", logits_json(&res));
-		cJSON_AddNumberToObject(o, "cycles", res.cycles);
-		cJSON_AddStringToObject(o, "outcome", oc);
-		cJSON_AddNumberToObject(g, "class", gold.cls);
-		cJSON_AddItemToObject(g, "logits", logits_json(&gold));
-		cJSON_AddNumberToObject(g, "cycles", gold.cycles);
-		cJSON_AddItemToObject(o, "golden", g);
-		cJSON_AddNumberToObject(o, "chain_len", rh_sim_chain_len(sim));
-		if (trace)
-			cJSON_AddStringToObject(o, "trace", trace);
-		char *s = cJSON_Print(o);
-		if (s)
-			printf("%s\n", s);
-		free(s);
-		cJSON_Delete(o);
-	} else {
-		printf("flip-flop  %s[%u] (%s), chain bit %ld of %u\n", reg ? reg->name : "?", index,
-		       reg ? rh_ff_class_name(reg->cls) : "?", bit, rh_sim_chain_len(sim));
-		printf("golden     class %d, %u cycles, logits", gold.cls, gold.cycles);
-		for (int i = 0; i < gold.n_logits; i++)
-			printf(" %d", gold.logits[i]);
-		printf("\nfaulty     class %d, %u cycles", res.cls, res.cycles);
-		if (res.end != RH_SIM_HANG) {
-			printf(", logits");
-			for (int i = 0; i < res.n_logits; i++)
-				printf(" %d", res.logits[i]);
-		}
-		if (res.end == RH_SIM_CRASH)
-			printf(" (%d of %d written)", res.n_written, res.n_logits);
-		printf("\n");
-		printf("outcome    %s (label %d)\n", oc, test.labels[image]);
-		if (trace)
-			printf("trace      %s\n", trace);
-	}
+	if (a.json)
+		print_json(&a, &m, test.labels[a.image], sim, &r);
+	else
+		print_human(&a, test.labels[a.image], sim, &r);
 out:
 	rh_sim_destroy(sim);
 	rh_dataset_free(&test);

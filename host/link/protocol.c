@@ -196,42 +196,44 @@ int rh_identify_parse(const uint8_t *p, size_t len, struct rh_identify *id, stru
 	return 0;
 }
 
-size_t rh_result_pack(const struct rh_run_result *r, uint8_t *out, size_t cap)
+size_t rh_result_pack(const struct rh_result *r, uint8_t *out, size_t cap)
 {
-	size_t need = RH_PROTO_RESULT_HDR + 4u * r->n_logits;
-	if (cap < need || r->n_logits > RH_PROTO_MAX_LOGITS)
+	if (r->n_logits < 0 || r->n_logits > RH_PROTO_MAX_LOGITS || r->end < RH_RUN_DONE || r->end > RH_RUN_CRASH)
 		return 0;
-	out[0] = r->status;
-	out[1] = r->cls;
-	out[2] = r->n_logits;
+	size_t need = RH_PROTO_RESULT_HDR + 4u * (size_t)r->n_logits;
+	if (cap < need)
+		return 0;
+	out[0] = (uint8_t)r->end;
+	out[1] = r->end == RH_RUN_DONE ? (uint8_t)r->cls : 0;
+	out[2] = (uint8_t)r->n_logits;
 	out[3] = 0;
 	rh_put_u32(out + 4, r->cycles);
-	for (unsigned i = 0; i < r->n_logits; i++)
+	for (int i = 0; i < r->n_logits; i++)
 		rh_put_u32(out + RH_PROTO_RESULT_HDR + 4 * i, (uint32_t)r->logits[i]);
 	return need;
 }
 
-int rh_result_parse(const uint8_t *p, size_t len, struct rh_run_result *r, struct rh_err *err)
+int rh_result_parse(const uint8_t *p, size_t len, struct rh_result *r, struct rh_err *err)
 {
 	memset(r, 0, sizeof(*r));
 	if (len < RH_PROTO_RESULT_HDR)
 		return rh_err_set(err, RH_E_FORMAT, "run result of %zu bytes, expected at least %d", len,
 		                  RH_PROTO_RESULT_HDR);
-	r->status = p[0];
-	r->cls = p[1];
-	r->n_logits = p[2];
-	r->cycles = rh_get_u32(p + 4);
-	if (r->n_logits > RH_PROTO_MAX_LOGITS)
-		return rh_err_set(err, RH_E_FORMAT, "run result with %u logits, expected at most %d", r->n_logits,
+	unsigned status = p[0], n = p[2];
+	if (n > RH_PROTO_MAX_LOGITS)
+		return rh_err_set(err, RH_E_FORMAT, "run result with %u logits, expected at most %d", n,
 		                  RH_PROTO_MAX_LOGITS);
-	size_t need = RH_PROTO_RESULT_HDR + 4u * r->n_logits;
+	size_t need = RH_PROTO_RESULT_HDR + 4u * n;
 	if (len != need)
 		return rh_err_set(err, RH_E_FORMAT, "run result of %zu bytes, expected %zu for %u logits", len, need,
-		                  r->n_logits);
-	if (r->status != RH_RUN_DONE && r->status != RH_RUN_HANG && r->status != RH_RUN_CRASH)
-		return rh_err_set(err, RH_E_FORMAT, "run status %u, expected 0 (done), 1 (hang) or 2 (crash)",
-		                  r->status);
-	for (unsigned i = 0; i < r->n_logits; i++)
+		                  n);
+	if (status != RH_RUN_DONE && status != RH_RUN_HANG && status != RH_RUN_CRASH)
+		return rh_err_set(err, RH_E_FORMAT, "run status %u, expected 0 (done), 1 (hang) or 2 (crash)", status);
+	r->end = (int)status;
+	r->cls = status == RH_RUN_DONE ? p[1] : -1;
+	r->n_logits = (int)n;
+	r->cycles = rh_get_u32(p + 4);
+	for (int i = 0; i < r->n_logits; i++)
 		r->logits[i] = (int32_t)rh_get_u32(p + RH_PROTO_RESULT_HDR + 4 * i);
 	return 0;
 }

@@ -8,6 +8,7 @@
 
 #include "bytes.h"
 #include "error.h"
+#include "run.h"
 
 /* Request opcodes (host/link/protocol_ops.def). A response carries the request's opcode | 0x80. */
 enum rh_cmd {
@@ -31,12 +32,12 @@ enum rh_proto_const {
 
 /* Payload sizes of the fixed layouts (docs/protocol.md, "Payloads"). */
 enum rh_proto_size {
-	RH_PROTO_IDENTIFY_LEN = 24, /* IDENTIFY response */
-	RH_PROTO_RESULT_HDR = 8,    /* run result before its logits */
-	RH_PROTO_FAULT_LEN = 8,     /* one fault descriptor: chain bit u32, cycle u32 */
-	RH_PROTO_BATCH_HDR = 4,     /* RUN_BATCH request before its descriptors */
-	RH_PROTO_BATCH_RES_HDR = 4, /* RUN_BATCH result: index u16, count u16, then the run result */
-	RH_PROTO_MAX_LOGITS = 64,   /* bound on n_logits accepted by the host */
+	RH_PROTO_IDENTIFY_LEN = 24,          /* IDENTIFY response */
+	RH_PROTO_RESULT_HDR = 8,             /* run result before its logits */
+	RH_PROTO_FAULT_LEN = 8,              /* one fault descriptor: chain bit u32, cycle u32 */
+	RH_PROTO_BATCH_HDR = 4,              /* RUN_BATCH request before its descriptors */
+	RH_PROTO_BATCH_RES_HDR = 4,          /* RUN_BATCH result: index u16, count u16, then the run result */
+	RH_PROTO_MAX_LOGITS = RH_MAX_LOGITS, /* bound on n_logits accepted by the host */
 };
 
 /* One decoded frame. The payload is copied, so the frame outlives the parser's buffer. */
@@ -127,33 +128,14 @@ enum rh_identify_flag {
 void rh_identify_pack(const struct rh_identify *id, uint8_t out[RH_PROTO_IDENTIFY_LEN]);
 int rh_identify_parse(const uint8_t *p, size_t len, struct rh_identify *id, struct rh_err *err);
 
-/* Result of one run (RUN, RUN_FAULT, and each RUN_BATCH result after its index). */
-enum rh_run_status {
-	RH_RUN_DONE = 0,  /* the run finished */
-	RH_RUN_HANG = 1,  /* the watchdog ended the run; class and logits are meaningless */
-	RH_RUN_CRASH = 2, /* the run finished without writing all its logits (never a result) */
-};
-
-struct rh_run_result {
-	uint8_t status; /* enum rh_run_status */
-	uint8_t cls;
-	uint8_t n_logits;
-	uint32_t cycles;
-	int32_t logits[RH_PROTO_MAX_LOGITS];
-};
-
+/* Result of one run (RUN, RUN_FAULT, and each RUN_BATCH result after its index): a struct
+ * rh_result (host/accel/run.h) on the wire, its status byte enum rh_run_end's first three
+ * values. The class byte means something only when the run is done (parsed as -1 otherwise). */
 /* Pack a result; returns its payload length (RH_PROTO_RESULT_HDR + 4 * n_logits). */
-size_t rh_result_pack(const struct rh_run_result *r, uint8_t *out, size_t cap);
-int rh_result_parse(const uint8_t *p, size_t len, struct rh_run_result *r, struct rh_err *err);
+size_t rh_result_pack(const struct rh_result *r, uint8_t *out, size_t cap);
+int rh_result_parse(const uint8_t *p, size_t len, struct rh_result *r, struct rh_err *err);
 
-/* A fault to inject: flip chain bit `bit` at cycle `cycle` of the run. no_flip: rotate the
- * chain at that cycle without inverting anything (a null injection; bit 31 of the chain bit
- * field on the wire). */
-struct rh_fault {
-	uint32_t bit;
-	uint32_t cycle;
-	int no_flip;
-};
+/* A fault (host/accel/run.h) on the wire: chain bit u32 (bit 31: no_flip), cycle u32. */
 #define RH_PROTO_NO_FLIP 0x80000000u
 
 /* RUN_FAULT request (8 bytes) and RUN_BATCH request (4 + 8 * n bytes). */

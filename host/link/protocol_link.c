@@ -123,7 +123,7 @@ int rh_link_identify(struct rh_link *l, struct rh_identify *id, struct rh_err *e
 }
 
 int rh_link_run_faults(struct rh_link *l, const struct rh_fault *f, size_t n, size_t batch, int run_ms,
-                       struct rh_run_result *out, struct rh_err *err)
+                       struct rh_result *out, struct rh_err *err)
 {
 	if (batch < 1 || batch > RH_PROTO_BATCH_MAX)
 		return rh_err_set(err, RH_E_INVAL, "batch of %zu, expected 1 to %d", batch, RH_PROTO_BATCH_MAX);
@@ -189,7 +189,7 @@ int rh_link_run_faults(struct rh_link *l, const struct rh_fault *f, size_t n, si
 				               k);
 				goto out;
 			}
-			struct rh_run_result res;
+			struct rh_result res;
 			q = rh_result_parse(fr->payload + RH_PROTO_BATCH_RES_HDR, fr->len - RH_PROTO_BATCH_RES_HDR,
 			                    &res, err);
 			if (q) {

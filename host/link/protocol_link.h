@@ -45,6 +45,6 @@ int rh_link_identify(struct rh_link *l, struct rh_identify *id, struct rh_err *e
  * batch_max), results streamed into out[0..n). run_ms bounds one run. Descriptors whose
  * results were lost are sent again in a new batch, so a damaged frame costs one round trip. */
 int rh_link_run_faults(struct rh_link *l, const struct rh_fault *f, size_t n, size_t batch, int run_ms,
-                       struct rh_run_result *out, struct rh_err *err);
+                       struct rh_result *out, struct rh_err *err);
 
 #endif

@@ -134,7 +134,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* The payload decoders on the same bytes: only the sanitizers judge these. */
 	struct rh_identify id;
-	struct rh_run_result rr;
+	struct rh_result rr;
 	struct rh_perror pe;
 	static const size_t cap = RH_PROTO_BATCH_MAX;
 	struct rh_fault *fl = malloc(cap * sizeof(*fl));

@@ -401,9 +401,9 @@ static enum tb_result t_payload_identify(void)
 
 static enum tb_result t_payload_result(void)
 {
-	struct rh_run_result a, b;
+	struct rh_result a, b;
 	memset(&a, 0, sizeof(a));
-	a.status = RH_RUN_DONE;
+	a.end = RH_RUN_DONE;
 	a.cls = 7;
 	a.n_logits = 10;
 	a.cycles = 987654;
@@ -419,6 +419,14 @@ static enum tb_result t_payload_result(void)
 	buf[0] = 9;
 	TB_CHECK_EQ(rh_result_parse(buf, n, &b, NULL), RH_E_FORMAT);
 	TB_CHECK_EQ(rh_result_pack(&a, buf, 20), 0);
+	/* A hang's class byte means nothing: it parses as -1. */
+	a.end = RH_RUN_HANG;
+	n = rh_result_pack(&a, buf, sizeof(buf));
+	TB_CHECK_EQ(rh_result_parse(buf, n, &b, NULL), 0);
+	TB_CHECK_EQ(b.end, RH_RUN_HANG);
+	TB_CHECK_EQ(b.cls, -1);
+	a.end = RH_RUN_HELD; /* not a wire status */
+	TB_CHECK_EQ(rh_result_pack(&a, buf, sizeof(buf)), 0);
 	return TB_PASS;
 }
 

@@ -287,7 +287,7 @@ static enum tb_result eval_run(struct eval *v)
 
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	int r = rh_backend_open(&v->ftdi, "ftdi:" SERIAL, m, &err);
+	int r = rh_backend_open(&v->ftdi, "ftdi:" SERIAL, m, NULL, &err);
 	if (r)
 		fprintf(stderr, "  ftdi:%s: %s\n", SERIAL, err.msg);
 	TB_CHECK_EQ(r, 0);
@@ -301,7 +301,7 @@ static enum tb_result eval_run(struct eval *v)
 	TB_CHECK_EQ(st.retries, 0);
 	uint64_t open_trips = st.round_trips;
 
-	r = rh_backend_open(&v->sim, "sim", m, &err);
+	r = rh_backend_open(&v->sim, "sim", m, NULL, &err);
 	if (r)
 		fprintf(stderr, "  sim: %s\n", err.msg);
 	TB_CHECK_EQ(r, 0);
@@ -311,7 +311,7 @@ static enum tb_result eval_run(struct eval *v)
 		const uint8_t *px = v->d.pixels + (size_t)i * (size_t)n_in;
 		for (int j = 0; j < n_in; j++)
 			v->in[j] = rh_quant_pixel(px[j]);
-		int32_t want[RH_MAX_CLASSES];
+		int32_t want[RH_MAX_LOGITS];
 		int cls = rh_ref_infer(&v->ref, v->in, want);
 		struct rh_result rf, rs;
 		uint64_t trips = st.round_trips;
@@ -326,8 +326,8 @@ static enum tb_result eval_run(struct eval *v)
 		if (r)
 			fprintf(stderr, "  image %d on sim: %s\n", i, err.msg);
 		TB_CHECK_EQ(r, 0);
-		TB_CHECK_EQ(rf.hang, 0);
-		TB_CHECK_EQ(rs.hang, 0);
+		TB_CHECK_EQ(rf.end, RH_RUN_DONE);
+		TB_CHECK_EQ(rs.end, RH_RUN_DONE);
 		TB_CHECK_EQ(rf.cycles, v->img.cycles);
 		for (int k = 0; k < m->n_classes; k++)
 			if (rf.logits[k] != want[k] || rs.logits[k] != want[k]) {

@@ -30,22 +30,10 @@
 /* host/backend/backend_link.c (not declared in backend.h yet) */
 extern const struct rh_backend_ops rh_backend_serial_ops;
 
-/* What a board run result says, as the back-ends report it (host/backend/backend.h). */
-static void as_result(const struct rh_run_result *r, struct rh_result *o)
-{
-	memset(o, 0, sizeof(*o));
-	o->hang = r->status == RH_RUN_HANG;
-	o->crash = r->status == RH_RUN_CRASH;
-	o->cls = r->status == RH_RUN_DONE ? r->cls : -1;
-	o->cycles = r->cycles;
-	for (int i = 0; i < r->n_logits && i < RH_MAX_CLASSES; i++)
-		o->logits[i] = r->logits[i];
-}
-
 static int same(const struct rh_result *a, const struct rh_result *b, int n)
 {
-	return a->hang == b->hang && a->crash == b->crash && a->cls == b->cls && a->cycles == b->cycles &&
-	       (a->hang || !memcmp(a->logits, b->logits, sizeof(int32_t) * (size_t)n));
+	return a->end == b->end && a->cls == b->cls && a->cycles == b->cycles &&
+	       (a->end == RH_RUN_HANG || !memcmp(a->logits, b->logits, sizeof(int32_t) * (size_t)n));
 }
 
 #define MAX_CLOCKS 20000000ull /* bound on one request's answer */
@@ -77,7 +65,7 @@ struct ctx {
 	int have_data;
 	struct rh_identify id;
 	uint32_t budget;
-	struct rh_run_result golden; /* image 0 */
+	struct rh_result golden; /* image 0 */
 	char why[256];
 };
 
@@ -368,8 +356,7 @@ static enum status load_image(struct ctx *c, const int8_t *x, int n)
 	return T_OK;
 }
 
-static enum status parse_result(struct ctx *c, const struct rh_frame *f, uint8_t op, size_t skip,
-                                struct rh_run_result *r)
+static enum status parse_result(struct ctx *c, const struct rh_frame *f, uint8_t op, size_t skip, struct rh_result *r)
 {
 	struct rh_err err = {0, ""};
 	CHECK(f->op == (op | RH_PROTO_OP_RESPONSE), "%s: answer op 0x%02x", rh_cmd_name(op), f->op);
@@ -428,7 +415,7 @@ static enum status t_model(struct ctx *c)
 		uint8_t p[4];
 		rh_put_u32(p, c->budget);
 		static struct rh_frame f;
-		struct rh_run_result r;
+		struct rh_result r;
 		uint64_t k0 = rh_board_sim_clocks(l->sim);
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		int rc = xfer(l, RH_CMD_RUN, p, i == 0 ? 4 : 0, &f);
@@ -439,13 +426,13 @@ static enum status t_model(struct ctx *c)
 		}
 		if ((res = parse_result(c, &f, RH_CMD_RUN, 0, &r)) != T_OK)
 			break;
-		if (r.status != RH_RUN_DONE || r.n_logits != c->mlp.n_classes || r.cls != cls ||
+		if (r.end != RH_RUN_DONE || r.n_logits != c->mlp.n_classes || r.cls != cls ||
 		    r.cycles != (uint32_t)c->img.cycles ||
 		    memcmp(r.logits, want, sizeof(int32_t) * (size_t)r.n_logits) != 0) {
 			res = failf(c,
-			            "RUN image %d: status %u, %u logits, class %u/%d, %u cycles/%ld, "
+			            "RUN image %d: end %d, %d logits, class %d/%d, %u cycles/%ld, "
 			            "logits %s",
-			            i, r.status, r.n_logits, r.cls, cls, r.cycles, c->img.cycles,
+			            i, r.end, r.n_logits, r.cls, cls, r.cycles, c->img.cycles,
 			            memcmp(r.logits, want, 40) ? "differ" : "match");
 			break;
 		}
@@ -484,7 +471,7 @@ static enum status t_batch(struct ctx *c)
 		return st;
 
 	static struct rh_fault faults[N_BATCH];
-	static struct rh_run_result res[N_BATCH];
+	static struct rh_result res[N_BATCH];
 	struct rh_rng r;
 	rh_rng_seed(&r, 99);
 	for (int i = 0; i < N_BATCH; i++) {
@@ -514,10 +501,10 @@ static enum status t_batch(struct ctx *c)
 			return st;
 		CHECK(rh_get_u16(f.payload) == i && rh_get_u16(f.payload + 2) == N_BATCH,
 		      "RUN_BATCH result %d: index %u of %u", i, rh_get_u16(f.payload), rh_get_u16(f.payload + 2));
-		const struct rh_run_result *q = &res[i];
-		if (q->status == RH_RUN_HANG)
+		const struct rh_result *q = &res[i];
+		if (q->end == RH_RUN_HANG)
 			counts[3]++;
-		else if (q->status == RH_RUN_CRASH)
+		else if (q->end == RH_RUN_CRASH)
 			counts[4]++;
 		else if (!memcmp(q->logits, c->golden.logits, 4u * q->n_logits))
 			counts[0]++;
@@ -534,8 +521,8 @@ static enum status t_batch(struct ctx *c)
 	       (double)(l->bytes_out - out0) / N_BATCH, (double)(l->bytes_in - in0) / N_BATCH,
 	       (double)(rh_board_sim_clocks(l->sim) - k0) / N_BATCH, N_BATCH / s);
 	CHECK(trips == 1, "%llu round trips", (unsigned long long)trips);
-	const struct rh_run_result *last = &res[N_BATCH - 1];
-	CHECK(last->status == RH_RUN_DONE && !memcmp(last->logits, c->golden.logits, 40),
+	const struct rh_result *last = &res[N_BATCH - 1];
+	CHECK(last->end == RH_RUN_DONE && !memcmp(last->logits, c->golden.logits, 40),
 	      "a fault after the run's end changed the result");
 	CHECK(counts[0] > 0 && counts[1] + counts[2] + counts[3] + counts[4] > 0,
 	      "the batch shows nothing: %d masked, %d not", counts[0], N_BATCH - counts[0]);
@@ -543,39 +530,30 @@ static enum status t_batch(struct ctx *c)
 	 * same parameter set (verilator/rh_sim.cpp, the scrub and checkpoints of the harness, not
 	 * the command processor); null injections return the golden run. */
 	struct rh_backend be;
-	static struct rh_fault_spec spec[N_BATCH];
 	static struct rh_result want[N_BATCH];
-	struct rh_result gold, got;
-	CHECK(rh_backend_open(&be, "sim:ice40", &c->mlp, &err) == 0, "sim:ice40: %s", err.msg);
-	for (int i = 0; i < N_BATCH; i++)
-		spec[i] = (struct rh_fault_spec){
-		    .bit = faults[i].bit, .cycle = faults[i].cycle, .no_flip = faults[i].no_flip};
+	struct rh_result gold;
+	CHECK(rh_backend_open(&be, "sim:ice40", &c->mlp, NULL, &err) == 0, "sim:ice40: %s", err.msg);
 	x = malloc((size_t)n_in);
 	CHECK(x, "out of memory");
 	make_input(c, 0, x);
-	int rc = rh_backend_run_faults(&be, x, spec, N_BATCH, &gold, want, &err);
+	int rc = rh_backend_run_faults(&be, x, faults, N_BATCH, &gold, want, &err);
 	free(x);
 	rh_backend_close(&be);
 	CHECK(rc == 0, "sim:ice40: %s", err.msg);
-	struct rh_result board_gold;
-	as_result(&c->golden, &board_gold);
-	CHECK(same(&gold, &board_gold, c->mlp.n_classes), "the in-process golden run differs from the board's");
+	const struct rh_result *board_gold = &c->golden;
+	CHECK(same(&gold, board_gold, c->mlp.n_classes), "the in-process golden run differs from the board's");
 	int nulls = 0;
 	for (int i = 0; i < N_BATCH; i++) {
-		as_result(&res[i], &got);
-		CHECK(same(&got, &want[i], c->mlp.n_classes),
-		      "fault %d (bit %u, cycle %u%s): board status %u class %d, %llu cycles; in-process %s class %d, "
-		      "%llu cycles",
-		      i, faults[i].bit, faults[i].cycle, faults[i].no_flip ? ", null" : "", res[i].status, got.cls,
-		      (unsigned long long)got.cycles,
-		      want[i].hang    ? "hang"
-		      : want[i].crash ? "crash"
-		                      : "done",
-		      want[i].cls, (unsigned long long)want[i].cycles);
+		const struct rh_result *got = &res[i];
+		CHECK(same(got, &want[i], c->mlp.n_classes),
+		      "fault %d (bit %u, cycle %u%s): board end %d class %d, %u cycles; in-process end %d class %d, "
+		      "%u cycles",
+		      i, faults[i].bit, faults[i].cycle, faults[i].no_flip ? ", null" : "", got->end, got->cls,
+		      got->cycles, want[i].end, want[i].cls, want[i].cycles);
 		if (faults[i].no_flip) {
 			nulls++;
-			CHECK(same(&got, &board_gold, c->mlp.n_classes),
-			      "null injection %d differs from the golden run", i);
+			CHECK(same(got, board_gold, c->mlp.n_classes), "null injection %d differs from the golden run",
+			      i);
 		}
 	}
 	printf("      every result equal to the in-process iCEBreaker core's, %d null injections golden\n", nulls);
@@ -583,13 +561,13 @@ static enum status t_batch(struct ctx *c)
 	for (int i = 0; i < 4; i++) {
 		uint8_t q[8];
 		static struct rh_frame f;
-		struct rh_run_result one;
+		struct rh_result one;
 		rh_fault_pack(&faults[i], q);
 		CHECK(xfer(l, RH_CMD_RUN_FAULT, q, 8, &f) == 0, "RUN_FAULT %d: no answer", i);
 		if ((st = parse_result(c, &f, RH_CMD_RUN_FAULT, 0, &one)) != T_OK)
 			return st;
-		CHECK(one.status == res[i].status && one.cycles == res[i].cycles &&
-		          (one.status == RH_RUN_HANG || !memcmp(one.logits, res[i].logits, 4u * one.n_logits)),
+		CHECK(one.end == res[i].end && one.cycles == res[i].cycles &&
+		          (one.end == RH_RUN_HANG || !memcmp(one.logits, res[i].logits, 4u * one.n_logits)),
 		      "RUN_FAULT %d (bit %u, cycle %u) differs from its batch result", i, faults[i].bit,
 		      faults[i].cycle);
 	}
@@ -644,25 +622,24 @@ static enum status t_state(struct ctx *c)
 	CHECK(xfer(&c->byte_link, RH_CMD_RESET, NULL, 0, &f) == 0 && f.op == (RH_CMD_RESET | RH_PROTO_OP_RESPONSE) &&
 	          f.len == 0,
 	      "RESET: answer op 0x%02x", f.op);
-	struct rh_run_result r;
+	struct rh_result r;
 	CHECK(xfer(&c->byte_link, RH_CMD_RUN, NULL, 0, &f) == 0, "RUN after RESET: no answer");
 	if ((st = parse_result(c, &f, RH_CMD_RUN, 0, &r)) != T_OK)
 		return st;
-	CHECK(r.status == RH_RUN_DONE && r.cls == c->golden.cls && !memcmp(r.logits, c->golden.logits, 40),
-	      "RUN after RESET: status %u class %u", r.status, r.cls);
+	CHECK(r.end == RH_RUN_DONE && r.cls == c->golden.cls && !memcmp(r.logits, c->golden.logits, 40),
+	      "RUN after RESET: end %d class %d", r.end, r.cls);
 	/* a budget below the run's length ends in a hang; the next run is fine again */
 	uint8_t p[4];
 	rh_put_u32(p, 100);
 	CHECK(xfer(&c->byte_link, RH_CMD_RUN, p, 4, &f) == 0, "RUN with a short budget: no answer");
 	if ((st = parse_result(c, &f, RH_CMD_RUN, 0, &r)) != T_OK)
 		return st;
-	CHECK(r.status == RH_RUN_HANG && r.cycles == 100, "short budget: status %u, %u cycles", r.status, r.cycles);
+	CHECK(r.end == RH_RUN_HANG && r.cycles == 100, "short budget: end %d, %u cycles", r.end, r.cycles);
 	rh_put_u32(p, c->budget);
 	CHECK(xfer(&c->byte_link, RH_CMD_RUN, p, 4, &f) == 0, "RUN: no answer");
 	if ((st = parse_result(c, &f, RH_CMD_RUN, 0, &r)) != T_OK)
 		return st;
-	CHECK(r.status == RH_RUN_DONE && !memcmp(r.logits, c->golden.logits, 40), "RUN after a hang: status %u",
-	      r.status);
+	CHECK(r.end == RH_RUN_DONE && !memcmp(r.logits, c->golden.logits, 40), "RUN after a hang: end %d", r.end);
 	return T_OK;
 }
 
@@ -897,7 +874,7 @@ static enum status t_backend_serial(struct ctx *c)
 		int cls = rh_ref_infer(&ref, x, want);
 		if (b.ops->infer(&b, x, &r, &err))
 			st = failf(c, "serial: image %d: %s", i, err.msg);
-		else if (r.cls != cls || r.hang || memcmp(r.logits, want, 4u * (size_t)c->mlp.n_classes))
+		else if (r.cls != cls || r.end != RH_RUN_DONE || memcmp(r.logits, want, 4u * (size_t)c->mlp.n_classes))
 			st = failf(c, "serial: image %d: class %d/%d, logits differ", i, r.cls, cls);
 	}
 	if (st == T_OK)

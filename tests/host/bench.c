@@ -42,21 +42,27 @@ static int bench_accel(const char *name, const struct rh_dataset *te, cJSON *rat
 	struct rh_backend_info info;
 	struct rh_err e = {0, ""};
 	snprintf(path, sizeof(path), "models/%s.rmod", name);
-	if (rh_model_load(&m, path, &e) || rh_backend_open(&be, "sim", &m, &e) || rh_backend_info(&be, &info, &e)) {
+	if (rh_model_load(&m, path, &e) || rh_backend_open(&be, "sim", &m, NULL, &e) ||
+	    rh_backend_info(&be, &info, &e)) {
 		fprintf(stderr, "rahil-bench: %s\n", e.msg);
 		return -1;
 	}
-	static struct rh_fault_spec f[N];
+	rh_backend_close(&be);
+	static struct rh_fault f[N];
 	static struct rh_result res[3][N];
 	struct rh_rng r;
 	rh_rng_seed(&r, 1);
 	for (int i = 0; i < N; i++)
-		f[i] = (struct rh_fault_spec){.bit = (uint32_t)rh_rng_below(&r, info.chain_len),
-		                              .cycle = (uint32_t)rh_rng_below(&r, info.golden_cycles)};
+		f[i] = (struct rh_fault){.bit = (uint32_t)rh_rng_below(&r, info.chain_len),
+		                         .cycle = (uint32_t)rh_rng_below(&r, info.golden_cycles)};
 	double rate_of[3] = {0, 0, 0};
 	int8_t x[784];
 	for (int mode = 0; mode < 3; mode++) {
-		be.replay = modes[mode];
+		struct rh_backend_opts o = {.replay = modes[mode]};
+		if (rh_backend_open(&be, "sim", &m, &o, &e)) {
+			fprintf(stderr, "rahil-bench: %s\n", e.msg);
+			return -1;
+		}
 		double t0 = rh_now_s();
 		for (int k = 0; k < IMAGES; k++) {
 			rh_dataset_input(te, k, x);
@@ -68,14 +74,14 @@ static int bench_accel(const char *name, const struct rh_dataset *te, cJSON *rat
 			}
 		}
 		rate_of[mode] = N / (rh_now_s() - t0);
+		rh_backend_close(&be);
 	}
 	int differ = 0;
 	for (int mode = 1; mode < 3; mode++)
 		for (int i = 0; i < N; i++)
-			differ += res[0][i].cls != res[mode][i].cls || res[0][i].hang != res[mode][i].hang ||
-			          res[0][i].crash != res[mode][i].crash || res[0][i].cycles != res[mode][i].cycles ||
+			differ += res[0][i].cls != res[mode][i].cls || res[0][i].end != res[mode][i].end ||
+			          res[0][i].cycles != res[mode][i].cycles ||
 			          memcmp(res[0][i].logits, res[mode][i].logits, sizeof(res[0][i].logits)) != 0;
-	rh_backend_close(&be);
 	rh_model_free(&m);
 	if (differ) {
 		fprintf(stderr, "rahil-bench: %s: %d results differ from the naive runs'\n", name, differ);

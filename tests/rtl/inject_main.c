@@ -22,7 +22,7 @@ int main(int argc, char **argv)
 		struct rh_backend b = {.ops = &rh_backend_sim_ops};
 		struct rh_ref ref;
 		struct rh_result r;
-		int32_t want[RH_MAX_CLASSES];
+		int32_t want[RH_MAX_LOGITS];
 		int8_t x[28 * 28];
 		int n = 0, mism = 0, correct = 0;
 		if (rh_model_load(&m, argv[2], &err) || rh_dataset_load(&d, NULL, RH_TEST, &err) ||
@@ -42,7 +42,8 @@ int main(int argc, char **argv)
 			if (b.ops->infer(&b, x, &r, &err))
 				return 2;
 			int cls = rh_ref_infer(&ref, x, want);
-			mism += r.hang || r.cls != cls || memcmp(r.logits, want, sizeof(int32_t) * (size_t)m.n_classes);
+			mism += r.end != RH_RUN_DONE || r.cls != cls ||
+			        memcmp(r.logits, want, sizeof(int32_t) * (size_t)m.n_classes);
 			correct += r.cls == d.labels[i];
 		}
 		b.ops->close(&b);

@@ -93,9 +93,10 @@ static void make_input(struct ctx *c, const struct rh_model *m, int i, int8_t *x
 		x[j] = (int8_t)rh_rng_below(&r, 128);
 }
 
-/* Run one input; fault may be NULL. */
-static int run_one(struct ctx *c, const struct rh_model *m, int img, const struct rh_sim_fault *f, uint32_t budget,
-                   uint8_t *state, struct rh_sim_result *res)
+/* Run input img of model m; fault may be NULL; hold: stay frozen after the injection (the run
+ * ends RH_RUN_HELD). */
+static int run_input(struct ctx *c, const struct rh_model *m, int img, const struct rh_fault *f, int hold,
+                     uint32_t budget, uint8_t *state, struct rh_result *res)
 {
 	int8_t x[4096];
 	if (use_model(c, m))
@@ -103,10 +104,22 @@ static int run_one(struct ctx *c, const struct rh_model *m, int img, const struc
 	make_input(c, m, img, x);
 	if (rh_sim_load_input(c->sim, x, (size_t)(m->in_h * m->in_w * m->in_c)))
 		return -1;
-	return rh_sim_run(c->sim, f, budget, state, res);
+	return rh_sim_run(c->sim, f, hold, budget, state, res);
 }
 
-static int same_result(const struct rh_sim_result *a, const struct rh_sim_result *b)
+static int run_one(struct ctx *c, const struct rh_model *m, int img, const struct rh_fault *f, uint32_t budget,
+                   uint8_t *state, struct rh_result *res)
+{
+	return run_input(c, m, img, f, 0, budget, state, res);
+}
+
+static int run_held(struct ctx *c, const struct rh_model *m, int img, const struct rh_fault *f, uint8_t *state,
+                    struct rh_result *res)
+{
+	return run_input(c, m, img, f, 1, 0, state, res);
+}
+
+static int same_result(const struct rh_result *a, const struct rh_result *b)
 {
 	if (a->end != b->end || a->cls != b->cls || a->cycles != b->cycles || a->n_logits != b->n_logits)
 		return 0;
@@ -124,7 +137,7 @@ static int check_exact(struct ctx *c, const struct rh_model *m, int n, const cha
 	long sched;
 	double t0;
 	uint64_t clocks = 0;
-	struct rh_sim_result res;
+	struct rh_result res;
 	struct rh_accel_geom g;
 
 	CHECKF(rh_ref_init(&ref, m, &err) == 0, "%s: ref init: %s", what, err.msg);
@@ -136,7 +149,7 @@ static int check_exact(struct ctx *c, const struct rh_model *m, int n, const cha
 		make_input(c, m, i, x);
 		int cls = rh_ref_infer(&ref, x, logits);
 		rh_sim_load_input(c->sim, x, (size_t)(m->in_h * m->in_w * m->in_c));
-		if (rh_sim_run(c->sim, NULL, 0, NULL, &res) || res.end != RH_SIM_DONE) {
+		if (rh_sim_run(c->sim, NULL, 0, 0, NULL, &res) || res.end != RH_RUN_DONE) {
 			rh_ref_free(&ref);
 			return fail(c, __LINE__, "%s: input %d did not finish", what, i);
 		}
@@ -229,7 +242,7 @@ static int t_null(struct ctx *c)
 	const struct rh_model *m = fault_model(c);
 	uint32_t n = rh_sim_chain_len(c->sim);
 	uint8_t *g = malloc(n), *s = malloc(n);
-	struct rh_sim_result gold, res;
+	struct rh_result gold, res;
 	int rc = T_PASS;
 	CHECKF(g && s, "out of memory");
 	if (run_one(c, m, 1, NULL, 0, NULL, &gold) || rh_sim_read_state(c->sim, g)) {
@@ -237,7 +250,8 @@ static int t_null(struct ctx *c)
 		goto out;
 	}
 	for (int k = 0; k < 6; k++) {
-		struct rh_sim_fault f = {(uint32_t)(k * 977u) % n, gold.cycles * (uint32_t)k / 6u, 0, 0};
+		struct rh_fault f = {
+		    .bit = (uint32_t)(k * 977u) % n, .cycle = gold.cycles * (uint32_t)k / 6u, .no_flip = 1};
 		if (run_one(c, m, 1, &f, 0, NULL, &res) || rh_sim_read_state(c->sim, s)) {
 			rc = fail(c, __LINE__, "null injection run failed");
 			goto out;
@@ -266,16 +280,16 @@ static int checkpoints_on(struct ctx *c, const struct rh_model *m)
 {
 	uint32_t n = rh_sim_chain_len(c->sim);
 	enum { N = 160 };
-	struct rh_sim_fault f[N];
-	static struct rh_sim_result fast[N], slow[N], ck[N], again[N], other[N];
-	struct rh_sim_result gold, g[5], one;
+	struct rh_fault f[N];
+	static struct rh_result fast[N], slow[N], ck[N], again[N], other[N];
+	struct rh_result gold, g[5], one;
 	struct rh_err err = {0, ""};
 	struct rh_ref ref;
 	int32_t ref_logits[256];
 	int8_t x[4096];
 	struct rh_rng r;
 	rh_rng_seed(&r, 11);
-	CHECKF(run_one(c, m, 3, NULL, 0, NULL, &gold) == 0 && gold.end == RH_SIM_DONE, "golden run failed");
+	CHECKF(run_one(c, m, 3, NULL, 0, NULL, &gold) == 0 && gold.end == RH_RUN_DONE, "golden run failed");
 	uint32_t cyc = gold.cycles, every = cyc / 32 > 64 ? cyc / 32 : 64; /* as rh_sim.cpp spaces them */
 	const uint32_t edge[] = {0, 1, every - 1, every, every + 1, 5 * every, 5 * every + 1, cyc - 1, cyc, cyc + 7};
 	const struct rh_ffmap *map = rh_sim_ffmap(c->sim);
@@ -291,7 +305,7 @@ static int checkpoints_on(struct ctx *c, const struct rh_model *m)
 			bit = (uint32_t)rh_rng_below(&r, n);
 		}
 		uint32_t t = i < 20 ? edge[i % 10] : (uint32_t)rh_rng_below(&r, cyc);
-		f[i] = (struct rh_sim_fault){bit, t, i % 13 != 5, 0};
+		f[i] = (struct rh_fault){.bit = bit, .cycle = t, .no_flip = i % 13 == 5};
 	}
 	size_t in_n = (size_t)(m->in_h * m->in_w * m->in_c);
 	make_input(c, m, 3, x);
@@ -299,18 +313,17 @@ static int checkpoints_on(struct ctx *c, const struct rh_model *m)
 	int ref_cls = rh_ref_infer(&ref, x, ref_logits);
 	rh_ref_free(&ref);
 	CHECKF(rh_sim_load_input(c->sim, x, in_n) == 0, "input");
-	CHECKF(rh_sim_run_faults(c->sim, f, N, 0, RH_SIM_ACCEL_ALL, &g[0], fast) == 0, "rh_sim_run_faults failed");
-	CHECKF(rh_sim_run_faults(c->sim, f, N, 0, RH_SIM_ACCEL_NONE, &g[1], slow) == 0,
+	CHECKF(rh_sim_run_faults(c->sim, f, N, 0, RH_REPLAY_FAST, &g[0], fast) == 0, "rh_sim_run_faults failed");
+	CHECKF(rh_sim_run_faults(c->sim, f, N, 0, RH_REPLAY_NAIVE, &g[1], slow) == 0,
 	       "rh_sim_run_faults (naive) failed");
-	CHECKF(rh_sim_run_faults(c->sim, f, N, 0, RH_SIM_ACCEL_CHECKPOINTS, &g[2], ck) == 0,
-	       "rh_sim_run_faults failed");
+	CHECKF(rh_sim_run_faults(c->sim, f, N, 0, RH_REPLAY_CHECKPOINTS, &g[2], ck) == 0, "rh_sim_run_faults failed");
 	/* another input's batch in between, then the first batch again */
 	make_input(c, m, 4, x);
 	CHECKF(rh_sim_load_input(c->sim, x, in_n) == 0, "input");
-	CHECKF(rh_sim_run_faults(c->sim, f, N, 0, RH_SIM_ACCEL_NONE, &g[3], other) == 0, "rh_sim_run_faults failed");
+	CHECKF(rh_sim_run_faults(c->sim, f, N, 0, RH_REPLAY_NAIVE, &g[3], other) == 0, "rh_sim_run_faults failed");
 	make_input(c, m, 3, x);
 	CHECKF(rh_sim_load_input(c->sim, x, in_n) == 0, "input");
-	CHECKF(rh_sim_run_faults(c->sim, f, N, 0, RH_SIM_ACCEL_ALL, &g[4], again) == 0, "rh_sim_run_faults failed");
+	CHECKF(rh_sim_run_faults(c->sim, f, N, 0, RH_REPLAY_FAST, &g[4], again) == 0, "rh_sim_run_faults failed");
 	CHECKF(gold.cls == ref_cls && !memcmp(gold.logits, ref_logits, sizeof(int32_t) * (size_t)gold.n_logits),
 	       "%s: the golden run differs from the reference model", m->name);
 	for (int k = 0; k < 5; k++)
@@ -330,11 +343,11 @@ static int checkpoints_on(struct ctx *c, const struct rh_model *m)
 		    same_result(&fast[i], &slow[i]),
 		    "bit %u cycle %u flip %d: from a checkpoint %s class %d, %u cycles; from the start %s class %d, %u "
 		    "cycles",
-		    f[i].bit, f[i].cycle, f[i].flip, fast[i].end == RH_SIM_HANG ? "hang" : "done", fast[i].cls,
-		    fast[i].cycles, slow[i].end == RH_SIM_HANG ? "hang" : "done", slow[i].cls, slow[i].cycles);
+		    f[i].bit, f[i].cycle, !f[i].no_flip, fast[i].end == RH_RUN_HANG ? "hang" : "done", fast[i].cls,
+		    fast[i].cycles, slow[i].end == RH_RUN_HANG ? "hang" : "done", slow[i].cls, slow[i].cycles);
 		CHECKF(same_result(&fast[i], &again[i]), "bit %u cycle %u: the result depends on the batch before",
 		       f[i].bit, f[i].cycle);
-		if (!f[i].flip) {
+		if (f[i].no_flip) {
 			nulls++;
 			CHECKF(same_result(&slow[i], &gold),
 			       "%s: null injection at bit %u cycle %u differs from the golden run", m->name, f[i].bit,
@@ -353,8 +366,8 @@ static int checkpoints_on(struct ctx *c, const struct rh_model *m)
 			       m->name, f[i].bit, f[i].cycle);
 		}
 		differ += !same_result(&slow[i], &gold);
-		hangs += slow[i].end == RH_SIM_HANG;
-		crashes += slow[i].end == RH_SIM_CRASH;
+		hangs += slow[i].end == RH_RUN_HANG;
+		crashes += slow[i].end == RH_RUN_CRASH;
 	}
 	CHECKF(nulls > 0, "no null injection");
 	CHECKF(differ > 0, "no fault changed the result: the comparison shows nothing");
@@ -402,9 +415,9 @@ static int t_repeat(struct ctx *c)
 	rh_rng_seed(&r, 7);
 	use_model(c, m);
 	for (int k = 0; k < 6; k++) {
-		struct rh_sim_fault f = {(uint32_t)rh_rng_below(&r, n),
-		                         (uint32_t)rh_rng_below(&r, (uint64_t)rh_sim_model_cycles(c->sim)), 1, 0};
-		struct rh_sim_result r1, r2;
+		struct rh_fault f = {.bit = (uint32_t)rh_rng_below(&r, n),
+		                     .cycle = (uint32_t)rh_rng_below(&r, (uint64_t)rh_sim_model_cycles(c->sim))};
+		struct rh_result r1, r2;
 		if (run_one(c, m, 2, &f, 0, NULL, &r1) || rh_sim_read_state(c->sim, a) ||
 		    run_one(c, m, 2, &f, 0, NULL, &r2) || rh_sim_read_state(c->sim, b)) {
 			rc = fail(c, __LINE__, "run failed");
@@ -443,11 +456,11 @@ static int t_readout(struct ctx *c)
 				reg = rh_ffmap_find(map, bit, &idx);
 			} while (!reg || reg->cls != cls);
 			uint32_t t = (uint32_t)rh_rng_below(&r, (uint64_t)rh_sim_model_cycles(c->sim));
-			struct rh_sim_fault nul = {bit, t, 0, 1}, flip = {bit, t, 1, 1};
-			struct rh_sim_result res, gold, fin;
-			if (run_one(c, m, 3, &nul, 0, NULL, &res) || res.end != RH_SIM_HELD ||
+			struct rh_fault nul = {.bit = bit, .cycle = t, .no_flip = 1}, flip = {.bit = bit, .cycle = t};
+			struct rh_result res, gold, fin;
+			if (run_held(c, m, 3, &nul, NULL, &res) || res.end != RH_RUN_HELD ||
 			    rh_sim_read_state(c->sim, g) || rh_sim_resume(c->sim, &gold) ||
-			    run_one(c, m, 3, &flip, 0, rot, &res) || res.end != RH_SIM_HELD ||
+			    run_held(c, m, 3, &flip, rot, &res) || res.end != RH_RUN_HELD ||
 			    rh_sim_read_state(c->sim, s) || rh_sim_resume(c->sim, &fin)) {
 				rc = fail(c, __LINE__, "held run failed");
 				goto out;
@@ -463,7 +476,7 @@ static int t_readout(struct ctx *c)
 			printf("      %-10s flip %s[%u] at cycle %u: readout differs in exactly that bit; class %d -> "
 			       "%d (%s)\n",
 			       rh_ff_class_name(cls), reg->name, idx, t, gold.cls, fin.cls,
-			       fin.end == RH_SIM_HANG     ? "hang"
+			       fin.end == RH_RUN_HANG     ? "hang"
 			       : same_result(&gold, &fin) ? "masked"
 			                                  : "changed");
 		}
@@ -523,8 +536,8 @@ static int t_named_acc(struct ctx *c)
 	const struct rh_ffmap_reg *reg = find_reg(map, name);
 	CHECKF(reg && reg->cls == RH_FF_OUTPUT_ACT, "no output_act register named %s", name);
 	for (int b = 3; b < 32; b += 9) {
-		struct rh_sim_result gold, res;
-		struct rh_sim_fault f = {reg->ofs + (uint32_t)b, (uint32_t)(fs.seg.start + fs.seg.len / 2), 1, 0};
+		struct rh_result gold, res;
+		struct rh_fault f = {.bit = reg->ofs + (uint32_t)b, .cycle = (uint32_t)(fs.seg.start + fs.seg.len / 2)};
 		if (run_one(c, m, 4, NULL, 0, NULL, &gold) || run_one(c, m, 4, &f, 0, st, &res)) {
 			rc = fail(c, __LINE__, "run failed");
 			goto out;
@@ -553,11 +566,11 @@ static int t_watchdog(struct ctx *c)
 	const struct rh_model *m = fault_model(c);
 	const struct rh_ffmap *map = rh_sim_ffmap(c->sim);
 	struct rh_accel_geom g;
-	struct rh_sim_result gold, res;
+	struct rh_result gold, res;
 	struct find_seg fs = {0, RH_PH_DRAIN, 0, {0}, 0};
 	rh_sim_geom(c->sim, &g);
-	CHECKF(run_one(c, m, 5, NULL, 0, NULL, &gold) == 0 && gold.end == RH_SIM_DONE, "golden run failed");
-	CHECKF(run_one(c, m, 5, NULL, gold.cycles / 2, NULL, &res) == 0 && res.end == RH_SIM_HANG,
+	CHECKF(run_one(c, m, 5, NULL, 0, NULL, &gold) == 0 && gold.end == RH_RUN_DONE, "golden run failed");
+	CHECKF(run_one(c, m, 5, NULL, gold.cycles / 2, NULL, &res) == 0 && res.end == RH_RUN_HANG,
 	       "half the budget did not hang");
 	CHECKF(res.cycles == gold.cycles / 2, "hang after %u cycles, budget %u", res.cycles, gold.cycles / 2);
 	CHECKF(run_one(c, m, 5, NULL, 0, NULL, &res) == 0 && same_result(&gold, &res), "the run after a hang differs");
@@ -566,8 +579,8 @@ static int t_watchdog(struct ctx *c)
 	CHECKF(st && st->cls == RH_FF_CONTROL && st->width == 3, "no control register u_ctl.u_st");
 	rh_accel_schedule(m, &g, seg_cb, &fs);
 	CHECKF(fs.found, "no drain phase");
-	struct rh_sim_fault f = {st->ofs + 1, (uint32_t)(fs.seg.start + 1), 1, 0};
-	CHECKF(run_one(c, m, 5, &f, 0, NULL, &res) == 0 && res.end == RH_SIM_HANG, "state flip did not hang");
+	struct rh_fault f = {.bit = st->ofs + 1, .cycle = (uint32_t)(fs.seg.start + 1)};
+	CHECKF(run_one(c, m, 5, &f, 0, NULL, &res) == 0 && res.end == RH_RUN_HANG, "state flip did not hang");
 	CHECKF(run_one(c, m, 5, NULL, 0, NULL, &res) == 0 && same_result(&gold, &res), "the run after a hang differs");
 	return T_PASS;
 }
@@ -575,13 +588,13 @@ static int t_watchdog(struct ctx *c)
 static int t_trace(struct ctx *c)
 {
 	struct rh_err err = {0, ""};
-	struct rh_sim_result res;
+	struct rh_result res;
 	char path[600];
 	struct stat sb;
 	snprintf(path, sizeof(path), "%s/run.fst", c->tmpdir);
-	struct rh_sim_fault f = {5, 100, 1, 0};
+	struct rh_fault f = {.bit = 5, .cycle = 100};
 	struct rh_sim *fast = c->sim, *tr = NULL;
-	struct rh_sim_result gold;
+	struct rh_result gold;
 	CHECKF(run_one(c, &c->rnd, 6, &f, 0, NULL, &gold) == 0, "run failed");
 	CHECKF(rh_sim_trace_open(fast, path, &err) == RH_E_UNSUPPORTED, "the fast model claims to trace");
 	if (rh_sim_create(&tr, &RH_TEST_SET, RH_SIM_TRACEABLE, &err) == RH_E_UNSUPPORTED) {
@@ -669,9 +682,9 @@ static int t_schedule_occupancy(struct ctx *c)
 		rh_accel_schedule(m, &g, feed_cb, &f);
 		const struct rh_layer *l = &m->layers[f.seg.layer];
 		long tau = 1 + (long)rh_rng_below(&r, (uint64_t)f.seg.len - 1);
-		struct rh_sim_fault nul = {0, (uint32_t)(f.seg.start + tau), 0, 1};
-		struct rh_sim_result res;
-		if (run_one(c, m, 7, &nul, 0, st, &res) || res.end != RH_SIM_HELD || rh_sim_resume(c->sim, &res)) {
+		struct rh_fault nul = {.bit = 0, .cycle = (uint32_t)(f.seg.start + tau), .no_flip = 1};
+		struct rh_result res;
+		if (run_held(c, m, 7, &nul, st, &res) || res.end != RH_RUN_HELD || rh_sim_resume(c->sim, &res)) {
 			rc = fail(c, __LINE__, "held run failed");
 			goto out;
 		}

@@ -46,11 +46,11 @@ static int send_frame(struct board *b, uint8_t seq, uint8_t op, const uint8_t *p
 /* The result of a run of the loaded image, with the planted defect. */
 static size_t result(struct board *b, uint8_t *p, size_t cap)
 {
-	struct rh_run_result r = {0};
+	struct rh_result r = {0};
 	int32_t logits[RH_PROTO_MAX_LOGITS];
-	r.status = RH_RUN_DONE;
-	r.cls = (uint8_t)rh_ref_infer(&b->ref, b->image, logits);
-	r.n_logits = (uint8_t)b->n_classes;
+	r.end = RH_RUN_DONE;
+	r.cls = rh_ref_infer(&b->ref, b->image, logits);
+	r.n_logits = b->n_classes;
 	r.cycles = b->cycles;
 	memcpy(r.logits, logits, sizeof(int32_t) * (size_t)b->n_classes);
 	if (b->defect >= 0 && b->loaded > b->defect)
