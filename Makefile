@@ -29,7 +29,7 @@ LIB_SRC := $(HOST_LIB_SRC)
 CLI_SRC := $(HOST_CLI_SRC)
 TEST_SRC := tests/host/runner.c tests/host/test_idx.c tests/host/test_model.c \
 	tests/host/test_quant.c tests/host/test_ref.c tests/host/test_stats.c tests/host/test_ffmap.c \
-	tests/host/test_journal.c tests/host/test_cli.c
+	tests/host/test_journal.c tests/host/test_engine.c tests/host/test_cli.c
 BENCH_SRC := tests/host/bench.c
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
