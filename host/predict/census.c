@@ -17,9 +17,11 @@ enum live_kind {
 	LK_SKEW_WGT, /* a = column, b = stage */
 	LK_DESC,     /* a = descriptor word */
 	LK_ITER,
-	LK_ROWREG, /* a = row */
-	LK_STAGE,  /* a = drain pipeline stage */
-	LK_ARGMAX, /* best logit and its index: from the last layer's first comparison */
+	LK_ROWREG,    /* a = row */
+	LK_STAGE,     /* a = drain pipeline stage */
+	LK_ARGMAX,    /* best logit and its index: from the last layer's first comparison */
+	LK_FEED_POS,  /* im2col position and weight pointer: feed cycles 0 .. K-1 */
+	LK_FEED_MASK, /* operand masks: feed cycles 1 .. K */
 };
 
 /* The register groups by the leaf of the hierarchical name: the first entry whose leaf equals
@@ -67,13 +69,13 @@ static const struct {
     {"u_obase", 0, RH_SG_ROWREG, LK_ROWREG, 0},
     {"u_t_", 1, RH_SG_TILE, LK_ALWAYS, 0},
     {"u_sidx", 0, RH_SG_TILE, LK_ALWAYS, 0},
-    {"u_kc", 0, RH_SG_FEED, LK_ALWAYS, 0},
-    {"u_kx", 0, RH_SG_FEED, LK_ALWAYS, 0},
-    {"u_ky", 0, RH_SG_FEED, LK_ALWAYS, 0},
-    {"u_kofs", 0, RH_SG_FEED, LK_ALWAYS, 0},
-    {"u_wptr", 0, RH_SG_FEED, LK_ALWAYS, 0},
-    {"u_rmask", 0, RH_SG_FEED, LK_ALWAYS, 0},
-    {"u_wmask", 0, RH_SG_FEED, LK_ALWAYS, 0},
+    {"u_kc", 0, RH_SG_FEED, LK_FEED_POS, 0},
+    {"u_kx", 0, RH_SG_FEED, LK_FEED_POS, 0},
+    {"u_ky", 0, RH_SG_FEED, LK_FEED_POS, 0},
+    {"u_kofs", 0, RH_SG_FEED, LK_FEED_POS, 0},
+    {"u_wptr", 0, RH_SG_FEED, LK_FEED_POS, 0},
+    {"u_rmask", 0, RH_SG_FEED, LK_FEED_MASK, 0},
+    {"u_wmask", 0, RH_SG_FEED, LK_FEED_MASK, 0},
     {"u_dr", 0, RH_SG_DRAIN, LK_ALWAYS, 0},
     {"u_dc", 0, RH_SG_DRAIN, LK_ALWAYS, 0},
     {"u_d_issue", 0, RH_SG_DRAIN, LK_ALWAYS, 0},
@@ -324,6 +326,12 @@ static void control_live(const struct rh_census *c, const struct rh_census_reg *
 				per_layer[c->segs[i].s.layer] += (long)c->segs[i].s.nrows * c->segs[i].s.ncols;
 		break;
 	case LK_ARGMAX: per_layer[c->n_layers - 1] = c->cycles - (c->last_drain0 + 3); break;
+	case LK_FEED_POS:
+	case LK_FEED_MASK:
+		for (long i = 0; i < c->n_segs; i++)
+			if (c->segs[i].s.phase == RH_PH_FEED)
+				per_layer[c->segs[i].s.layer] += c->segs[i].kk;
+		break;
 	case LK_ALWAYS:
 	case LK_PE_ACT:
 	case LK_PE_WGT:
@@ -493,6 +501,8 @@ int rh_census_cell_live(const struct rh_census *c, uint32_t bit, long t)
 	}
 	case LK_STAGE: return s->phase == RH_PH_DRAIN && tau >= r->a && tau < r->a + (long)s->nrows * s->ncols;
 	case LK_ARGMAX: return c->last_drain0 && t >= c->last_drain0 + 3;
+	case LK_FEED_POS: return s->phase == RH_PH_FEED && tau < e->kk;
+	case LK_FEED_MASK: return s->phase == RH_PH_FEED && tau >= 1 && tau <= e->kk;
 	case LK_ALWAYS:
 	default: return 1;
 	}
