@@ -18,6 +18,7 @@ static const struct command commands[] = {
     {"eval", rh_cmd_eval, "measure a model's standard accuracy on a back-end"},
     {"inject", rh_cmd_inject, "one inference on the simulated accelerator with one bit flip"},
     {"campaign", rh_cmd_campaign, "inject sampled bit flips and estimate the resiliency accuracy"},
+    {"sites", rh_cmd_sites, "census of the fault space: flip-flops, cycles, analytic and exact fault probabilities"},
     {"devices", rh_cmd_devices, "list attached FTDI boards and whether they can be opened"},
 };
 

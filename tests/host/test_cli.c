@@ -324,6 +324,59 @@ static int cli_messages(struct test_ctx *t)
 	return T_PASS;
 }
 
+/* rahil sites: the census's JSON on the iCEBreaker geometry, and sw (no fault space) refused. */
+static int cli_sites_json(struct test_ctx *t)
+{
+	int rc;
+	if (access(RH_DEFAULT_DATA_DIR "/t10k-images-idx3-ubyte.gz", R_OK) != 0)
+		return t_fail(t, __FILE__, __LINE__, NEED_DATA);
+	CHECKF((rc = RUN("sites", "-m", "models/cnn.rmod", "--backend", "sw")) == 1 && strstr(err, "no fault space"),
+	       "rc %d: %s", rc, err);
+	CHECKF((rc = RUN("sites", "-m", "models/cnn.rmod", "--images", "0")) == 1 && strstr(err, "--images"),
+	       "rc %d: %s", rc, err);
+	CHECKF((rc = RUN("sites", "-m", "models/cnn.rmod", "--backend", "sim:ice40", "--images", "1", "--json")) == 0,
+	       "rc %d: %s", rc, err);
+	cJSON *j = cJSON_Parse(out);
+	CHECKF(j != NULL, "not JSON: %.200s", out);
+	const cJSON *name = cJSON_GetObjectItem(j, "model"), *file = cJSON_GetObjectItem(j, "model_file"),
+	            *be = cJSON_GetObjectItem(j, "backend"), *chain = cJSON_GetObjectItem(j, "chain_len"),
+	            *cyc = cJSON_GetObjectItem(j, "cycles"), *cl = cJSON_GetObjectItem(j, "classes"),
+	            *gr = cJSON_GetObjectItem(j, "groups"), *ls = cJSON_GetObjectItem(j, "layers");
+	int ok = cJSON_IsString(name) && strcmp(name->valuestring, "cnn") == 0 && cJSON_IsString(file) &&
+	         strcmp(file->valuestring, "models/cnn.rmod") == 0 && cJSON_IsString(be) &&
+	         strcmp(be->valuestring, "sim:ice40") == 0 && cJSON_IsNumber(chain) &&
+	         chain->valuedouble == rh_ffmap_ice40.chain_len && cJSON_IsNumber(cyc) && cyc->valuedouble > 0 &&
+	         cJSON_IsArray(cl) && cJSON_GetArraySize(cl) == 4 && cJSON_IsArray(gr) && cJSON_IsArray(ls) &&
+	         cJSON_GetArraySize(ls) > 0;
+	double group_bits = 0, layer_cycles = 0, sum = 0;
+	for (const cJSON *g = ok ? gr->child : NULL; g; g = g->next) {
+		const cJSON *b = cJSON_GetObjectItem(g, "bits");
+		ok = ok && cJSON_IsNumber(b) && cJSON_IsBool(cJSON_GetObjectItem(g, "modelled"));
+		group_bits += ok ? b->valuedouble : 0;
+	}
+	for (const cJSON *l = ok ? ls->child : NULL; l && ok; l = l->next) {
+		const cJSON *c = cJSON_GetObjectItem(l, "cycles"), *pc = cJSON_GetObjectItem(l, "classes");
+		ok = cJSON_IsNumber(c) && cJSON_IsObject(pc);
+		layer_cycles += ok ? c->valuedouble : 0;
+		for (int k = 0; k < 4 && ok; k++) {
+			const cJSON *e = cJSON_GetObjectItem(pc, rh_ff_class_name(k));
+			const cJSON *ec = cJSON_GetObjectItem(e, "cycles"), *u = cJSON_GetObjectItem(e, "utilisation"),
+			            *a = cJSON_GetObjectItem(e, "analytic"), *x = cJSON_GetObjectItem(e, "exact");
+			ok = cJSON_IsNumber(ec) && cJSON_IsNumber(u) && cJSON_IsNumber(a) && cJSON_IsNumber(x) &&
+			     u->valuedouble >= 0 && u->valuedouble <= 1 && a->valuedouble >= 0 && a->valuedouble <= 1 &&
+			     x->valuedouble >= 0 && x->valuedouble <= 1;
+			sum += ok ? x->valuedouble : 0;
+		}
+	}
+	double want_bits = ok ? chain->valuedouble : -1, want_cycles = ok ? cyc->valuedouble : -1;
+	cJSON_Delete(j);
+	CHECKF(ok, "unexpected JSON: %.300s", out);
+	CHECKF(group_bits == want_bits, "groups hold %g bits, chain_len %g", group_bits, want_bits);
+	CHECKF(layer_cycles == want_cycles, "layers take %g cycles, cycles %g", layer_cycles, want_cycles);
+	CHECKF(sum > 0 && sum <= 1, "exact probabilities sum to %g", sum);
+	return T_PASS;
+}
+
 const struct test_case cli_tests[] = {
     {"cli/usage", cli_usage},
     {"cli/bad-inputs", cli_bad_inputs},
@@ -333,5 +386,6 @@ const struct test_case cli_tests[] = {
     {"cli/inject-crash", cli_inject_crash},
     {"cli/campaign-json", cli_campaign_json},
     {"cli/messages", cli_messages},
+    {"cli/sites-json", cli_sites_json},
     {NULL, NULL},
 };

@@ -1,0 +1,289 @@
+/* rahil sites: the fault-site census of a model on an accelerator back-end. */
+#include <cjson/cJSON.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+#include "census.h"
+#include "cli.h"
+#include "dataset.h"
+#include "model.h"
+
+static const char *const phase_names[RH_CENSUS_PHASES] = {"start", "load", "linit", "setup", "feed", "drain"};
+
+static void help(void)
+{
+	printf("Usage: rahil sites -m MODEL [--backend B] [--images K] [--json]\n\n"
+	       "Census of the fault space: flip-flop bits by class and register group, cycles by\n"
+	       "layer and phase, and for every (layer, class) the study's analytic fault\n"
+	       "probability (layer's share of cycles x class's share of flip-flops x the tiles'\n"
+	       "share of the array) beside the exact one: the share of all (chain bit, cycle)\n"
+	       "cells of the run that hold a live value, from the controller's schedule and the\n"
+	       "operands of the first K test images (docs/fault-model.md, section 6).\n\n"
+	       "Options:\n"
+	       "  -m, --model MODEL  the .rmod model file (required)\n"
+	       "  --backend B        an accelerator back-end: sim (default, 8x8), sim:ice40 (the\n"
+	       "                     iCEBreaker's 1x2), sim:2x4; sw has no flip-flops. This build\n"
+	       "                     has: %s\n"
+	       "  --images K         average the exact probabilities over the first K test images\n"
+	       "                     (default 4)\n"
+	       "  --data DIR         Fashion-MNIST directory (default $RAHIL_DATA or %s)\n"
+	       "  --json             print the census as JSON on stdout\n"
+	       "  -q, --quiet        no progress lines\n"
+	       "  -h, --help         this text\n\n",
+	       rh_backend_names(), RH_DEFAULT_DATA_DIR);
+	rh_cli_exit_codes(stdout);
+}
+
+static double total_of(const struct rh_census *c, double (*f)(const struct rh_census *, int, int))
+{
+	double s = 0;
+	for (int l = 0; l < c->n_layers; l++)
+		for (int k = 0; k < RH_CENSUS_CLASSES; k++)
+			s += f(c, l, k);
+	return s;
+}
+
+static double exact_util(const struct rh_census *c, int l, int k)
+{
+	double cells = (double)c->class_bits[k] * (double)rh_census_layer_cycles(c, l);
+	return cells > 0 && c->images ? c->live[l][k] / (c->images * cells) : 0;
+}
+
+static void print_json(const struct rh_census *c, const struct rh_model *m, const char *model, const char *backend)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "model", m->name);
+	cJSON_AddStringToObject(o, "model_file", model);
+	cJSON_AddStringToObject(o, "backend", backend);
+	cJSON_AddNumberToObject(o, "rows", c->geom.rows);
+	cJSON_AddNumberToObject(o, "cols", c->geom.cols);
+	cJSON_AddNumberToObject(o, "chain_len", c->bits);
+	cJSON_AddNumberToObject(o, "cycles", (double)c->cycles);
+	cJSON_AddNumberToObject(o, "images", c->images);
+	cJSON *cl = cJSON_AddArrayToObject(o, "classes");
+	for (int k = 0; k < RH_CENSUS_CLASSES; k++) {
+		cJSON *e = cJSON_CreateObject();
+		cJSON_AddStringToObject(e, "name", rh_ff_class_name(k));
+		cJSON_AddNumberToObject(e, "bits", c->class_bits[k]);
+		cJSON_AddNumberToObject(e, "share", (double)c->class_bits[k] / c->bits);
+		cJSON_AddItemToArray(cl, e);
+	}
+	cJSON *gr = cJSON_AddArrayToObject(o, "groups");
+	for (int g = 0; g < RH_SG_COUNT; g++) {
+		if (!c->group_bits[g])
+			continue;
+		cJSON *e = cJSON_CreateObject();
+		cJSON_AddStringToObject(e, "name", rh_site_group_name(g));
+		cJSON_AddNumberToObject(e, "bits", c->group_bits[g]);
+		cJSON *bc = cJSON_AddObjectToObject(e, "class_bits");
+		for (int k = 0; k < RH_CENSUS_CLASSES; k++)
+			cJSON_AddNumberToObject(bc, rh_ff_class_name(k), c->group_class_bits[g][k]);
+		cJSON_AddBoolToObject(e, "modelled", c->group_modelled_bits[g] == c->group_bits[g]);
+		cJSON_AddNumberToObject(e, "modelled_bits", c->group_modelled_bits[g]);
+		double live = 0;
+		for (int l = 0; l < c->n_layers; l++)
+			live += c->group_live[l][g];
+		cJSON_AddNumberToObject(
+		    e, "exact", c->images ? live / ((double)c->images * (double)c->bits * (double)c->cycles) : 0);
+		cJSON_AddItemToArray(gr, e);
+	}
+	cJSON *ls = cJSON_AddArrayToObject(o, "layers");
+	for (int l = 0; l < c->n_layers; l++) {
+		cJSON *e = cJSON_CreateObject();
+		cJSON_AddNumberToObject(e, "layer", l);
+		cJSON_AddStringToObject(e, "op", m->layers[l].op == RH_OP_CONV ? "conv" : "fc");
+		cJSON_AddNumberToObject(e, "cycles", (double)rh_census_layer_cycles(c, l));
+		cJSON *ph = cJSON_AddObjectToObject(e, "phases");
+		for (int p = 0; p < RH_CENSUS_PHASES; p++)
+			cJSON_AddNumberToObject(ph, phase_names[p], (double)c->phase_cycles[l][p]);
+		cJSON *pc = cJSON_AddObjectToObject(e, "classes");
+		for (int k = 0; k < RH_CENSUS_CLASSES; k++) {
+			cJSON *x = cJSON_AddObjectToObject(pc, rh_ff_class_name(k));
+			cJSON_AddNumberToObject(x, "cycles", (double)rh_census_layer_cycles(c, l));
+			cJSON_AddNumberToObject(x, "utilisation", rh_census_utilisation(c, l, k));
+			cJSON_AddNumberToObject(x, "analytic", rh_census_analytic(c, l, k));
+			cJSON_AddNumberToObject(x, "exact", rh_census_exact(c, l, k));
+			cJSON_AddNumberToObject(x, "exact_utilisation", exact_util(c, l, k));
+		}
+		cJSON_AddItemToArray(ls, e);
+	}
+	cJSON_AddNumberToObject(o, "analytic_total", total_of(c, rh_census_analytic));
+	cJSON_AddNumberToObject(o, "exact_total", total_of(c, rh_census_exact));
+	char *s = cJSON_Print(o);
+	if (s)
+		puts(s);
+	free(s);
+	cJSON_Delete(o);
+}
+
+static void print_human(const struct rh_census *c, const struct rh_model *m, const char *backend)
+{
+	printf("%s on %s (%dx%d): %u chain bits, %ld cycles; exact probabilities over %d image%s\n\n", m->name, backend,
+	       c->geom.rows, c->geom.cols, c->bits, c->cycles, c->images, c->images == 1 ? "" : "s");
+	printf("Flip-flop bits by class\n  %-11s %6s %7s\n", "class", "bits", "share");
+	for (int k = 0; k < RH_CENSUS_CLASSES; k++)
+		printf("  %-11s %6u %6.1f%%\n", rh_ff_class_name(k), c->class_bits[k],
+		       100.0 * c->class_bits[k] / c->bits);
+	printf("\nFlip-flop bits by register group (modelled: live cycles derived from the schedule;\n"
+	       "otherwise counted live in every cycle)\n");
+	printf("  %-11s %6s %9s %6s %10s %7s  %-8s %7s\n", "group", "bits", "input_act", "weight", "output_act",
+	       "control", "modelled", "exact");
+	for (int g = 0; g < RH_SG_COUNT; g++) {
+		if (!c->group_bits[g])
+			continue;
+		double live = 0;
+		for (int l = 0; l < c->n_layers; l++)
+			live += c->group_live[l][g];
+		const char *mod = c->group_modelled_bits[g] == c->group_bits[g] ? "yes"
+		                  : c->group_modelled_bits[g]                   ? "partly"
+		                                                                : "no";
+		printf("  %-11s %6u %9u %6u %10u %7u  %-8s %7.4f\n", rh_site_group_name(g), c->group_bits[g],
+		       c->group_class_bits[g][0], c->group_class_bits[g][1], c->group_class_bits[g][2],
+		       c->group_class_bits[g][3], mod,
+		       c->images ? live / ((double)c->images * (double)c->bits * (double)c->cycles) : 0);
+	}
+	printf("\nCycles by layer and phase\n  %-9s", "layer");
+	for (int p = 0; p < RH_CENSUS_PHASES; p++)
+		printf(" %7s", phase_names[p]);
+	printf(" %8s %6s\n", "total", "share");
+	for (int l = 0; l < c->n_layers; l++) {
+		printf("  %d %-7s", l, m->layers[l].op == RH_OP_CONV ? "conv" : "fc");
+		for (int p = 0; p < RH_CENSUS_PHASES; p++)
+			printf(" %7ld", c->phase_cycles[l][p]);
+		printf(" %8ld %5.1f%%\n", rh_census_layer_cycles(c, l),
+		       100.0 * rh_census_layer_cycles(c, l) / c->cycles);
+	}
+	printf("\nFault probability by (layer, class): analytic = LP x TP x UF, exact = live cells / (B T)\n");
+	printf("  %-9s %-11s %8s %6s %9s %9s %11s\n", "layer", "class", "cycles", "UF", "analytic", "exact",
+	       "exact UF");
+	for (int l = 0; l < c->n_layers; l++)
+		for (int k = 0; k < RH_CENSUS_CLASSES; k++)
+			printf("  %d %-7s %-11s %8ld %6.3f %9.5f %9.5f %11.4f\n", l,
+			       m->layers[l].op == RH_OP_CONV ? "conv" : "fc", rh_ff_class_name(k),
+			       rh_census_layer_cycles(c, l), rh_census_utilisation(c, l, k),
+			       rh_census_analytic(c, l, k), rh_census_exact(c, l, k), exact_util(c, l, k));
+	printf("  %-9s %-11s %8ld %6s %9.5f %9.5f\n", "all", "", c->cycles, "", total_of(c, rh_census_analytic),
+	       total_of(c, rh_census_exact));
+}
+
+int rh_cmd_sites(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"model", required_argument, NULL, 'm'},  {"backend", required_argument, NULL, 'b'},
+	    {"images", required_argument, NULL, 'n'}, {"data", required_argument, NULL, 'd'},
+	    {"json", no_argument, NULL, 'J'},         {"quiet", no_argument, NULL, 'q'},
+	    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+	};
+	const char *model = NULL, *backend = "sim", *data = NULL;
+	long images = 4;
+	int json = 0, quiet = 0, c;
+	optind = 1;
+	while ((c = rh_cli_getopt("sites", argc, argv, "m:qh", opts)) != -1) {
+		switch (c) {
+		case 'm': model = optarg; break;
+		case 'b': backend = optarg; break;
+		case 'n':
+			if (rh_cli_int("sites", "images", optarg, 1, 10000, &images))
+				return rh_cli_usage_error("sites");
+			break;
+		case 'd': data = optarg; break;
+		case 'J': json = 1; break;
+		case 'q': quiet = 1; break;
+		case 'h': help(); return RH_EXIT_OK;
+		default: return rh_cli_usage_error("sites");
+		}
+	}
+	if (optind < argc) {
+		rh_cli_error("sites", "unexpected argument '%s'", argv[optind]);
+		return rh_cli_usage_error("sites");
+	}
+	if (!model) {
+		rh_cli_error("sites", "-m MODEL is required");
+		return rh_cli_usage_error("sites");
+	}
+	if (strcmp(backend, "sw") == 0) {
+		rh_cli_error("sites",
+		             "--backend sw is the reference model in C: it has no flip-flops, so no fault space; "
+		             "use sim, sim:ice40 or sim:2x4");
+		return RH_EXIT_USAGE;
+	}
+	struct rh_err err = {0, ""};
+	struct rh_model m;
+	struct rh_dataset test;
+	struct rh_backend be = {0};
+	struct rh_census cen = {0};
+	int have_test = 0;
+	int rc = rh_model_load(&m, model, &err);
+	if (rc) {
+		rh_cli_error("sites", "%s", err.msg);
+		return rh_cli_exit_for(rc);
+	}
+	rc = rh_dataset_load(&test, data, RH_TEST, &err);
+	if (rc)
+		goto fail;
+	have_test = 1;
+	if (m.in_h != test.h || m.in_w != test.w || m.in_c != 1) {
+		rc = rh_err_set(&err, RH_E_INVAL, "%s takes %dx%dx%d inputs; the data set has %dx%dx1", model, m.in_h,
+		                m.in_w, m.in_c, test.h, test.w);
+		goto fail;
+	}
+	if (images > test.n) {
+		rc = rh_err_set(&err, RH_E_INVAL, "--images %ld: the test set has %d images", images, test.n);
+		goto fail;
+	}
+	rc = rh_backend_open(&be, backend, &m, NULL, &err);
+	if (rc)
+		goto fail;
+	struct rh_backend_info info;
+	rc = rh_backend_info(&be, &info, &err);
+	if (rc == RH_E_UNSUPPORTED) {
+		rc = rh_err_set(&err, RH_E_UNSUPPORTED, "back-end %s has no fault-injection port, so no fault space",
+		                backend);
+		goto fail;
+	}
+	if (rc)
+		goto fail;
+	const struct rh_accel_geom *g = rh_accel_geom_find(info.rows, info.cols);
+	if (!g || !info.ffmap) {
+		rc = rh_err_set(&err, RH_E_UNSUPPORTED,
+		                "back-end %s: no known parameter set or flip-flop map for a %dx%d array", backend,
+		                info.rows, info.cols);
+		goto fail;
+	}
+	rc = rh_census_init(&cen, &m, info.ffmap, g, &err);
+	if (rc)
+		goto fail;
+	if (cen.cycles != (long)info.golden_cycles || cen.bits != info.chain_len) {
+		rc = rh_err_set(&err, RH_E_MISMATCH,
+		                "the schedule gives %ld cycles and the map %u bits; back-end %s runs %u "
+		                "cycles on a %u-bit chain",
+		                cen.cycles, cen.bits, backend, info.golden_cycles, info.chain_len);
+		goto fail;
+	}
+	int8_t x[28 * 28];
+	for (long i = 0; i < images; i++) {
+		rh_dataset_input(&test, (int)i, x);
+		rc = rh_census_add_image(&cen, x, &err);
+		if (rc)
+			goto fail;
+		if (!quiet && images > 1 && (i + 1) % 100 == 0)
+			fprintf(stderr, "rahil sites: %ld/%ld images\n", i + 1, images);
+	}
+	if (json)
+		print_json(&cen, &m, model, backend);
+	else
+		print_human(&cen, &m, backend);
+	goto out;
+fail:
+	rh_cli_error("sites", "%s", err.msg);
+out:
+	rh_census_free(&cen);
+	rh_backend_close(&be);
+	if (have_test)
+		rh_dataset_free(&test);
+	rh_model_free(&m);
+	return rh_cli_exit_for(rc);
+}
