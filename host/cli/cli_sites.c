@@ -169,7 +169,15 @@ static void print_human(const struct rh_census *c, const struct rh_model *m, con
 	       total_of(c, rh_census_exact));
 }
 
-int rh_cmd_sites(int argc, char **argv)
+/* The command line. */
+struct args {
+	const char *model, *backend, *data;
+	long images;
+	int json, quiet;
+};
+
+/* Parse argv into *a; -1 to go on, else the exit code. */
+static int parse_args(int argc, char **argv, struct args *a)
 {
 	static const struct option opts[] = {
 	    {"model", required_argument, NULL, 'm'},  {"backend", required_argument, NULL, 'b'},
@@ -177,21 +185,20 @@ int rh_cmd_sites(int argc, char **argv)
 	    {"json", no_argument, NULL, 'J'},         {"quiet", no_argument, NULL, 'q'},
 	    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
 	};
-	const char *model = NULL, *backend = "sim", *data = NULL;
-	long images = 4;
-	int json = 0, quiet = 0, c;
+	*a = (struct args){.backend = "sim", .images = 4};
+	int c;
 	optind = 1;
 	while ((c = rh_cli_getopt("sites", argc, argv, "m:qh", opts)) != -1) {
 		switch (c) {
-		case 'm': model = optarg; break;
-		case 'b': backend = optarg; break;
+		case 'm': a->model = optarg; break;
+		case 'b': a->backend = optarg; break;
 		case 'n':
-			if (rh_cli_int("sites", "images", optarg, 1, 10000, &images))
+			if (rh_cli_int("sites", "images", optarg, 1, 10000, &a->images))
 				return rh_cli_usage_error("sites");
 			break;
-		case 'd': data = optarg; break;
-		case 'J': json = 1; break;
-		case 'q': quiet = 1; break;
+		case 'd': a->data = optarg; break;
+		case 'J': a->json = 1; break;
+		case 'q': a->quiet = 1; break;
 		case 'h': help(); return RH_EXIT_OK;
 		default: return rh_cli_usage_error("sites");
 		}
@@ -200,86 +207,87 @@ int rh_cmd_sites(int argc, char **argv)
 		rh_cli_error("sites", "unexpected argument '%s'", argv[optind]);
 		return rh_cli_usage_error("sites");
 	}
-	if (!model) {
+	if (!a->model) {
 		rh_cli_error("sites", "-m MODEL is required");
 		return rh_cli_usage_error("sites");
 	}
-	if (strcmp(backend, "sw") == 0) {
+	if (strcmp(a->backend, "sw") == 0) {
 		rh_cli_error("sites",
 		             "--backend sw is the reference model in C: it has no flip-flops, so no fault space; "
 		             "use sim, sim:ice40 or sim:2x4");
 		return RH_EXIT_USAGE;
 	}
+	return -1;
+}
+
+/* The census of model m on the open back-end, over the first a->images test images. */
+static int build_census(const struct args *a, struct rh_backend *be, const struct rh_model *m,
+                        const struct rh_dataset *test, struct rh_census *cen, struct rh_err *err)
+{
+	struct rh_backend_info info;
+	int rc = rh_backend_info(be, &info, err);
+	if (rc == RH_E_UNSUPPORTED)
+		return rh_err_set(err, RH_E_UNSUPPORTED, "back-end %s has no fault-injection port, so no fault space",
+		                  a->backend);
+	if (rc)
+		return rc;
+	const struct rh_accel_geom *g = rh_accel_geom_find(info.rows, info.cols);
+	if (!g || !info.ffmap)
+		return rh_err_set(err, RH_E_UNSUPPORTED,
+		                  "back-end %s: no known parameter set or flip-flop map for a %dx%d array", a->backend,
+		                  info.rows, info.cols);
+	if ((rc = rh_census_init(cen, m, info.ffmap, g, err)))
+		return rc;
+	if (cen->cycles != (long)info.golden_cycles || cen->bits != info.chain_len)
+		return rh_err_set(err, RH_E_MISMATCH,
+		                  "the schedule gives %ld cycles and the map %u bits; back-end %s runs %u "
+		                  "cycles on a %u-bit chain",
+		                  cen->cycles, cen->bits, a->backend, info.golden_cycles, info.chain_len);
+	int8_t x[28 * 28];
+	for (long i = 0; i < a->images; i++) {
+		rh_dataset_input(test, (int)i, x);
+		if ((rc = rh_census_add_image(cen, x, err)))
+			return rc;
+		if (!a->quiet && a->images > 1 && (i + 1) % 100 == 0)
+			fprintf(stderr, "rahil sites: %ld/%ld images\n", i + 1, a->images);
+	}
+	return 0;
+}
+
+int rh_cmd_sites(int argc, char **argv)
+{
+	struct args a;
+	int rc = parse_args(argc, argv, &a);
+	if (rc >= 0)
+		return rc;
 	struct rh_err err = {0, ""};
 	struct rh_model m;
 	struct rh_dataset test;
 	struct rh_backend be = {0};
 	struct rh_census cen = {0};
 	int have_test = 0;
-	int rc = rh_model_load(&m, model, &err);
+	rc = rh_model_load(&m, a.model, &err);
 	if (rc) {
 		rh_cli_error("sites", "%s", err.msg);
 		return rh_cli_exit_for(rc);
 	}
-	rc = rh_dataset_load(&test, data, RH_TEST, &err);
-	if (rc)
-		goto fail;
-	have_test = 1;
-	if (m.in_h != test.h || m.in_w != test.w || m.in_c != 1) {
-		rc = rh_err_set(&err, RH_E_INVAL, "%s takes %dx%dx%d inputs; the data set has %dx%dx1", model, m.in_h,
+	rc = rh_dataset_load(&test, a.data, RH_TEST, &err);
+	have_test = !rc;
+	if (!rc && (m.in_h != test.h || m.in_w != test.w || m.in_c != 1 || test.h * test.w > 28 * 28))
+		rc = rh_err_set(&err, RH_E_INVAL, "%s takes %dx%dx%d inputs; the data set has %dx%dx1", a.model, m.in_h,
 		                m.in_w, m.in_c, test.h, test.w);
-		goto fail;
-	}
-	if (images > test.n) {
-		rc = rh_err_set(&err, RH_E_INVAL, "--images %ld: the test set has %d images", images, test.n);
-		goto fail;
-	}
-	rc = rh_backend_open(&be, backend, &m, NULL, &err);
+	if (!rc && a.images > test.n)
+		rc = rh_err_set(&err, RH_E_INVAL, "--images %ld: the test set has %d images", a.images, test.n);
+	if (!rc)
+		rc = rh_backend_open(&be, a.backend, &m, NULL, &err);
+	if (!rc)
+		rc = build_census(&a, &be, &m, &test, &cen, &err);
 	if (rc)
-		goto fail;
-	struct rh_backend_info info;
-	rc = rh_backend_info(&be, &info, &err);
-	if (rc == RH_E_UNSUPPORTED) {
-		rc = rh_err_set(&err, RH_E_UNSUPPORTED, "back-end %s has no fault-injection port, so no fault space",
-		                backend);
-		goto fail;
-	}
-	if (rc)
-		goto fail;
-	const struct rh_accel_geom *g = rh_accel_geom_find(info.rows, info.cols);
-	if (!g || !info.ffmap) {
-		rc = rh_err_set(&err, RH_E_UNSUPPORTED,
-		                "back-end %s: no known parameter set or flip-flop map for a %dx%d array", backend,
-		                info.rows, info.cols);
-		goto fail;
-	}
-	rc = rh_census_init(&cen, &m, info.ffmap, g, &err);
-	if (rc)
-		goto fail;
-	if (cen.cycles != (long)info.golden_cycles || cen.bits != info.chain_len) {
-		rc = rh_err_set(&err, RH_E_MISMATCH,
-		                "the schedule gives %ld cycles and the map %u bits; back-end %s runs %u "
-		                "cycles on a %u-bit chain",
-		                cen.cycles, cen.bits, backend, info.golden_cycles, info.chain_len);
-		goto fail;
-	}
-	int8_t x[28 * 28];
-	for (long i = 0; i < images; i++) {
-		rh_dataset_input(&test, (int)i, x);
-		rc = rh_census_add_image(&cen, x, &err);
-		if (rc)
-			goto fail;
-		if (!quiet && images > 1 && (i + 1) % 100 == 0)
-			fprintf(stderr, "rahil sites: %ld/%ld images\n", i + 1, images);
-	}
-	if (json)
-		print_json(&cen, &m, model, backend);
+		rh_cli_error("sites", "%s", err.msg);
+	else if (a.json)
+		print_json(&cen, &m, a.model, a.backend);
 	else
-		print_human(&cen, &m, backend);
-	goto out;
-fail:
-	rh_cli_error("sites", "%s", err.msg);
-out:
+		print_human(&cen, &m, a.backend);
 	rh_census_free(&cen);
 	rh_backend_close(&be);
 	if (have_test)
