@@ -48,7 +48,7 @@ include rtl/rtl.mk
 # librahil.a, never the other way: it comes first on the link line.
 LINK_LIBS_ALL = $(RTL_SIM_LINK) $(BUILD)/librahil.a $(HOST_LIBS) $(LINK_LIBS)
 
-.PHONY: all test demo bench lint format-check format formal fuzz bitstream clean install deps help models cli-doc cli-doc-check
+.PHONY: all test demo bench lint host-lint format-check format formal fuzz bitstream clean install deps help models cli-doc cli-doc-check
 all: $(BUILD)/rahil
 
 # The verilated board design, rahil-sim, board tests (board-* targets, BOARD_SIM_LINK)
@@ -132,7 +132,11 @@ C_FILES = $(wildcard host/*/*.c host/*/*.h tests/host/*.c tests/host/*.h)
 FORMAT_FILES = $(C_FILES) $(wildcard tests/board/*.c tests/board/*.h tests/board_sim/*.c tests/rtl/*.c \
 	verilator/*.c verilator/*.h verilator/*.cpp)
 
-lint: rtl-lint link-lint board-lint
+lint: host-lint rtl-lint link-lint board-lint
+
+# Each host layer includes only the layers it may call (docs/architecture.md).
+host-lint:
+	@scripts/check-layers.sh
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --std=c11 --inline-suppr \
 		--suppress=missingIncludeSystem $(HOST_INC) host tests/host
 
