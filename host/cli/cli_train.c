@@ -60,6 +60,23 @@ static int out_unwritable(const char *out)
 	return 0;
 }
 
+/* The progress line on stderr: rewritten in place every 50 minibatches on a terminal, and
+ * ended at the end of every epoch. ctx points to "stderr is a terminal". */
+static void progress(const struct rh_train_progress *p, void *ctx)
+{
+	int tty = *(const int *)ctx;
+	if ((tty && p->step % 50 == 0) || p->epoch_done) {
+		double eta = p->seconds / (double)p->step * (double)(p->steps - p->step);
+		fprintf(stderr,
+		        "%srahil train: %s: epoch %d/%d  batch %ld/%ld  loss %.4f  acc %.2f%%  ETA "
+		        "%.0fs   ",
+		        tty ? "\r" : "", p->arch, p->epoch, p->epochs, p->batch, p->batches, p->loss,
+		        100.0 * p->correct / p->seen, eta);
+	}
+	if (p->epoch_done)
+		fprintf(stderr, "\n");
+}
+
 int rh_cmd_train(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -119,6 +136,7 @@ int rh_cmd_train(int argc, char **argv)
 	}
 
 	struct rh_train_opts o;
+	int tty = isatty(2);
 	rh_train_defaults(&o, arch);
 	if (epochs > 0)
 		o.epochs = (int)epochs;
@@ -128,7 +146,8 @@ int rh_cmd_train(int argc, char **argv)
 	o.max_train = (int)ntrain;
 	o.max_test = (int)ntest;
 	o.threads = (int)threads;
-	o.progress = !quiet;
+	o.progress = quiet ? NULL : progress;
+	o.ctx = &tty;
 
 	if (out_unwritable(out))
 		return rh_cli_usage_error("train");
