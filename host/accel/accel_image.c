@@ -304,3 +304,62 @@ void rh_accel_image_free(struct rh_accel_image *img)
 	free(img->w);
 	memset(img, 0, sizeof(*img));
 }
+
+unsigned rh_accel_addr_elem_size(uint32_t addr)
+{
+	unsigned r = addr >> 24;
+	return r == RH_AR_PROG || r == RH_AR_BIAS || r == RH_AR_MQ ? 4 : 1;
+}
+
+static int cmp_write(const void *a, const void *b)
+{
+	const struct rh_accel_write *x = a, *y = b;
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+int rh_accel_image_runs(const struct rh_accel_image *img, struct rh_accel_runs *runs, struct rh_err *err)
+{
+	size_t n = img->n;
+	struct rh_accel_write *w = malloc((n ? n : 1) * sizeof(*w));
+	memset(runs, 0, sizeof(*runs));
+	runs->data = malloc((n ? n : 1) * sizeof(*runs->data));
+	if (!w || !runs->data) {
+		free(w);
+		rh_accel_runs_free(runs);
+		return rh_err_set(err, RH_E_NOMEM, "out of memory for a %zu-write image", n);
+	}
+	memcpy(w, img->w, n * sizeof(*w));
+	qsort(w, n, sizeof(*w), cmp_write);
+	size_t cap = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned es = rh_accel_addr_elem_size(w[i].addr);
+		runs->data[i] = w[i].data;
+		struct rh_accel_run *last = runs->n ? &runs->run[runs->n - 1] : NULL;
+		if (last && w[i].addr == last->addr + last->n && es == last->elem_size) {
+			last->n++;
+			continue;
+		}
+		if (runs->n == cap) {
+			cap = cap ? 2 * cap : 64;
+			struct rh_accel_run *r = realloc(runs->run, cap * sizeof(*r));
+			if (!r) {
+				free(w);
+				rh_accel_runs_free(runs);
+				return rh_err_set(err, RH_E_NOMEM, "out of memory for the runs of a %zu-write image",
+				                  n);
+			}
+			runs->run = r;
+		}
+		runs->run[runs->n++] =
+		    (struct rh_accel_run){.addr = w[i].addr, .elem_size = es, .data = runs->data + i, .n = 1};
+	}
+	free(w);
+	return 0;
+}
+
+void rh_accel_runs_free(struct rh_accel_runs *runs)
+{
+	free(runs->run);
+	free(runs->data);
+	memset(runs, 0, sizeof(*runs));
+}
