@@ -137,14 +137,9 @@ long rh_accel_schedule(const struct rh_model *m, const struct rh_accel_geom *g,
 	return t;
 }
 
-int rh_accel_image_build(struct rh_accel_image *img, const struct rh_model *m, const struct rh_accel_geom *g,
-                         struct rh_err *err)
+/* Check the whole model against the geometry; 0 or an error. */
+static int check_model(const struct rh_model *m, const struct rh_accel_geom *g, struct rh_err *err)
 {
-	struct wbuf b = {NULL, 0, 0};
-	long wbase = 0, pbase = 0;
-	int rc;
-
-	memset(img, 0, sizeof(*img));
 	if (m->n_layers < 1 || m->n_layers > RH_ACCEL_MAX_LAYERS)
 		return rh_err_set(err, RH_E_UNSUPPORTED, "%d layers, expected 1..%d", m->n_layers, RH_ACCEL_MAX_LAYERS);
 	if (g->cols > 16 || g->rows < 1 || g->cols < 1)
@@ -153,97 +148,141 @@ int rh_accel_image_build(struct rh_accel_image *img, const struct rh_model *m, c
 		return rh_err_set(err, RH_E_UNSUPPORTED, "input of %d bytes exceeds %ld", m->in_h * m->in_w * m->in_c,
 		                  1L << g->act_aw);
 	for (int i = 0; i < m->n_layers; i++) {
-		rc = check_layer(m, i, g, err);
+		int rc = check_layer(m, i, g, err);
 		if (rc)
 			return rc;
 	}
+	return 0;
+}
 
+/* The descriptor of layer i (docs/architecture.md, "Memory image"), its weights at wbase and
+ * its parameters at pbase. */
+static void layer_desc(const struct rh_model *m, int i, const struct rh_accel_geom *g, long wbase, long pbase,
+                       uint32_t d[RH_ACCEL_DESC_WORDS])
+{
+	const struct rh_layer *l = &m->layers[i];
+	int pool = (l->flags & RH_F_POOL) != 0;
+	long kk = (long)l->k * l->k * l->in_c;
+	int cs = pool ? 2 * l->stride : l->stride, ss = l->stride;
+	uint32_t flags = 0;
+
+	if (l->flags & RH_F_RELU)
+		flags |= RH_AF_RELU;
+	if (pool)
+		flags |= RH_AF_POOL;
+	if (l->flags & RH_F_REQUANT)
+		flags |= RH_AF_REQUANT;
+	if (i == m->n_layers - 1)
+		flags |= RH_AF_LAST;
+	if (i & 1)
+		flags |= RH_AF_SRC;
+	else
+		flags |= RH_AF_DST;
+	d[0] = flags;
+	d[1] = (uint32_t)l->k | (uint32_t)cs << 8 | (uint32_t)ss << 16 | (uint32_t)l->pad << 24;
+	d[2] = (uint32_t)l->in_h;
+	d[3] = (uint32_t)l->in_w;
+	d[4] = (uint32_t)l->in_c;
+	d[5] = (uint32_t)(pool ? l->out_h : l->conv_h);
+	d[6] = (uint32_t)(pool ? l->out_w : l->conv_w);
+	d[7] = (uint32_t)l->out_c;
+	d[8] = (uint32_t)kk;
+	d[9] = (uint32_t)((l->in_w - l->k) * l->in_c + 1);
+	d[10] = (uint32_t)(cs * l->in_c);
+	d[11] = (uint32_t)(cs * l->in_w * l->in_c);
+	d[12] = (uint32_t)(ss * l->in_c);
+	d[13] = (uint32_t)(ss * l->in_w * l->in_c);
+	d[14] = (uint32_t)(-(l->pad * l->in_w + l->pad) * l->in_c);
+	d[15] = (uint32_t)wbase | (uint32_t)pbase << 16;
+	/* Fields the RTL holds in fewer bits are masked there; keep the words tidy. */
+	d[9] &= (1u << g->act_aw) - 1u;
+	d[14] &= (1u << (g->act_aw + 2)) - 1u;
+}
+
+/* The writes of layer i: its descriptor, then per output channel tile and column the bias, the
+ * requantiser entry and the weights (zero for padding channels). 0 or RH_E_NOMEM. */
+static int put_layer(struct wbuf *b, const struct rh_model *m, int i, const struct rh_accel_geom *g, long wbase,
+                     long pbase)
+{
+	const struct rh_layer *l = &m->layers[i];
+	long kk = (long)l->k * l->k * l->in_c;
+	long noct = ceil_div(l->out_c, g->cols);
+	uint32_t d[RH_ACCEL_DESC_WORDS];
+	int rc;
+
+	layer_desc(m, i, g, wbase, pbase, d);
+	for (int j = 0; j < RH_ACCEL_DESC_WORDS; j++)
+		if ((rc = put(b, rh_accel_addr(RH_AR_PROG, 0, (uint32_t)(i * RH_ACCEL_DESC_WORDS + j)), d[j])))
+			return rc;
+	for (long ot = 0; ot < noct; ot++) {
+		for (int c = 0; c < g->cols; c++) {
+			long oc = ot * g->cols + c;
+			uint32_t bias = 0, mq = 0;
+			if (oc < l->out_c) {
+				bias = (uint32_t)l->bias[oc];
+				mq = (uint32_t)l->mult[oc] | (uint32_t)l->shift[oc] << 16;
+			}
+			if ((rc = put(b, rh_accel_addr(RH_AR_BIAS, 0, (uint32_t)(pbase + oc)), bias)) ||
+			    (rc = put(b, rh_accel_addr(RH_AR_MQ, 0, (uint32_t)(pbase + oc)), mq)))
+				return rc;
+			for (long k = 0; k < kk; k++) {
+				uint8_t w = oc < l->out_c ? (uint8_t)l->w[oc * kk + k] : 0;
+				if ((rc = put(b, rh_accel_addr(RH_AR_WGT, (unsigned)c, (uint32_t)(wbase + ot * kk + k)),
+				              w)))
+					return rc;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Every word of the program, parameter and weight memories is the image's: the words no layer
+ * uses (the program past the layers, parameters from pbase, weights from wbase) are written 0,
+ * so that a run reading past the model (a corrupted address) reads the same on every back-end,
+ * whatever was loaded before (docs/campaign.md). 0 or RH_E_NOMEM. */
+static int put_unused(struct wbuf *b, const struct rh_model *m, const struct rh_accel_geom *g, long wbase, long pbase)
+{
+	int rc;
+	for (uint32_t a = (uint32_t)m->n_layers * RH_ACCEL_DESC_WORDS; a < 256u; a++)
+		if ((rc = put(b, rh_accel_addr(RH_AR_PROG, 0, a), 0)))
+			return rc;
+	for (uint32_t a = (uint32_t)pbase; a < (1u << g->prm_aw); a++)
+		if ((rc = put(b, rh_accel_addr(RH_AR_BIAS, 0, a), 0)) ||
+		    (rc = put(b, rh_accel_addr(RH_AR_MQ, 0, a), 0)))
+			return rc;
+	for (int c = 0; c < g->cols; c++)
+		for (uint32_t a = (uint32_t)wbase; a < (1u << g->wgt_aw); a++)
+			if ((rc = put(b, rh_accel_addr(RH_AR_WGT, (unsigned)c, a), 0)))
+				return rc;
+	return 0;
+}
+
+int rh_accel_image_build(struct rh_accel_image *img, const struct rh_model *m, const struct rh_accel_geom *g,
+                         struct rh_err *err)
+{
+	struct wbuf b = {NULL, 0, 0};
+	long wbase = 0, pbase = 0;
+	int rc;
+
+	memset(img, 0, sizeof(*img));
+	if ((rc = check_model(m, g, err)))
+		return rc;
 	for (int i = 0; i < m->n_layers; i++) {
 		const struct rh_layer *l = &m->layers[i];
-		int pool = (l->flags & RH_F_POOL) != 0;
 		long kk = (long)l->k * l->k * l->in_c;
 		long noct = ceil_div(l->out_c, g->cols);
-		int cs = pool ? 2 * l->stride : l->stride, ss = l->stride;
-		uint32_t flags = 0, d[RH_ACCEL_DESC_WORDS];
-
-		if (l->flags & RH_F_RELU)
-			flags |= RH_AF_RELU;
-		if (pool)
-			flags |= RH_AF_POOL;
-		if (l->flags & RH_F_REQUANT)
-			flags |= RH_AF_REQUANT;
-		if (i == m->n_layers - 1)
-			flags |= RH_AF_LAST;
-		if (i & 1)
-			flags |= RH_AF_SRC;
-		else
-			flags |= RH_AF_DST;
 		if (wbase + noct * kk > (1L << g->wgt_aw) || pbase + noct * g->cols > (1L << g->prm_aw)) {
 			rc =
 			    rh_err_set(err, RH_E_UNSUPPORTED, "layer %d: weights or parameters exceed the memories", i);
 			goto fail;
 		}
-		d[0] = flags;
-		d[1] = (uint32_t)l->k | (uint32_t)cs << 8 | (uint32_t)ss << 16 | (uint32_t)l->pad << 24;
-		d[2] = (uint32_t)l->in_h;
-		d[3] = (uint32_t)l->in_w;
-		d[4] = (uint32_t)l->in_c;
-		d[5] = (uint32_t)(pool ? l->out_h : l->conv_h);
-		d[6] = (uint32_t)(pool ? l->out_w : l->conv_w);
-		d[7] = (uint32_t)l->out_c;
-		d[8] = (uint32_t)kk;
-		d[9] = (uint32_t)((l->in_w - l->k) * l->in_c + 1);
-		d[10] = (uint32_t)(cs * l->in_c);
-		d[11] = (uint32_t)(cs * l->in_w * l->in_c);
-		d[12] = (uint32_t)(ss * l->in_c);
-		d[13] = (uint32_t)(ss * l->in_w * l->in_c);
-		d[14] = (uint32_t)(-(l->pad * l->in_w + l->pad) * l->in_c);
-		d[15] = (uint32_t)wbase | (uint32_t)pbase << 16;
-		/* Fields the RTL holds in fewer bits are masked there; keep the words tidy. */
-		d[9] &= (1u << g->act_aw) - 1u;
-		d[14] &= (1u << (g->act_aw + 2)) - 1u;
-		for (int j = 0; j < RH_ACCEL_DESC_WORDS; j++)
-			if ((rc = put(&b, rh_accel_addr(RH_AR_PROG, 0, (uint32_t)(i * RH_ACCEL_DESC_WORDS + j)), d[j])))
-				goto nomem;
-
-		for (long ot = 0; ot < noct; ot++) {
-			for (int c = 0; c < g->cols; c++) {
-				long oc = ot * g->cols + c;
-				uint32_t bias = 0, mq = 0;
-				if (oc < l->out_c) {
-					bias = (uint32_t)l->bias[oc];
-					mq = (uint32_t)l->mult[oc] | (uint32_t)l->shift[oc] << 16;
-				}
-				if ((rc = put(&b, rh_accel_addr(RH_AR_BIAS, 0, (uint32_t)(pbase + oc)), bias)) ||
-				    (rc = put(&b, rh_accel_addr(RH_AR_MQ, 0, (uint32_t)(pbase + oc)), mq)))
-					goto nomem;
-				for (long k = 0; k < kk; k++) {
-					uint8_t w = oc < l->out_c ? (uint8_t)l->w[oc * kk + k] : 0;
-					if ((rc = put(
-					         &b,
-					         rh_accel_addr(RH_AR_WGT, (unsigned)c, (uint32_t)(wbase + ot * kk + k)),
-					         w)))
-						goto nomem;
-				}
-			}
-		}
+		if ((rc = put_layer(&b, m, i, g, wbase, pbase)))
+			goto nomem;
 		wbase += noct * kk;
 		pbase += noct * g->cols;
 	}
-	/* Every word of the program, parameter and weight memories is the image's: the words no
-	 * layer uses are written 0, so that a run reading past the model (a corrupted address)
-	 * reads the same on every back-end, whatever was loaded before (docs/campaign.md). */
-	for (uint32_t a = (uint32_t)m->n_layers * RH_ACCEL_DESC_WORDS; a < 256u; a++)
-		if ((rc = put(&b, rh_accel_addr(RH_AR_PROG, 0, a), 0)))
-			goto nomem;
-	for (uint32_t a = (uint32_t)pbase; a < (1u << g->prm_aw); a++)
-		if ((rc = put(&b, rh_accel_addr(RH_AR_BIAS, 0, a), 0)) ||
-		    (rc = put(&b, rh_accel_addr(RH_AR_MQ, 0, a), 0)))
-			goto nomem;
-	for (int c = 0; c < g->cols; c++)
-		for (uint32_t a = (uint32_t)wbase; a < (1u << g->wgt_aw); a++)
-			if ((rc = put(&b, rh_accel_addr(RH_AR_WGT, (unsigned)c, a), 0)))
-				goto nomem;
+	if ((rc = put_unused(&b, m, g, wbase, pbase)))
+		goto nomem;
 	img->w = b.w;
 	img->n = b.n;
 	img->n_inputs = m->in_h * m->in_w * m->in_c;
@@ -264,4 +303,63 @@ void rh_accel_image_free(struct rh_accel_image *img)
 {
 	free(img->w);
 	memset(img, 0, sizeof(*img));
+}
+
+unsigned rh_accel_addr_elem_size(uint32_t addr)
+{
+	unsigned r = addr >> 24;
+	return r == RH_AR_PROG || r == RH_AR_BIAS || r == RH_AR_MQ ? 4 : 1;
+}
+
+static int cmp_write(const void *a, const void *b)
+{
+	const struct rh_accel_write *x = a, *y = b;
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+int rh_accel_image_runs(const struct rh_accel_image *img, struct rh_accel_runs *runs, struct rh_err *err)
+{
+	size_t n = img->n;
+	struct rh_accel_write *w = malloc((n ? n : 1) * sizeof(*w));
+	memset(runs, 0, sizeof(*runs));
+	runs->data = malloc((n ? n : 1) * sizeof(*runs->data));
+	if (!w || !runs->data) {
+		free(w);
+		rh_accel_runs_free(runs);
+		return rh_err_set(err, RH_E_NOMEM, "out of memory for a %zu-write image", n);
+	}
+	memcpy(w, img->w, n * sizeof(*w));
+	qsort(w, n, sizeof(*w), cmp_write);
+	size_t cap = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned es = rh_accel_addr_elem_size(w[i].addr);
+		runs->data[i] = w[i].data;
+		struct rh_accel_run *last = runs->n ? &runs->run[runs->n - 1] : NULL;
+		if (last && w[i].addr == last->addr + last->n && es == last->elem_size) {
+			last->n++;
+			continue;
+		}
+		if (runs->n == cap) {
+			cap = cap ? 2 * cap : 64;
+			struct rh_accel_run *r = realloc(runs->run, cap * sizeof(*r));
+			if (!r) {
+				free(w);
+				rh_accel_runs_free(runs);
+				return rh_err_set(err, RH_E_NOMEM, "out of memory for the runs of a %zu-write image",
+				                  n);
+			}
+			runs->run = r;
+		}
+		runs->run[runs->n++] =
+		    (struct rh_accel_run){.addr = w[i].addr, .elem_size = es, .data = runs->data + i, .n = 1};
+	}
+	free(w);
+	return 0;
+}
+
+void rh_accel_runs_free(struct rh_accel_runs *runs)
+{
+	free(runs->run);
+	free(runs->data);
+	memset(runs, 0, sizeof(*runs));
 }

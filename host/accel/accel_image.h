@@ -76,6 +76,29 @@ int rh_accel_image_build(struct rh_accel_image *img, const struct rh_model *m, c
                          struct rh_err *err);
 void rh_accel_image_free(struct rh_accel_image *img);
 
+/* Bytes per element the host port takes at addr: 4 in the program, bias and requantiser
+ * regions (32-bit words), 1 elsewhere. */
+unsigned rh_accel_addr_elem_size(uint32_t addr);
+
+/* Writes to consecutive addresses with one element size: what a link loads in one go (a
+ * LOAD_MODEL frame, or several when the run outgrows one). */
+struct rh_accel_run {
+	uint32_t addr;        /* of the first element */
+	unsigned elem_size;   /* rh_accel_addr_elem_size of every element: 1 or 4 */
+	const uint32_t *data; /* the n elements, one per address */
+	size_t n;
+};
+struct rh_accel_runs {
+	struct rh_accel_run *run; /* in address order */
+	size_t n;
+	uint32_t *data; /* the elements of every run, in address order */
+};
+/* The image's writes sorted by address (they go to distinct addresses, so their order does
+ * not matter) and cut into the longest runs; free them with rh_accel_runs_free. After an error
+ * *runs is empty (freeing it does nothing). */
+int rh_accel_image_runs(const struct rh_accel_image *img, struct rh_accel_runs *runs, struct rh_err *err);
+void rh_accel_runs_free(struct rh_accel_runs *runs);
+
 /* The schedule (docs/architecture.md), one phase at a time. Cycles count enabled core clock
  * edges from the run's start; a phase covers [start, start + len). */
 enum rh_accel_phase {

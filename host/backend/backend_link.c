@@ -36,23 +36,24 @@ static int link_xfer(struct link_be *l, uint8_t op, const uint8_t *payload, size
 /* The image's writes, sorted by address, in LOAD_MODEL frames of consecutive addresses. */
 static int link_load(struct link_be *l, struct rh_err *err)
 {
-	size_t n = l->img.n;
-	struct rh_accel_write *w = malloc(n * sizeof(*w));
+	struct rh_accel_runs runs;
 	uint8_t *p = malloc(RH_PROTO_MAX_PAYLOAD);
-	int rc = 0;
-	if (!w || !p) {
-		rc = rh_err_set(err, RH_E_NOMEM, "out of memory for a %zu-write image", n);
+	int rc = rh_accel_image_runs(&l->img, &runs, err);
+	if (!rc && !p)
+		rc = rh_err_set(err, RH_E_NOMEM, "out of memory for a %zu-write image", l->img.n);
+	if (rc)
 		goto out;
-	}
-	memcpy(w, l->img.w, n * sizeof(*w));
-	rh_load_model_sort(w, n);
-	for (size_t i = 0, k, len; i < n; i += k) {
-		k = rh_load_model_payload(w + i, n - i, p, &len);
-		if ((rc = link_xfer(l, RH_CMD_LOAD_MODEL, p, len, err)))
-			goto out;
+	for (size_t r = 0; r < runs.n; r++) {
+		const struct rh_accel_run *run = &runs.run[r];
+		for (size_t i = 0, k, len; i < run->n; i += k) {
+			k = rh_load_model_payload(run->addr + (uint32_t)i, run->elem_size, run->data + i, run->n - i, p,
+			                          &len);
+			if ((rc = link_xfer(l, RH_CMD_LOAD_MODEL, p, len, err)))
+				goto out;
+		}
 	}
 out:
-	free(w);
+	rh_accel_runs_free(&runs);
 	free(p);
 	return rc;
 }

@@ -98,6 +98,76 @@ static int slurp(FILE *f, char **buf, size_t *len, const char *path, struct rh_e
 	return 0;
 }
 
+/* Write the head into an empty (or emptied) file. */
+static int write_head(FILE *f, const char *want, const char *path, struct rh_err *err)
+{
+	rewind(f);
+	if (ftruncate(fileno(f), 0) || fputs(want, f) == EOF || fflush(f) || fsync(fileno(f)))
+		return rh_err_set(err, RH_E_IO, "%s: cannot write: %s", path, strerror(errno));
+	return 0;
+}
+
+/* The file's first line (first bytes, with its newline) is not the head wanted: say what it
+ * starts with, printable (a damaged or foreign file is not echoed raw). */
+static int head_mismatch(const char *buf, size_t first, const char *want, const char *path, struct rh_err *err)
+{
+	char seen[201];
+	size_t show = 0;
+	for (; show < first && show < sizeof(seen) - 1 && buf[show] != '\n'; show++)
+		seen[show] = buf[show] >= 0x20 && buf[show] < 0x7f ? buf[show] : '.';
+	seen[show] = 0;
+	if (strncmp(buf, "rahil-journal ", 14) != 0)
+		return rh_err_set(err, RH_E_INVAL,
+		                  "%s is not a rahil journal (it starts with '%.60s'): use another --journal file",
+		                  path, seen);
+	return rh_err_set(err, RH_E_INVAL,
+	                  "%s belongs to another campaign (or an older rahil):\n  it has:   %s\n  this is:  %s"
+	                  "  use another --journal file, or the options it was written with",
+	                  path, seen, want);
+}
+
+/* The records after the head (buf[first .. len)): complete lines; a cut-short last line is
+ * dropped, and *good_end receives where the complete lines end. *recs (malloc'd) receives
+ * them, also on an error. */
+static int parse_records(const char *buf, size_t len, size_t first, long max_n, const char *path,
+                         struct rh_journal_rec **recs, size_t *n_recs, size_t *good_end, struct rh_err *err)
+{
+	size_t cap = 0, n = 0, pos = first;
+	struct rh_journal_rec *r = NULL;
+	long lineno = 1;
+	int rc = 0;
+	*good_end = first;
+	while (pos < len) {
+		const char *e = memchr(buf + pos, '\n', len - pos);
+		lineno++;
+		if (!e)
+			break; /* no newline: the writer stopped mid-line */
+		size_t ll = (size_t)(e - (buf + pos));
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			struct rh_journal_rec *nr = realloc(r, cap * sizeof(*r));
+			if (!nr) {
+				rc = rh_err_set(err, RH_E_NOMEM, "out of memory reading %s", path);
+				break;
+			}
+			r = nr;
+		}
+		if (parse_rec(buf + pos, ll, &r[n]) || r[n].index != (long)n || r[n].index >= max_n) {
+			rc = rh_err_set(err, RH_E_FORMAT,
+			                "%s, line %ld: damaged record (CRC, fields or order); the journal cannot be "
+			                "trusted past it",
+			                path, lineno);
+			break;
+		}
+		n++;
+		pos += ll + 1;
+		*good_end = pos;
+	}
+	*recs = r;
+	*n_recs = n;
+	return rc;
+}
+
 int rh_journal_open(struct rh_journal *j, const char *path, const struct rh_journal_head *head,
                     struct rh_journal_rec **recs, size_t *n_recs, struct rh_err *err)
 {
@@ -123,79 +193,28 @@ int rh_journal_open(struct rh_journal *j, const char *path, const struct rh_jour
 	/* A new journal, or one whose head was cut short while being written. */
 	if (len == 0 || (!memchr(buf, '\n', len) && len < (size_t)hl && memcmp(buf, want, len) == 0)) {
 		free(buf);
-		rewind(f);
-		if (ftruncate(fileno(f), 0) || fputs(want, f) == EOF || fflush(f) || fsync(fileno(f))) {
-			rc = rh_err_set(err, RH_E_IO, "%s: cannot write: %s", path, strerror(errno));
+		rc = write_head(f, want, path, err);
+		if (rc)
 			goto fail;
-		}
 		return 0;
 	}
 	const char *nl = memchr(buf, '\n', len);
 	size_t first = nl ? (size_t)(nl - buf) + 1 : len;
 	if (first != (size_t)hl || memcmp(buf, want, first) != 0) {
-		/* what the file starts with, printable (a damaged or foreign file is not echoed raw) */
-		char seen[201];
-		size_t show = 0;
-		for (; show < first && show < sizeof(seen) - 1 && buf[show] != '\n'; show++)
-			seen[show] = buf[show] >= 0x20 && buf[show] < 0x7f ? buf[show] : '.';
-		seen[show] = 0;
-		if (strncmp(buf, "rahil-journal ", 14) != 0)
-			rc =
-			    rh_err_set(err, RH_E_INVAL,
-			               "%s is not a rahil journal (it starts with '%.60s'): use another --journal file",
-			               path, seen);
-		else
-			rc = rh_err_set(
-			    err, RH_E_INVAL,
-			    "%s belongs to another campaign (or an older rahil):\n  it has:   %s\n  this is:  %s"
-			    "  use another --journal file, or the options it was written with",
-			    path, seen, want);
+		rc = head_mismatch(buf, first, want, path, err);
 		free(buf);
 		goto fail;
 	}
-	/* Records: complete lines; a cut-short last line is dropped. */
-	size_t cap = 0, n = 0, pos = first, good_end = first;
-	struct rh_journal_rec *r = NULL;
-	long lineno = 1;
-	while (pos < len) {
-		const char *e = memchr(buf + pos, '\n', len - pos);
-		lineno++;
-		if (!e)
-			break; /* no newline: the writer stopped mid-line */
-		size_t ll = (size_t)(e - (buf + pos));
-		if (n == cap) {
-			cap = cap ? cap * 2 : 1024;
-			struct rh_journal_rec *nr = realloc(r, cap * sizeof(*r));
-			if (!nr) {
-				rc = rh_err_set(err, RH_E_NOMEM, "out of memory reading %s", path);
-				break;
-			}
-			r = nr;
-		}
-		if (parse_rec(buf + pos, ll, &r[n]) || r[n].index != (long)n || r[n].index >= head->n) {
-			rc = rh_err_set(err, RH_E_FORMAT,
-			                "%s, line %ld: damaged record (CRC, fields or order); the journal cannot be "
-			                "trusted past it",
-			                path, lineno);
-			break;
-		}
-		n++;
-		pos += ll + 1;
-		good_end = pos;
-	}
+	struct rh_journal_rec *r;
+	size_t n, good_end;
+	rc = parse_records(buf, len, first, head->n, path, &r, &n, &good_end, err);
 	free(buf);
+	if (!rc && good_end < len && (fflush(f) || ftruncate(fileno(f), (off_t)good_end)))
+		rc = rh_err_set(err, RH_E_IO, "%s: cannot cut the partial last line: %s", path, strerror(errno));
+	if (!rc && fseek(f, 0, SEEK_END))
+		rc = rh_err_set(err, RH_E_IO, "%s: %s", path, strerror(errno));
 	if (rc) {
 		free(r);
-		goto fail;
-	}
-	if (good_end < len && (fflush(f) || ftruncate(fileno(f), (off_t)good_end))) {
-		free(r);
-		rc = rh_err_set(err, RH_E_IO, "%s: cannot cut the partial last line: %s", path, strerror(errno));
-		goto fail;
-	}
-	if (fseek(f, 0, SEEK_END)) {
-		free(r);
-		rc = rh_err_set(err, RH_E_IO, "%s: %s", path, strerror(errno));
 		goto fail;
 	}
 	*recs = r;

@@ -283,9 +283,9 @@ int rh_model_encode(const struct rh_model *m, uint8_t **out, size_t *out_len, st
 	return 0;
 }
 
-int rh_model_decode(struct rh_model *m, const uint8_t *b, size_t len, struct rh_err *err)
+/* The header: checks, then the model's fields; *blob_size receives the weight data's size. */
+static int decode_header(struct rh_model *m, const uint8_t *b, size_t len, size_t *blob_size, struct rh_err *err)
 {
-	memset(m, 0, sizeof(*m));
 	if (len < HDR_SIZE + 4)
 		return rh_err_set(err, RH_E_FORMAT, "file is %zu bytes, a model needs at least %d", len, HDR_SIZE + 4);
 	if (memcmp(b, RH_MODEL_MAGIC, 4) != 0)
@@ -306,8 +306,8 @@ int rh_model_decode(struct rh_model *m, const uint8_t *b, size_t len, struct rh_
 	int n = (int)rh_get_u16(b + 8);
 	if (n < 1 || n > RH_MAX_LAYERS)
 		return rh_err_set(err, RH_E_FORMAT, "%d layers (expected 1..%d)", n, RH_MAX_LAYERS);
-	size_t blob_size = rh_get_u32(b + 46);
-	size_t want_len = HDR_SIZE + (size_t)n * LAYER_SIZE + blob_size + 4;
+	*blob_size = rh_get_u32(b + 46);
+	size_t want_len = HDR_SIZE + (size_t)n * LAYER_SIZE + *blob_size + 4;
 	if (want_len != len)
 		return rh_err_set(err, RH_E_FORMAT, "file is %zu bytes, its header describes %zu", len, want_len);
 	m->n_layers = n;
@@ -320,9 +320,16 @@ int rh_model_decode(struct rh_model *m, const uint8_t *b, size_t len, struct rh_
 	m->train_seed = rh_get_u32(b + 34);
 	m->train_epochs = rh_get_u32(b + 38);
 	m->float_acc_ppm = rh_get_u32(b + 42);
+	return 0;
+}
+
+/* The layer table: each layer's shape, chained to the previous output, and its place in the
+ * weight data of blob_size bytes. */
+static int decode_layers(struct rh_model *m, const uint8_t *b, size_t blob_size, struct rh_err *err)
+{
 	int h = m->in_h, w = m->in_w, c = m->in_c;
 	size_t off = 0;
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < m->n_layers; i++) {
 		const uint8_t *p = b + HDR_SIZE + (size_t)i * LAYER_SIZE;
 		struct rh_layer *l = &m->layers[i];
 		l->op = (enum rh_op)p[0];
@@ -360,13 +367,19 @@ int rh_model_decode(struct rh_model *m, const uint8_t *b, size_t len, struct rh_
 	}
 	if (off != blob_size)
 		return rh_err_set(err, RH_E_FORMAT, "weight data is %zu bytes, the layers use %zu", blob_size, off);
+	return 0;
+}
+
+/* The weight data, copied into the model's own blob and attached to its layers. */
+static int decode_blob(struct rh_model *m, const uint8_t *b, size_t blob_size, struct rh_err *err)
+{
 	m->blob = malloc(blob_size ? blob_size : 1);
 	if (!m->blob)
 		return rh_err_set(err, RH_E_NOMEM, "cannot allocate %zu bytes of weights", blob_size);
 	m->blob_size = blob_size;
-	const uint8_t *src = b + HDR_SIZE + (size_t)n * LAYER_SIZE;
-	off = 0;
-	for (int i = 0; i < n; i++) {
+	const uint8_t *src = b + HDR_SIZE + (size_t)m->n_layers * LAYER_SIZE;
+	size_t off = 0;
+	for (int i = 0; i < m->n_layers; i++) {
 		struct rh_layer *l = &m->layers[i];
 		size_t start = off;
 		off += layer_attach(l, m->blob, off);
@@ -379,7 +392,21 @@ int rh_model_decode(struct rh_model *m, const uint8_t *b, size_t len, struct rh_
 			l->shift[o] = (int32_t)rh_get_u32(q + 4u * (size_t)(2 * l->out_c + o));
 		}
 	}
-	int rc = rh_model_validate(m, err);
+	return 0;
+}
+
+int rh_model_decode(struct rh_model *m, const uint8_t *b, size_t len, struct rh_err *err)
+{
+	size_t blob_size = 0;
+	memset(m, 0, sizeof(*m));
+	int rc = decode_header(m, b, len, &blob_size, err);
+	if (!rc)
+		rc = decode_layers(m, b, blob_size, err);
+	if (!rc)
+		rc = decode_blob(m, b, blob_size, err);
+	if (rc)
+		return rc;
+	rc = rh_model_validate(m, err);
 	if (rc)
 		rh_model_free(m);
 	return rc;

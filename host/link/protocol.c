@@ -1,10 +1,7 @@
 /* rahil: the framed host link protocol: CRC, frame encoder, incremental parser, payloads. */
 #include "protocol.h"
 
-#include <stdlib.h>
 #include <string.h>
-
-#include "accel_image.h"
 
 uint16_t rh_crc16(uint16_t crc, const uint8_t *p, size_t n)
 {
@@ -300,38 +297,20 @@ int rh_perror_parse(const uint8_t *p, size_t len, struct rh_perror *e, struct rh
 	return 0;
 }
 
-static int cmp_write(const void *a, const void *b)
-{
-	const struct rh_accel_write *x = a, *y = b;
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
-}
-
-static int word_region(uint32_t addr)
-{
-	unsigned r = addr >> 24;
-	return r == RH_AR_PROG || r == RH_AR_BIAS || r == RH_AR_MQ;
-}
-
-void rh_load_model_sort(struct rh_accel_write *w, size_t n)
-{
-	qsort(w, n, sizeof(*w), cmp_write);
-}
-
-size_t rh_load_model_payload(const struct rh_accel_write *w, size_t n, uint8_t *p, size_t *len)
+size_t rh_load_model_payload(uint32_t addr, unsigned es, const uint32_t *data, size_t n, uint8_t *p, size_t *len)
 {
 	*len = 0;
 	if (!n)
 		return 0;
-	int word = word_region(w[0].addr);
-	size_t es = word ? 4 : 1, cap = (RH_PROTO_MAX_PAYLOAD - 4) / es, k = 0;
-	rh_put_u32(p, w[0].addr | (word ? 0x80000000u : 0));
-	while (k < n && k < cap && w[k].addr == w[0].addr + k && word_region(w[k].addr) == word) {
+	int word = es == 4;
+	size_t cap = (RH_PROTO_MAX_PAYLOAD - 4) / (word ? 4 : 1), k = 0;
+	rh_put_u32(p, addr | (word ? 0x80000000u : 0));
+	for (; k < n && k < cap; k++) {
 		if (word)
-			rh_put_u32(p + 4 + 4 * k, w[k].data);
+			rh_put_u32(p + 4 + 4 * k, data[k]);
 		else
-			p[4 + k] = (uint8_t)w[k].data;
-		k++;
+			p[4 + k] = (uint8_t)data[k];
 	}
-	*len = 4 + es * k;
+	*len = 4 + (word ? 4 : 1) * k;
 	return k;
 }

@@ -99,14 +99,12 @@ int rh_proto_end(struct rh_proto_parser *p, struct rh_err *err);
 
 /* Little-endian field access (rh_put_u16 ... rh_get_u32) comes from host/core/bytes.h. */
 
-/* LOAD_MODEL payloads for a model image (host/accel/accel_image.h): sort the image's writes by
- * address (they go to distinct addresses, so order does not matter), then each call packs the
- * longest run of consecutive addresses from w[0] that fits one frame, 4-byte elements in the
- * program, bias and requantiser regions, bytes elsewhere. Returns how many writes it took
- * (at least one when n > 0); *len receives the payload length (p holds RH_PROTO_MAX_PAYLOAD). */
-struct rh_accel_write;
-void rh_load_model_sort(struct rh_accel_write *w, size_t n);
-size_t rh_load_model_payload(const struct rh_accel_write *w, size_t n, uint8_t *p, size_t *len);
+/* A LOAD_MODEL payload: elements of es bytes (4, or else 1) for consecutive addresses from
+ * addr, taken from the n in data (a byte element from the low byte), as many as fit one frame.
+ * Returns how many it took (at least one when n > 0); *len receives the payload length (p holds
+ * RH_PROTO_MAX_PAYLOAD). Which addresses take 4-byte elements is the accelerator's memory map
+ * (host/accel/accel_image.h, rh_accel_image_runs). */
+size_t rh_load_model_payload(uint32_t addr, unsigned es, const uint32_t *data, size_t n, uint8_t *p, size_t *len);
 
 /* IDENTIFY response. */
 struct rh_identify {

@@ -122,6 +122,50 @@ int rh_link_identify(struct rh_link *l, struct rh_identify *id, struct rh_err *e
 	return rh_identify_parse(f->payload, f->len, id, err);
 }
 
+/* The results of one RUN_BATCH of k descriptors, idx their places in out: each into out and
+ * have, until all k came or the rest of the batch is lost (a timeout, an ERROR a resend can
+ * cure; *last says why). Returns 0 with *fresh the results new to out, or an error that ends
+ * the run. */
+static int recv_batch(struct rh_link *l, size_t k, const size_t *idx, int run_ms, unsigned char *have,
+                      struct rh_result *out, size_t *fresh, struct rh_err *last, struct rh_err *err)
+{
+	*fresh = 0;
+	for (size_t got = 0; got < k; got++) {
+		int q = next_frame(l, l->seq, l->timeout_ms + run_ms, last);
+		if (q == RH_E_TIMEOUT) {
+			l->stats.timeouts++;
+			return 0; /* the rest of this batch is lost: send it again */
+		}
+		if (q)
+			return rh_err_set(err, q, "%s", last->msg);
+		const struct rh_frame *fr = &l->frame;
+		if (fr->op == RH_PROTO_OP_ERROR) {
+			q = error_frame(l, RH_CMD_RUN_BATCH, last);
+			if (q == RH_E_TRANSPORT && retryable(l->last_error.code))
+				return 0;
+			return rh_err_set(err, q, "%s", last->msg);
+		}
+		if (fr->op != (RH_CMD_RUN_BATCH | RH_PROTO_OP_RESPONSE) || fr->len < RH_PROTO_BATCH_RES_HDR)
+			return rh_err_set(err, RH_E_FORMAT,
+			                  "batch result frame op 0x%02x, %u bytes, expected op 0x%02x", fr->op, fr->len,
+			                  RH_CMD_RUN_BATCH | RH_PROTO_OP_RESPONSE);
+		unsigned bi = rh_get_u16(fr->payload), bn = rh_get_u16(fr->payload + 2);
+		if (bn != k || bi >= k)
+			return rh_err_set(err, RH_E_FORMAT, "batch result %u of %u, expected an index below %zu of %zu",
+			                  bi, bn, k, k);
+		struct rh_result res;
+		q = rh_result_parse(fr->payload + RH_PROTO_BATCH_RES_HDR, fr->len - RH_PROTO_BATCH_RES_HDR, &res, err);
+		if (q)
+			return q;
+		if (!have[idx[bi]]) {
+			out[idx[bi]] = res;
+			have[idx[bi]] = 1;
+			++*fresh;
+		}
+	}
+	return 0;
+}
+
 int rh_link_run_faults(struct rh_link *l, const struct rh_fault *f, size_t n, size_t batch, int run_ms,
                        struct rh_result *out, struct rh_err *err)
 {
@@ -149,7 +193,7 @@ int rh_link_run_faults(struct rh_link *l, const struct rh_fault *f, size_t n, si
 			}
 		}
 		scan = (idx[k - 1] + 1) % n;
-		size_t plen;
+		size_t plen, progress;
 		r = rh_batch_pack(desc, k, pay, RH_PROTO_MAX_PAYLOAD, &plen, err);
 		if (r)
 			goto out;
@@ -157,52 +201,10 @@ int rh_link_run_faults(struct rh_link *l, const struct rh_fault *f, size_t n, si
 		r = send_request(l, RH_CMD_RUN_BATCH, pay, plen, err);
 		if (r)
 			goto out;
-		size_t progress = 0;
-		for (size_t got = 0; got < k; got++) {
-			int q = next_frame(l, l->seq, l->timeout_ms + run_ms, &last);
-			if (q == RH_E_TIMEOUT) {
-				l->stats.timeouts++;
-				break; /* the rest of this batch is lost: send it again */
-			}
-			if (q) {
-				r = rh_err_set(err, q, "%s", last.msg);
-				goto out;
-			}
-			const struct rh_frame *fr = &l->frame;
-			if (fr->op == RH_PROTO_OP_ERROR) {
-				q = error_frame(l, RH_CMD_RUN_BATCH, &last);
-				if (q == RH_E_TRANSPORT && retryable(l->last_error.code))
-					break;
-				r = rh_err_set(err, q, "%s", last.msg);
-				goto out;
-			}
-			if (fr->op != (RH_CMD_RUN_BATCH | RH_PROTO_OP_RESPONSE) || fr->len < RH_PROTO_BATCH_RES_HDR) {
-				r = rh_err_set(err, RH_E_FORMAT,
-				               "batch result frame op 0x%02x, %u bytes, expected op 0x%02x", fr->op,
-				               fr->len, RH_CMD_RUN_BATCH | RH_PROTO_OP_RESPONSE);
-				goto out;
-			}
-			unsigned bi = rh_get_u16(fr->payload), bn = rh_get_u16(fr->payload + 2);
-			if (bn != k || bi >= k) {
-				r = rh_err_set(err, RH_E_FORMAT,
-				               "batch result %u of %u, expected an index below %zu of %zu", bi, bn, k,
-				               k);
-				goto out;
-			}
-			struct rh_result res;
-			q = rh_result_parse(fr->payload + RH_PROTO_BATCH_RES_HDR, fr->len - RH_PROTO_BATCH_RES_HDR,
-			                    &res, err);
-			if (q) {
-				r = q;
-				goto out;
-			}
-			if (!have[idx[bi]]) {
-				out[idx[bi]] = res;
-				have[idx[bi]] = 1;
-				left--;
-				progress++;
-			}
-		}
+		r = recv_batch(l, k, idx, run_ms, have, out, &progress, &last, err);
+		if (r)
+			goto out;
+		left -= progress;
 		if (progress) {
 			l->stats.requests++;
 			fails = 0;

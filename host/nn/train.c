@@ -3,11 +3,9 @@
 
 #include <math.h>
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "clock.h"
 #include "quant.h"
@@ -68,7 +66,7 @@ void rh_train_defaults(struct rh_train_opts *o, const char *arch)
 	o->lr = 2e-3f;
 	o->calib = 2000;
 	o->threads = 2;
-	o->progress = 1;
+	o->progress = NULL;
 }
 
 static size_t conv_len(const struct rh_layer *l)
@@ -454,153 +452,216 @@ static double int8_accuracy(const struct rh_model *m, const struct rh_dataset *d
 	return (double)correct / n;
 }
 
-int rh_train(const struct rh_train_opts *o, const struct rh_dataset *train, const struct rh_dataset *test,
-             struct rh_model *out, struct rh_train_report *rep, struct rh_err *err)
-{
-	struct rh_layer_spec spec[RH_MAX_LAYERS];
+/* One training run: the float network with its Adam moments, the shards' work areas, the
+ * shuffle order and the step count of the cosine schedule. */
+struct trainer {
+	const struct rh_train_opts *o;
 	struct fnet net;
 	struct work wk[SHARDS];
-	float *adam_m[RH_MAX_LAYERS] = {0}, *adam_v[RH_MAX_LAYERS] = {0};
-	int *order = NULL, rc = 0;
-	double t0 = rh_now_s();
+	float *adam_m[RH_MAX_LAYERS], *adam_v[RH_MAX_LAYERS];
+	struct rh_rng rng; /* the initial weights, then every epoch's shuffle */
+	int *order;
+	int ntrain, ntest;
+	long steps_per_epoch, total_steps, step;
+	double t0;
+};
 
-	memset(&net, 0, sizeof(net));
-	memset(wk, 0, sizeof(wk));
-	memset(out, 0, sizeof(*out));
+/* He-uniform initialisation, biases zero. Parameters are [w_i | b_i] per layer, each with two
+ * Adam moment arrays. */
+static int net_init(struct trainer *t, struct rh_err *err)
+{
+	struct fnet *net = &t->net;
+	for (int i = 0; i < net->n; i++) {
+		const struct rh_layer *l = &net->g.layers[i];
+		net->nw[i] = rh_layer_weights(l);
+		size_t np = net->nw[i] + (size_t)l->out_c;
+		net->w[i] = calloc(np, sizeof(float));
+		t->adam_m[i] = calloc(np, sizeof(float));
+		t->adam_v[i] = calloc(np, sizeof(float));
+		if (!net->w[i] || !t->adam_m[i] || !t->adam_v[i])
+			return rh_err_set(err, RH_E_NOMEM, "cannot allocate layer %d parameters", i);
+		net->b[i] = net->w[i] + net->nw[i];
+		double fan_in = (double)l->k * l->k * l->in_c, a = sqrt(6.0 / fan_in);
+		for (size_t j = 0; j < net->nw[i]; j++)
+			net->w[i][j] = (float)((2 * rh_rng_unif(&t->rng) - 1) * a);
+	}
+	return 0;
+}
+
+/* Check the options and set up the run; trainer_free cleans up whatever it returns. */
+static int trainer_init(struct trainer *t, const struct rh_train_opts *o, const struct rh_dataset *train,
+                        const struct rh_dataset *test, struct rh_err *err)
+{
+	struct rh_layer_spec spec[RH_MAX_LAYERS];
+	memset(t, 0, sizeof(*t));
+	t->o = o;
+	t->t0 = rh_now_s();
 	int n = rh_arch_spec(o->arch, spec);
 	if (n < 0)
 		return rh_err_set(err, RH_E_INVAL, "unknown architecture '%s' (expected mlp or cnn)", o->arch);
 	if (o->epochs < 1 || o->batch < SHARDS || o->lr <= 0)
 		return rh_err_set(err, RH_E_INVAL, "bad training options (epochs %d, batch %d, lr %g)", o->epochs,
 		                  o->batch, (double)o->lr);
-	rc = rh_model_build(&net.g, o->arch, train->h, train->w, 1, spec, n, err);
+	int rc = rh_model_build(&t->net.g, o->arch, train->h, train->w, 1, spec, n, err);
 	if (rc)
 		return rc;
-	net.n = n;
-
-	/* He-uniform initialisation, biases zero. Parameters are [w_i | b_i] per layer, each
-	 * with two Adam moment arrays. */
-	struct rh_rng rng;
-	rh_rng_seed(&rng, o->seed);
-	for (int i = 0; i < n; i++) {
-		const struct rh_layer *l = &net.g.layers[i];
-		net.nw[i] = rh_layer_weights(l);
-		size_t np = net.nw[i] + (size_t)l->out_c;
-		net.w[i] = calloc(np, sizeof(float));
-		adam_m[i] = calloc(np, sizeof(float));
-		adam_v[i] = calloc(np, sizeof(float));
-		if (!net.w[i] || !adam_m[i] || !adam_v[i]) {
-			rc = rh_err_set(err, RH_E_NOMEM, "cannot allocate layer %d parameters", i);
-			goto out;
-		}
-		net.b[i] = net.w[i] + net.nw[i];
-		double fan_in = (double)l->k * l->k * l->in_c, a = sqrt(6.0 / fan_in);
-		for (size_t j = 0; j < net.nw[i]; j++)
-			net.w[i][j] = (float)((2 * rh_rng_unif(&rng) - 1) * a);
-	}
+	t->net.n = n;
+	rh_rng_seed(&t->rng, o->seed);
+	if ((rc = net_init(t, err)))
+		return rc;
 	for (int s = 0; s < SHARDS; s++)
-		if (work_init(&wk[s], &net, 1)) {
-			rc = rh_err_set(err, RH_E_NOMEM, "cannot allocate training buffers");
-			goto out;
-		}
+		if (work_init(&t->wk[s], &t->net, 1))
+			return rh_err_set(err, RH_E_NOMEM, "cannot allocate training buffers");
+	t->ntrain = o->max_train > 0 && o->max_train < train->n ? o->max_train : train->n;
+	t->ntest = o->max_test > 0 && o->max_test < test->n ? o->max_test : test->n;
+	t->order = malloc(sizeof(int) * (size_t)(t->ntrain > t->ntest ? t->ntrain : t->ntest));
+	if (!t->order)
+		return rh_err_set(err, RH_E_NOMEM, "cannot allocate the shuffle order");
+	t->steps_per_epoch = (t->ntrain + o->batch - 1) / o->batch;
+	t->total_steps = t->steps_per_epoch * o->epochs;
+	return 0;
+}
 
-	int ntrain = o->max_train > 0 && o->max_train < train->n ? o->max_train : train->n;
-	int ntest = o->max_test > 0 && o->max_test < test->n ? o->max_test : test->n;
-	order = malloc(sizeof(int) * (size_t)(ntrain > ntest ? ntrain : ntest));
-	if (!order) {
-		rc = rh_err_set(err, RH_E_NOMEM, "cannot allocate the shuffle order");
-		goto out;
+static void trainer_free(struct trainer *t)
+{
+	for (int s = 0; s < SHARDS; s++)
+		work_free(&t->wk[s]);
+	for (int i = 0; i < RH_MAX_LAYERS; i++) {
+		free(t->net.w[i]);
+		free(t->adam_m[i]);
+		free(t->adam_v[i]);
 	}
-	long steps_per_epoch = (ntrain + o->batch - 1) / o->batch, total_steps = steps_per_epoch * o->epochs;
-	long step = 0;
-	int tty = isatty(2);
+	rh_model_free(&t->net.g);
+	free(t->order);
+}
+
+/* Fisher-Yates over the first ntrain images. */
+static void shuffle(struct trainer *t)
+{
+	int *order = t->order;
+	for (int i = 0; i < t->ntrain; i++)
+		order[i] = i;
+	for (int i = t->ntrain - 1; i > 0; i--) {
+		int j = (int)rh_rng_below(&t->rng, (uint64_t)i + 1), k = order[i];
+		order[i] = order[j];
+		order[j] = k;
+	}
+}
+
+/* Loss, hits and gradients of the bs images at order[start ..], summed per shard. */
+static void batch_grads(struct trainer *t, const struct rh_dataset *train, int start, int bs)
+{
+	for (int s = 0; s < SHARDS; s++) {
+		struct work *wk = &t->wk[s];
+		wk->data = train;
+		wk->idx = t->order + start + bs * s / SHARDS;
+		wk->count = bs * (s + 1) / SHARDS - bs * s / SHARDS;
+		for (int i = 0; i < t->net.n; i++) {
+			memset(wk->gw[i], 0, t->net.nw[i] * sizeof(float));
+			memset(wk->gb[i], 0, (size_t)t->net.g.layers[i].out_c * sizeof(float));
+		}
+	}
+	run_shards(t->wk, t->o->threads);
+}
+
+/* One Adam step with the shards' gradients averaged over the bs images, at the cosine-decayed
+ * learning rate of the next step. */
+static void adam_step(struct trainer *t, int bs)
+{
 	const double b1 = 0.9, b2 = 0.999, eps = 1e-8;
-	for (int ep = 0; ep < o->epochs; ep++) {
-		for (int i = 0; i < ntrain; i++)
-			order[i] = i;
-		for (int i = ntrain - 1; i > 0; i--) {
-			int j = (int)rh_rng_below(&rng, (uint64_t)i + 1), t = order[i];
-			order[i] = order[j];
-			order[j] = t;
+	struct fnet *net = &t->net;
+	t->step++;
+	double lr = t->o->lr * 0.5 * (1 + cos(3.14159265358979323846 * (double)(t->step - 1) / (double)t->total_steps));
+	double c1 = 1 - pow(b1, (double)t->step), c2 = 1 - pow(b2, (double)t->step);
+	for (int i = 0; i < net->n; i++) {
+		float *am = t->adam_m[i], *av = t->adam_v[i];
+		size_t nwi = net->nw[i], np = nwi + (size_t)net->g.layers[i].out_c;
+		for (size_t j = 0; j < np; j++) {
+			float g = 0;
+			for (int s = 0; s < SHARDS; s++)
+				g += j < nwi ? t->wk[s].gw[i][j] : t->wk[s].gb[i][j - nwi];
+			g /= (float)bs;
+			am[j] = (float)(b1 * am[j] + (1 - b1) * g);
+			av[j] = (float)(b2 * av[j] + (1 - b2) * g * g);
+			double mh = am[j] / c1, vh = av[j] / c2;
+			net->w[i][j] -= (float)(lr * mh / (sqrt(vh) + eps));
 		}
-		double loss = 0;
-		int correct = 0;
-		for (int start = 0; start < ntrain; start += o->batch) {
-			int bs = ntrain - start < o->batch ? ntrain - start : o->batch;
-			for (int s = 0; s < SHARDS; s++) {
-				wk[s].data = train;
-				wk[s].idx = order + start + bs * s / SHARDS;
-				wk[s].count = bs * (s + 1) / SHARDS - bs * s / SHARDS;
-				for (int i = 0; i < n; i++) {
-					memset(wk[s].gw[i], 0, net.nw[i] * sizeof(float));
-					memset(wk[s].gb[i], 0, (size_t)net.g.layers[i].out_c * sizeof(float));
-				}
-			}
-			run_shards(wk, o->threads);
-			step++;
-			double lr =
-			    o->lr * 0.5 * (1 + cos(3.14159265358979323846 * (double)(step - 1) / (double)total_steps));
-			double c1 = 1 - pow(b1, (double)step), c2 = 1 - pow(b2, (double)step);
-			for (int i = 0; i < n; i++) {
-				size_t nwi = net.nw[i], np = nwi + (size_t)net.g.layers[i].out_c;
-				for (size_t j = 0; j < np; j++) {
-					float g = 0;
-					for (int s = 0; s < SHARDS; s++)
-						g += j < nwi ? wk[s].gw[i][j] : wk[s].gb[i][j - nwi];
-					g /= (float)bs;
-					adam_m[i][j] = (float)(b1 * adam_m[i][j] + (1 - b1) * g);
-					adam_v[i][j] = (float)(b2 * adam_v[i][j] + (1 - b2) * g * g);
-					double mh = adam_m[i][j] / c1, vh = adam_v[i][j] / c2;
-					net.w[i][j] -= (float)(lr * mh / (sqrt(vh) + eps));
-				}
-			}
-			for (int s = 0; s < SHARDS; s++) {
-				loss += wk[s].loss;
-				correct += wk[s].correct;
-			}
-			if (o->progress && ((tty && step % 50 == 0) || start + bs >= ntrain)) {
-				double el = rh_now_s() - t0, eta = el / (double)step * (double)(total_steps - step);
-				fprintf(stderr,
-				        "%srahil train: %s: epoch %d/%d  batch %ld/%ld  loss %.4f  acc %.2f%%  ETA "
-				        "%.0fs   ",
-				        tty ? "\r" : "", o->arch, ep + 1, o->epochs, step - (long)ep * steps_per_epoch,
-				        steps_per_epoch, loss / (start + bs), 100.0 * correct / (start + bs), eta);
-			}
-		}
-		if (o->progress)
-			fprintf(stderr, "\n");
 	}
+}
 
-	rep->test_images = ntest;
-	rep->float_acc = float_accuracy(wk, test, ntest, order, o->threads);
-	float range[RH_MAX_LAYERS];
-	int ncal = o->calib < ntrain ? o->calib : ntrain;
-	if (calibrate(&wk[0], train, ncal, range)) {
-		rc = rh_err_set(err, RH_E_NOMEM, "cannot allocate calibration buffers");
-		goto out;
+/* One pass over the shuffled training images, with a progress report after every minibatch. */
+static void train_epoch(struct trainer *t, const struct rh_dataset *train, int ep)
+{
+	const struct rh_train_opts *o = t->o;
+	double loss = 0;
+	int correct = 0;
+	shuffle(t);
+	for (int start = 0; start < t->ntrain; start += o->batch) {
+		int bs = t->ntrain - start < o->batch ? t->ntrain - start : o->batch;
+		batch_grads(t, train, start, bs);
+		adam_step(t, bs);
+		for (int s = 0; s < SHARDS; s++) {
+			loss += t->wk[s].loss;
+			correct += t->wk[s].correct;
+		}
+		if (!o->progress)
+			continue;
+		struct rh_train_progress p = {
+		    .arch = o->arch,
+		    .epoch = ep + 1,
+		    .epochs = o->epochs,
+		    .batch = t->step - (long)ep * t->steps_per_epoch,
+		    .batches = t->steps_per_epoch,
+		    .step = t->step,
+		    .steps = t->total_steps,
+		    .loss = loss / (start + bs),
+		    .correct = correct,
+		    .seen = start + bs,
+		    .seconds = rh_now_s() - t->t0,
+		    .epoch_done = start + bs >= t->ntrain,
+		};
+		o->progress(&p, o->ctx);
 	}
-	rc = quantise(&net, range, out, err);
+}
+
+/* After the training: the float accuracy, the activation ranges, the int8 model in out and its
+ * accuracy. */
+static int quantise_and_test(struct trainer *t, const struct rh_dataset *train, const struct rh_dataset *test,
+                             struct rh_model *out, struct rh_train_report *rep, struct rh_err *err)
+{
+	const struct rh_train_opts *o = t->o;
+	rep->test_images = t->ntest;
+	rep->float_acc = float_accuracy(t->wk, test, t->ntest, t->order, o->threads);
+	float range[RH_MAX_LAYERS];
+	int ncal = o->calib < t->ntrain ? o->calib : t->ntrain;
+	if (calibrate(&t->wk[0], train, ncal, range))
+		return rh_err_set(err, RH_E_NOMEM, "cannot allocate calibration buffers");
+	int rc = quantise(&t->net, range, out, err);
 	if (rc)
-		goto out;
+		return rc;
 	out->train_seed = (uint32_t)o->seed;
 	out->train_epochs = (uint32_t)o->epochs;
 	out->float_acc_ppm = (uint32_t)lround(rep->float_acc * 1e6);
-	rep->int8_acc = int8_accuracy(out, test, ntest, err);
+	rep->int8_acc = int8_accuracy(out, test, t->ntest, err);
 	if (rep->int8_acc < 0) {
-		rc = RH_E_NOMEM;
 		rh_model_free(out);
-		goto out;
+		return RH_E_NOMEM;
 	}
-	rep->seconds = rh_now_s() - t0;
-out:
-	for (int s = 0; s < SHARDS; s++)
-		work_free(&wk[s]);
-	for (int i = 0; i < n; i++) {
-		free(net.w[i]);
-		free(adam_m[i]);
-		free(adam_v[i]);
+	rep->seconds = rh_now_s() - t->t0;
+	return 0;
+}
+
+int rh_train(const struct rh_train_opts *o, const struct rh_dataset *train, const struct rh_dataset *test,
+             struct rh_model *out, struct rh_train_report *rep, struct rh_err *err)
+{
+	struct trainer t;
+	memset(out, 0, sizeof(*out));
+	int rc = trainer_init(&t, o, train, test, err);
+	if (!rc) {
+		for (int ep = 0; ep < o->epochs; ep++)
+			train_epoch(&t, train, ep);
+		rc = quantise_and_test(&t, train, test, out, rep, err);
 	}
-	rh_model_free(&net.g);
-	free(order);
+	trainer_free(&t);
 	return rc;
 }

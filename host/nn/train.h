@@ -7,6 +7,18 @@
 #include "dataset.h"
 #include "model.h"
 
+/* Where a training run stands, after every minibatch. */
+struct rh_train_progress {
+	const char *arch;
+	int epoch, epochs;   /* the current epoch (from 1), of epochs */
+	long batch, batches; /* the minibatch within the epoch (from 1), of the epoch's */
+	long step, steps;    /* minibatches so far, of the whole run's */
+	double loss;         /* mean loss over the epoch's images so far */
+	int correct, seen;   /* of the epoch's images so far, those classified right */
+	double seconds;      /* since the run started */
+	int epoch_done;      /* this was the epoch's last minibatch */
+};
+
 struct rh_train_opts {
 	const char *arch; /* "mlp" or "cnn" */
 	int epochs;
@@ -17,7 +29,9 @@ struct rh_train_opts {
 	int max_test;  /* evaluate on at most this many test images (0: all) */
 	int calib;     /* calibration images for activation ranges */
 	int threads;   /* worker threads; results do not depend on it */
-	int progress;  /* print a progress line on stderr */
+	/* called after every minibatch (NULL: not); the library prints nothing */
+	void (*progress)(const struct rh_train_progress *p, void *ctx);
+	void *ctx;
 };
 
 struct rh_train_report {

@@ -302,25 +302,27 @@ static enum status t_errors(struct ctx *c)
 static enum status load_model(struct ctx *c, size_t *frames)
 {
 	struct link *l = &c->byte_link;
-	size_t n = c->img.n;
-	struct rh_accel_write *w = malloc(n * sizeof(*w));
+	struct rh_accel_runs runs;
 	static uint8_t p[RH_PROTO_MAX_PAYLOAD];
 	static struct rh_frame f;
-	CHECK(w, "out of memory");
-	memcpy(w, c->img.w, n * sizeof(*w));
-	rh_load_model_sort(w, n);
+	struct rh_err err = {0, ""};
+	CHECK(rh_accel_image_runs(&c->img, &runs, &err) == 0, "%s", err.msg);
 	*frames = 0;
-	for (size_t i = 0, k, len; i < n; i += k) {
-		k = rh_load_model_payload(w + i, n - i, p, &len);
-		int rc = xfer(l, RH_CMD_LOAD_MODEL, p, len, &f);
-		if (rc || f.op != (RH_CMD_LOAD_MODEL | RH_PROTO_OP_RESPONSE) || f.len != 0) {
-			uint32_t addr = w[i].addr;
-			free(w);
-			return failf(c, "LOAD_MODEL at 0x%07x: rc %d, answer op 0x%02x", addr, rc, f.op);
+	for (size_t r = 0; r < runs.n; r++) {
+		const struct rh_accel_run *run = &runs.run[r];
+		for (size_t i = 0, k, len; i < run->n; i += k) {
+			k = rh_load_model_payload(run->addr + (uint32_t)i, run->elem_size, run->data + i, run->n - i, p,
+			                          &len);
+			int rc = xfer(l, RH_CMD_LOAD_MODEL, p, len, &f);
+			if (rc || f.op != (RH_CMD_LOAD_MODEL | RH_PROTO_OP_RESPONSE) || f.len != 0) {
+				uint32_t addr = run->addr + (uint32_t)i;
+				rh_accel_runs_free(&runs);
+				return failf(c, "LOAD_MODEL at 0x%07x: rc %d, answer op 0x%02x", addr, rc, f.op);
+			}
+			++*frames;
 		}
-		++*frames;
 	}
-	free(w);
+	rh_accel_runs_free(&runs);
 	return T_OK;
 }
 

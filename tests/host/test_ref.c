@@ -133,7 +133,7 @@ static int train_brief(struct test_ctx *t)
 		o.max_train = a ? 3000 : 4000;
 		o.max_test = 1000;
 		o.calib = 200;
-		o.progress = 0;
+		o.progress = NULL;
 		for (int k = 0; k < 3; k++) {
 			o.threads = k == 0 ? 2 : 1;
 			o.seed = k == 2 ? 5 : 1;
