@@ -65,7 +65,7 @@ $(BUILD)/obj/%.o: %.c
 # with the FF maps generated from the RTL (host/accel/ffmap.h)
 $(BUILD)/librahil.a: $(call obj,$(LIB_SRC)) $(RTL_HOST_FFMAPS)
 	@mkdir -p $(dir $@)
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 $(BUILD)/rahil: $(call obj,$(CLI_SRC)) $(BUILD)/librahil.a $(RTL_SIM_DEPS)
 	$(CXX) $(OPT) $(LDFLAGS) -o $@ $(call obj,$(CLI_SRC)) $(LINK_LIBS_ALL)

@@ -153,7 +153,7 @@ $(LINK_OUT)/uart_loop_tb/uart_loop_tb: tests/board/uart_loop_tb.v tests/board/ua
 		>$(LINK_OUT)/uart_loop_tb.log 2>&1 || { cat $(LINK_OUT)/uart_loop_tb.log; exit 1; }
 
 $(LINK_OUT)/libproto.a: $(LINK_OUT)/proto/protocol.o $(LINK_OUT)/proto/error.o
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 $(LINK_OUT)/proto/%.o: host/link/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -O2 $(LINK_WARN) -D_POSIX_C_SOURCE=200809L $(HOST_INC) -c $< -o $@

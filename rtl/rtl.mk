@@ -145,7 +145,7 @@ $(BUILD)/rtl/rh_sim_api.o: verilator/rh_sim_api.c verilator/rh_sim.h
 
 $(BUILD)/librahil_sim.a: $(BUILD)/rtl/rh_sim_api.o $(BUILD)/rtl/backend_sim.o $(BUILD)/rtl/registry.o \
 		$(foreach c,$(RTL_SETS),$(BUILD)/rtl/$(c)/rh_sim.o $(BUILD)/rtl/$(c)/ffmap_$(c).o)
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 RTL_SIM_LINK := $(BUILD)/librahil_sim.a $(BUILD)/obj_dir_sim/libVrh_fi.a $(BUILD)/obj_dir_sim_tr/libVrh_fi_tr.a \
 	$(BUILD)/obj_dir_board/libVrh_fi.a $(BUILD)/obj_dir_ice40/libVrh_fi.a $(BUILD)/obj_dir_sim_tr/libverilated.a \

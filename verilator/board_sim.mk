@@ -46,7 +46,7 @@ $(BUILD)/board/rh_board_sim.o: verilator/rh_board_sim.cpp verilator/rh_board_sim
 	$(CXX) $(BOARD_CXXFLAGS) $(BOARD_SIM_D) -c $< -o $@
 
 $(BUILD)/librahil_board_sim.a: $(BUILD)/board/rh_board_sim.o
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 BOARD_SIM_LINK := $(BUILD)/librahil_board_sim.a $(BOARD_OBJ)/Vrh_board__ALL.a \
 	$(BOARD_OBJ)/libverilated_board.a
