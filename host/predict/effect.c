@@ -11,11 +11,40 @@
 /* Accumulators one flip can change: one row or one column of the array. */
 #define MAX_HITS 64
 
-/* One accumulator the flip changes: core pixel p, output channel oc, by delta (mod 2^32). */
+/* One output the flip changes: core pixel p, output channel oc; its sum by delta (mod 2^32), or,
+ * with force set, its requantised value to y. */
 struct hit {
 	long p, oc;
 	uint32_t delta;
+	int force;
+	int8_t y;
 };
+
+/* Drain registers modelled one by one (the census groups them with unmodelled ones), by leaf. */
+enum drain_reg {
+	DR_NONE = 0,
+	DR_S2_SUM,  /* stage 2: sum = acc + bias of item tau - 2 */
+	DR_S3_PROD, /* stage 3: the requantiser's product of item tau - 3, 47 bits */
+	DR_A_VAL,   /* the best logit so far */
+	DR_A_IDX,   /* its index: the class */
+};
+
+#define PROD_W 47 /* rtl/rh_ctl.v */
+
+static int drain_reg_of(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+	const char *leaf = dot ? dot + 1 : name;
+	if (!strcmp(leaf, "u_s2_sum"))
+		return DR_S2_SUM;
+	if (!strcmp(leaf, "u_s3_prod"))
+		return DR_S3_PROD;
+	if (!strcmp(leaf, "u_a_val"))
+		return DR_A_VAL;
+	if (!strcmp(leaf, "u_a_idx"))
+		return DR_A_IDX;
+	return DR_NONE;
+}
 
 void rh_effect_free(struct rh_effect *e)
 {
@@ -27,12 +56,27 @@ void rh_effect_free(struct rh_effect *e)
 	free(e->s_buf[0]);
 	free(e->s_buf[1]);
 	free(e->s_tmp);
+	free(e->cmp_cycle);
+	free(e->cmp_logit);
 	memset(e, 0, sizeof(*e));
 }
 
 static long conv_len(const struct rh_layer *l)
 {
 	return (long)l->conv_h * l->conv_w * l->out_c;
+}
+
+/* The conv output position of core pixel p (raster order; with pooling, window order). */
+static void pixel_pos(const struct rh_layer *l, long p, long *oy, long *ox)
+{
+	if (l->flags & RH_F_POOL) {
+		long cell = p / 4, sub = p % 4;
+		*oy = 2 * (cell / l->out_w) + sub / 2;
+		*ox = 2 * (cell % l->out_w) + sub % 2;
+	} else {
+		*oy = p / l->conv_w;
+		*ox = p % l->conv_w;
+	}
 }
 
 int rh_effect_init(struct rh_effect *e, const struct rh_model *m, const struct rh_ffmap *map,
@@ -60,6 +104,24 @@ int rh_effect_init(struct rh_effect *e, const struct rh_model *m, const struct r
 		max_acc = conv_len(&m->layers[l]) > max_acc ? conv_len(&m->layers[l]) : max_acc;
 	}
 	e->acc_ofs[m->n_layers] = total;
+	/* the last layer's logits in drain order, each compared with the best at the edge out of its
+	 * stage-2 cycle */
+	e->cmp_cycle = calloc((size_t)conv_len(last) + 1, sizeof(long));
+	e->cmp_logit = calloc((size_t)conv_len(last) + 1, sizeof(int));
+	if (!e->cmp_cycle || !e->cmp_logit)
+		goto nomem;
+	for (long i = 0; i < e->c.n_segs; i++) {
+		const struct rh_accel_seg *sg = &e->c.segs[i].s;
+		if (sg->phase != RH_PH_DRAIN || sg->layer != m->n_layers - 1)
+			continue;
+		for (long j = 0; j < (long)sg->nrows * sg->ncols && e->n_cmp < conv_len(last); j++) {
+			long oy, ox, p = (long)sg->pixel_tile * g->rows + j / sg->ncols;
+			pixel_pos(last, p, &oy, &ox);
+			e->cmp_logit[e->n_cmp] =
+			    (int)((oy * last->conv_w + ox) * last->out_c + (long)sg->oc_tile * g->cols + j % sg->ncols);
+			e->cmp_cycle[e->n_cmp++] = sg->start + j + 2;
+		}
+	}
 	e->n_input = (long)m->in_h * m->in_w * m->in_c;
 	size_t act = rh_model_max_act_bytes(m);
 	e->acc = malloc((size_t)total * sizeof(int32_t));
@@ -108,19 +170,6 @@ static const struct rh_census_seg *seg_of(const struct rh_census *c, long t)
 			hi = mid;
 	}
 	return &c->segs[lo];
-}
-
-/* The conv output position of core pixel p (raster order; with pooling, window order). */
-static void pixel_pos(const struct rh_layer *l, long p, long *oy, long *ox)
-{
-	if (l->flags & RH_F_POOL) {
-		long cell = p / 4, sub = p % 4;
-		*oy = 2 * (cell / l->out_w) + sub / 2;
-		*ox = 2 * (cell % l->out_w) + sub % 2;
-	} else {
-		*oy = p / l->conv_w;
-		*ox = p % l->conv_w;
-	}
 }
 
 static int8_t flip8(int v, uint32_t b)
@@ -189,6 +238,67 @@ static int hits_of(const struct rh_effect *e, const struct rh_census_reg *r, uin
 	}
 }
 
+/* The hits of a live flip of drain register dr (bit b) at cycle tau of drain segment seg: the
+ * stage-2 sum is the accumulator's plus the bias (one hit, as an accumulator flip), the stage-3
+ * product is requantised as the drain does (one forced value; nothing in the last layer, whose
+ * stage 3 writes nothing). */
+static int drain_hits(const struct rh_effect *e, int dr, uint32_t b, const struct rh_census_seg *seg, long tau,
+                      struct hit *h)
+{
+	const struct rh_accel_seg *s = &seg->s;
+	const struct rh_layer *l = &e->m->layers[s->layer];
+	long j = tau - (dr == DR_S2_SUM ? 2 : 3);
+	long p = (long)s->pixel_tile * e->c.geom.rows + j / s->ncols,
+	     oc = (long)s->oc_tile * e->c.geom.cols + j % s->ncols;
+	long oy, ox;
+	pixel_pos(l, p, &oy, &ox);
+	uint32_t sum = (uint32_t)e->acc[e->acc_ofs[s->layer] + (oy * l->conv_w + ox) * l->out_c + oc];
+	if (dr == DR_S2_SUM) {
+		h[0] = (struct hit){.p = p, .oc = oc, .delta = (sum ^ (1u << b)) - sum, .force = 0, .y = 0};
+		return 1;
+	}
+	if (!(l->flags & RH_F_REQUANT))
+		return 0;
+	/* P = sum * mult in PROD_W bits, two's complement; the flipped P sign-extended */
+	const uint64_t mask = ((uint64_t)1 << PROD_W) - 1;
+	uint64_t u = ((uint64_t)((int64_t)(int32_t)sum * l->mult[oc]) & mask) ^ ((uint64_t)1 << b);
+	int64_t pv = (u >> (PROD_W - 1)) ? (int64_t)(u | ~mask) : (int64_t)u;
+	int64_t y = rh_asr64(pv + ((int64_t)1 << (l->shift[oc] - 1)), l->shift[oc]);
+	int64_t lo = (l->flags & RH_F_RELU) ? 0 : -128;
+	y = y < lo ? lo : y > 127 ? 127 : y;
+	h[0] = (struct hit){.p = p, .oc = oc, .delta = 0, .force = 1, .y = (int8_t)y};
+	return 1;
+}
+
+/* The class after a flip of the argmax's best value (dr DR_A_VAL) or index (DR_A_IDX), bit b,
+ * at cycle t: the comparisons before t as in the golden run, the flipped register, then the
+ * comparisons from t on (larger value, or equal value at a lower index, wins). */
+static int argmax_after(const struct rh_effect *e, int dr, uint32_t b, long t)
+{
+	int32_t val = 0;
+	uint32_t idx = 0;
+	long i = 0;
+	for (; i < e->n_cmp && e->cmp_cycle[i] < t; i++) {
+		int32_t v = e->logits[e->cmp_logit[i]];
+		if (i == 0 || v > val || (v == val && (uint32_t)e->cmp_logit[i] < idx)) {
+			val = v;
+			idx = (uint32_t)e->cmp_logit[i];
+		}
+	}
+	if (dr == DR_A_VAL)
+		val = (int32_t)((uint32_t)val ^ (1u << b));
+	else
+		idx ^= 1u << b;
+	for (; i < e->n_cmp; i++) {
+		int32_t v = e->logits[e->cmp_logit[i]];
+		if (v > val || (v == val && (uint32_t)e->cmp_logit[i] < idx)) {
+			val = v;
+			idx = (uint32_t)e->cmp_logit[i];
+		}
+	}
+	return (int)idx;
+}
+
 /* Layers from..n_layers-1 on activations x (layer from's input) into out. */
 static void run_from(struct rh_effect *e, int from, const int8_t *x, struct rh_result *out)
 {
@@ -205,6 +315,22 @@ static void run_from(struct rh_effect *e, int from, const int8_t *x, struct rh_r
 	}
 }
 
+/* The requantised value of conv position (oy, ox), channel oc of layer l: forced by a hit, or
+ * from its sum. */
+static int8_t item_y(const struct rh_layer *l, const int32_t *acc, long oy, long ox, long oc, const struct hit *h,
+                     int n)
+{
+	for (int i = 0; i < n; i++)
+		if (h[i].force && h[i].oc == oc) {
+			long hy, hx;
+			pixel_pos(l, h[i].p, &hy, &hx);
+			if (hy == oy && hx == ox)
+				return h[i].y;
+		}
+	return rh_requant(acc[(oy * l->conv_w + ox) * l->out_c + oc], l->mult[oc], l->shift[oc],
+	                  !!(l->flags & RH_F_RELU));
+}
+
 /* Apply the hits to layer ly's sums and finish the inference in out. */
 static void apply(struct rh_effect *e, int ly, const struct hit *h, int n, struct rh_result *out)
 {
@@ -217,7 +343,8 @@ static void apply(struct rh_effect *e, int ly, const struct hit *h, int n, struc
 		long oy, ox;
 		pixel_pos(l, h[i].p, &oy, &ox);
 		idx[i] = (oy * l->conv_w + ox) * l->out_c + h[i].oc;
-		acc[idx[i]] = (int32_t)((uint32_t)acc[idx[i]] + h[i].delta);
+		if (!h[i].force)
+			acc[idx[i]] = (int32_t)((uint32_t)acc[idx[i]] + h[i].delta);
 	}
 	if (!(l->flags & RH_F_REQUANT)) { /* the last layer: the sums are the logits */
 		for (int i = 0; i < n; i++)
@@ -228,27 +355,25 @@ static void apply(struct rh_effect *e, int ly, const struct hit *h, int n, struc
 	/* requantise (and pool) the outputs the hits reach, as the drain does */
 	const int8_t *gold = e->c.acts + e->c.act_ofs[ly + 1];
 	int8_t *y = e->s_buf[0];
-	int relu = !!(l->flags & RH_F_RELU), changed = 0;
+	int changed = 0;
 	size_t out_n = (size_t)(e->c.act_ofs[ly + 2] - e->c.act_ofs[ly + 1]);
 	memcpy(y, gold, out_n);
 	for (int i = 0; i < n; i++) {
-		long oc = h[i].oc, j;
+		long oc = h[i].oc, j, oy, ox;
 		int8_t v;
+		pixel_pos(l, h[i].p, &oy, &ox);
 		if (l->flags & RH_F_POOL) {
-			long oy, ox;
-			pixel_pos(l, h[i].p, &oy, &ox);
 			oy &= ~1L;
 			ox &= ~1L;
 			v = -128;
 			for (int dy = 0; dy < 2; dy++)
 				for (int dx = 0; dx < 2; dx++) {
-					int32_t a = acc[((oy + dy) * l->conv_w + ox + dx) * l->out_c + oc];
-					int8_t q = rh_requant(a, l->mult[oc], l->shift[oc], relu);
+					int8_t q = item_y(l, acc, oy + dy, ox + dx, oc, h, n);
 					v = q > v ? q : v;
 				}
 			j = ((oy / 2) * l->out_w + ox / 2) * l->out_c + oc;
 		} else {
-			v = rh_requant(acc[idx[i]], l->mult[oc], l->shift[oc], relu);
+			v = item_y(l, acc, oy, ox, oc, h, n);
 			j = idx[i];
 		}
 		changed |= v != gold[j];
@@ -286,7 +411,16 @@ int rh_effect_run(struct rh_effect *e, const int8_t *input, uint32_t bit, uint32
 	const struct rh_census_reg *r = &e->c.regs[reg - e->c.map->regs];
 	const struct rh_census_seg *seg = seg_of(&e->c, cycle);
 	struct hit h[MAX_HITS];
-	int n = hits_of(e, r, b, seg, (long)cycle - seg->s.start, h);
+	int dr = drain_reg_of(reg->name), n;
+	if (dr == DR_A_VAL || dr == DR_A_IDX) {
+		*modelled = 1;
+		out->cls = argmax_after(e, dr, b, (long)cycle);
+		return 0;
+	}
+	if (dr != DR_NONE)
+		n = drain_hits(e, dr, b, seg, (long)cycle - seg->s.start, h);
+	else
+		n = hits_of(e, r, b, seg, (long)cycle - seg->s.start, h);
 	if (n < 0)
 		return 0;
 	*modelled = 1;

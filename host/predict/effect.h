@@ -27,6 +27,11 @@ struct rh_effect {
 	int32_t *s_acc;   /* scratch: the faulted layer's sums */
 	int8_t *s_buf[2]; /* scratch: activations of the layers after it */
 	int32_t *s_tmp;   /* scratch: conv sums for rh_ref_layer */
+	/* the last layer's logits in drain order: the cycle out of which the argmax compares each,
+	 * and its index */
+	long *cmp_cycle;
+	int *cmp_logit;
+	long n_cmp;
 };
 
 /* Set up model m on the accelerator with flip-flop map `map` and geometry g (as rh_census_init). */
@@ -38,7 +43,8 @@ void rh_effect_free(struct rh_effect *e);
  * cycle `cycle`, as a back-end's run_faults returns it (end RH_RUN_DONE, class, logits, cycles =
  * the golden cycle count). *modelled is 1 when the result is bit-exact: a dead cell of any
  * register (rh_census_cell_live, the golden result) or a live one of a PE activation, weight or
- * accumulator or a skew register; 0 otherwise, and *out is then the golden result, not the
+ * accumulator, a skew register, the drain's sum (stage 2) or product (stage 3) register or the
+ * argmax's best value or index; 0 otherwise, and *out is then the golden result, not the
  * faulty one. A new input recomputes the golden run; the same input again reuses it. Returns 0,
  * or RH_E_INVAL for a bit or cycle outside the run. */
 int rh_effect_run(struct rh_effect *e, const int8_t *input, uint32_t bit, uint32_t cycle, struct rh_result *out,
