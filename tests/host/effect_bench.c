@@ -1,5 +1,5 @@
 /* rahil-effect-check: the software fault-effect model against the verilated core at a larger
- * scale than the host tests (make bench): live PE and skew cells of both networks on the 8x8 and
+ * scale than the host tests (make bench): live PE, skew, drain-stage and argmax cells of both networks on the 8x8 and
  * the iCEBreaker's 1x2, on several images; every cell whose results differ is listed; exits 1
  * when any does. */
 #include <stdio.h>
@@ -19,7 +19,6 @@ int main(int argc, char **argv)
 	}
 	static const char *const models[2] = {"models/mlp.rmod", "models/cnn.rmod"};
 	static const char *const backends[2] = {"sim", "sim:ice40"};
-	static const char *const groups[EFFECT_CHECK_GROUPS] = {"pe_act", "pe_wgt", "pe_acc", "skew_act", "skew_wgt"};
 	long bad = 0;
 	for (int mi = 0; mi < 2; mi++)
 		for (int bi = 0; bi < 2; bi++) {
@@ -46,12 +45,12 @@ int main(int argc, char **argv)
 				}
 			}
 			printf(
-			    "%s on %s, %ld images: %ld live cells, %ld changed the logits (%ld the class), %ld of %ld "
+			    "%s on %s, %ld images: %ld live cells, %ld changed the result (%ld the class), %ld of %ld "
 			    "equal to the RTL's; %.2f s software, %.2f s RTL\n ",
 			    models[mi], backends[bi], images, tot.cells, tot.changed, tot.sdc, tot.equal, tot.cells,
 			    tot.sw_s, tot.rtl_s);
 			for (int k = 0; k < EFFECT_CHECK_GROUPS; k++)
-				printf(" %s %ld (%ld changed)", groups[k], tot.cells_by_group[k],
+				printf(" %s %ld (%ld changed)", effect_check_group_names[k], tot.cells_by_group[k],
 				       tot.changed_by_group[k]);
 			printf("\n");
 			fflush(stdout);

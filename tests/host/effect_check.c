@@ -11,8 +11,26 @@
 #include "model.h"
 #include "rng.h"
 
-static const int check_groups[EFFECT_CHECK_GROUPS] = {RH_SG_PE_ACT, RH_SG_PE_WGT, RH_SG_PE_ACC, RH_SG_SKEW_ACT,
-                                                      RH_SG_SKEW_WGT};
+/* A census group, or -1 and the register's leaf. */
+static const struct {
+	int group;
+	const char *leaf;
+} check_groups[EFFECT_CHECK_GROUPS] = {
+    {RH_SG_PE_ACT, NULL}, {RH_SG_PE_WGT, NULL}, {RH_SG_PE_ACC, NULL}, {RH_SG_SKEW_ACT, NULL}, {RH_SG_SKEW_WGT, NULL},
+    {-1, "u_s2_sum"},     {-1, "u_s3_prod"},    {-1, "u_a_val"},      {-1, "u_a_idx"},
+};
+
+const char *const effect_check_group_names[EFFECT_CHECK_GROUPS] = {
+    "pe_act", "pe_wgt", "pe_acc", "skew_act", "skew_wgt", "s2_sum", "s3_prod", "a_val", "a_idx",
+};
+
+static int in_group(int k, const struct rh_census_reg *cr, const char *name)
+{
+	if (check_groups[k].group >= 0)
+		return cr->group == check_groups[k].group;
+	const char *dot = strrchr(name, '.');
+	return !strcmp(dot ? dot + 1 : name, check_groups[k].leaf);
+}
 
 static int same_result(const struct rh_result *a, const struct rh_result *b)
 {
@@ -64,9 +82,10 @@ int effect_check_run(const char *model, const char *backend, int image, long n, 
 	res = calloc((size_t)n + 1, sizeof(*res));
 	sw = calloc((size_t)n + 1, sizeof(*sw));
 	grp = calloc((size_t)n + 1, sizeof(*grp));
+	int nomem = !f || !res || !sw || !grp;
 	for (int k = 0; k < EFFECT_CHECK_GROUPS; k++)
-		bits[k] = calloc((size_t)info.chain_len, sizeof(uint32_t));
-	if (!f || !res || !sw || !grp || !bits[0] || !bits[1] || !bits[2] || !bits[3] || !bits[4]) {
+		nomem |= !(bits[k] = calloc((size_t)info.chain_len, sizeof(uint32_t)));
+	if (nomem) {
 		rh_err_set(&e, RH_E_NOMEM, "out of memory");
 		goto fail;
 	}
@@ -77,7 +96,7 @@ int effect_check_run(const char *model, const char *backend, int image, long n, 
 		goto fail;
 	for (size_t i = 0; i < info.ffmap->n_regs; i++)
 		for (int k = 0; k < EFFECT_CHECK_GROUPS; k++)
-			if (ef.c.regs[i].group == check_groups[k])
+			if (in_group(k, &ef.c.regs[i], info.ffmap->regs[i].name))
 				for (uint32_t b = 0; b < info.ffmap->regs[i].width; b++)
 					bits[k][n_bits[k]++] = info.ffmap->regs[i].ofs + b;
 	struct rh_rng r;
@@ -117,7 +136,7 @@ int effect_check_run(const char *model, const char *backend, int image, long n, 
 	for (long i = 0; i < got; i++) {
 		int k = grp[i];
 		int changed = memcmp(res[i].logits, golden.logits, sizeof(int32_t) * (size_t)m.n_classes) != 0 ||
-		              res[i].end != RH_RUN_DONE;
+		              res[i].end != RH_RUN_DONE || res[i].cls != golden.cls;
 		out->cells++;
 		out->cells_by_group[k]++;
 		out->changed += changed;
