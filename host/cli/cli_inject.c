@@ -31,9 +31,10 @@ static void help(void)
 	       "  --backend B        sim (default, 8x8), sim:ice40 (the iCEBreaker's 1x2) or sim:2x4;\n"
 	       "                     or sw, sw:ice40: no simulation, the software fault-effect model\n"
 	       "                     (docs/fault-model.md, section 7) with the flip-flop map and cycles\n"
-	       "                     of sim, sim:ice40 (sw:8x8, sw:1x2 the same); it models PE and skew\n"
-	       "                     registers and every cell the census calls dead, and exits 1 on\n"
-	       "                     any other cell; no --trace or --budget\n"
+	       "                     of sim, sim:ice40 (sw:8x8, sw:1x2 the same); it models the PE and\n"
+	       "                     skew registers, the drain's sum and product, the argmax's best\n"
+	       "                     value and index, and every cell the census calls dead, and exits\n"
+	       "                     1 on any other cell; no --trace or --budget\n"
 	       "  --image I          test image index (required)\n"
 	       "  --bit K            scan chain bit, 0 .. chain length - 1\n"
 	       "  --ff NAME:INDEX    or the flip-flop by name: bit INDEX of the register whose\n"
@@ -317,8 +318,8 @@ static int sw_runs(const struct args *a, const struct rh_model *m, const struct 
 		uint32_t index = 0;
 		const struct rh_ffmap_reg *reg = rh_ffmap_find(map, r->bit, &index);
 		rh_cli_error("inject",
-		             "%s[%u] at cycle %ld: a live cell of register group %s, which the software model "
-		             "does not model (it models PE and skew registers and dead cells); use --backend sim",
+		             "%s[%u] at cycle %ld: a live cell of a register (group %s) the software model does "
+		             "not model (docs/fault-model.md, section 7.4); use --backend sim",
 		             reg->name, index, a->cycle, rh_site_group_name(e.c.regs[reg - map->regs].group));
 		ret = RH_EXIT_USAGE;
 	}
