@@ -30,9 +30,10 @@ CLI_SRC := $(HOST_CLI_SRC)
 TEST_SRC := tests/host/runner.c tests/host/test_idx.c tests/host/test_model.c \
 	tests/host/test_quant.c tests/host/test_ref.c tests/host/test_stats.c tests/host/test_ffmap.c \
 	tests/host/test_journal.c tests/host/test_engine.c tests/host/test_sites.c tests/host/sites_check.c \
-	tests/host/test_cli.c
+	tests/host/test_effect.c tests/host/effect_check.c tests/host/test_cli.c
 BENCH_SRC := tests/host/bench.c
 SITES_CHECK_SRC := tests/host/sites_bench.c tests/host/sites_check.c
+EFFECT_CHECK_SRC := tests/host/effect_bench.c tests/host/effect_check.c
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
@@ -79,6 +80,9 @@ $(BUILD)/rahil-bench: $(call obj,$(BENCH_SRC)) $(BUILD)/librahil.a $(RTL_SIM_DEP
 $(BUILD)/rahil-sites-check: $(call obj,$(SITES_CHECK_SRC)) $(BUILD)/librahil.a $(RTL_SIM_DEPS)
 	$(CXX) $(OPT) $(LDFLAGS) -o $@ $(call obj,$(SITES_CHECK_SRC)) $(LINK_LIBS_ALL)
 
+$(BUILD)/rahil-effect-check: $(call obj,$(EFFECT_CHECK_SRC)) $(BUILD)/librahil.a $(RTL_SIM_DEPS)
+	$(CXX) $(OPT) $(LDFLAGS) -o $@ $(call obj,$(EFFECT_CHECK_SRC)) $(LINK_LIBS_ALL)
+
 # rahil inject runs on the simulator: it includes the harness's header.
 $(BUILD)/obj/host/cli/cli_inject.o: CPPFLAGS += -Iverilator
 
@@ -111,10 +115,11 @@ test: deps
 		bitstream "$(MAKE) --no-print-directory bitstream BOARD=icebreaker"
 
 # Reference model and simulator throughput; every benchmark adds its keys to bench.json.
-bench: $(BUILD)/rahil-bench $(BUILD)/rahil-sites-check
+bench: $(BUILD)/rahil-bench $(BUILD)/rahil-sites-check $(BUILD)/rahil-effect-check
 	@$(MAKE) --no-print-directory rtl-bench
 	$(BUILD)/rahil-bench --out $(BUILD)/bench.json --merge $(BUILD)/bench_rtl.json
 	$(BUILD)/rahil-sites-check --dead 2000 --live 500 --images 2
+	$(BUILD)/rahil-effect-check --cells 1000 --images 2
 
 formal: rtl-formal link-formal board-formal
 

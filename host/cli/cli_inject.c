@@ -1,4 +1,5 @@
-/* rahil inject: one inference on the simulated accelerator with one bit flip, optionally traced. */
+/* rahil inject: one inference on the simulated accelerator with one bit flip, optionally traced;
+ * or, with --backend sw, the software fault-effect model's answer for the same cell. */
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <getopt.h>
@@ -10,6 +11,7 @@
 #include "backend_sim.h"
 #include "cli_inject.h"
 #include "dataset.h"
+#include "effect.h"
 #include "model.h"
 #include "outcome.h"
 #include "quant.h"
@@ -26,7 +28,13 @@ static void help(void)
 	       "without writing all its logits) and the struck flip-flop.\n\n"
 	       "Options:\n"
 	       "  -m, --model MODEL  the .rmod model file (required)\n"
-	       "  --backend B        sim (default, 8x8), sim:ice40 (the iCEBreaker's 1x2) or sim:2x4\n"
+	       "  --backend B        sim (default, 8x8), sim:ice40 (the iCEBreaker's 1x2) or sim:2x4;\n"
+	       "                     or sw, sw:ice40: no simulation, the software fault-effect model\n"
+	       "                     (docs/fault-model.md, section 7) with the flip-flop map and cycles\n"
+	       "                     of sim, sim:ice40 (sw:8x8, sw:1x2 the same); it models the PE and\n"
+	       "                     skew registers, the drain's sum and product, the argmax's best\n"
+	       "                     value and index, and every cell the census calls dead, and exits\n"
+	       "                     1 on any other cell; no --trace or --budget\n"
 	       "  --image I          test image index (required)\n"
 	       "  --bit K            scan chain bit, 0 .. chain length - 1\n"
 	       "  --ff NAME:INDEX    or the flip-flop by name: bit INDEX of the register whose\n"
@@ -194,17 +202,17 @@ static int run_both(struct rh_sim *sim, const struct args *a, const int8_t *x, s
 	return 0;
 }
 
-static void print_json(const struct args *a, const struct rh_model *m, int label, struct rh_sim *sim,
+static void print_json(const struct args *a, const struct rh_model *m, int label, const struct rh_ffmap *map,
                        const struct runs *r)
 {
 	uint32_t index = 0;
-	const struct rh_ffmap_reg *reg = rh_ffmap_find(rh_sim_ffmap(sim), r->bit, &index);
+	const struct rh_ffmap_reg *reg = rh_ffmap_find(map, r->bit, &index);
 	cJSON *o = cJSON_CreateObject(), *ff = cJSON_CreateObject(), *g = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "model", m->name);
 	cJSON_AddStringToObject(o, "model_file", a->model);
 	cJSON_AddStringToObject(o, "backend", a->backend);
 	char hash[16];
-	snprintf(hash, sizeof(hash), "%08x", rh_ffmap_hash(rh_sim_ffmap(sim)));
+	snprintf(hash, sizeof(hash), "%08x", rh_ffmap_hash(map));
 	cJSON_AddStringToObject(o, "ffmap_hash", hash);
 	cJSON_AddNumberToObject(o, "image", (double)a->image);
 	cJSON_AddNumberToObject(o, "label", label);
@@ -222,7 +230,7 @@ static void print_json(const struct args *a, const struct rh_model *m, int label
 	cJSON_AddItemToObject(g, "logits", logits_json(&r->gold));
 	cJSON_AddNumberToObject(g, "cycles", r->gold.cycles);
 	cJSON_AddItemToObject(o, "golden", g);
-	cJSON_AddNumberToObject(o, "chain_len", rh_sim_chain_len(sim));
+	cJSON_AddNumberToObject(o, "chain_len", map->chain_len);
 	if (a->trace)
 		cJSON_AddStringToObject(o, "trace", a->trace);
 	char *s = cJSON_Print(o);
@@ -232,12 +240,12 @@ static void print_json(const struct args *a, const struct rh_model *m, int label
 	cJSON_Delete(o);
 }
 
-static void print_human(const struct args *a, int label, struct rh_sim *sim, const struct runs *r)
+static void print_human(const struct args *a, int label, const struct rh_ffmap *map, const struct runs *r)
 {
 	uint32_t index = 0;
-	const struct rh_ffmap_reg *reg = rh_ffmap_find(rh_sim_ffmap(sim), r->bit, &index);
+	const struct rh_ffmap_reg *reg = rh_ffmap_find(map, r->bit, &index);
 	printf("flip-flop  %s[%u] (%s), chain bit %u of %u\n", reg ? reg->name : "?", index,
-	       reg ? rh_ff_class_name(reg->cls) : "?", r->bit, rh_sim_chain_len(sim));
+	       reg ? rh_ff_class_name(reg->cls) : "?", r->bit, map->chain_len);
 	printf("golden     class %d, %u cycles, logits", r->gold.cls, r->gold.cycles);
 	for (int i = 0; i < r->gold.n_logits; i++)
 		printf(" %d", r->gold.logits[i]);
@@ -255,12 +263,129 @@ static void print_human(const struct args *a, int label, struct rh_sim *sim, con
 		printf("trace      %s\n", a->trace);
 }
 
+/* The flip-flop map a "sw" or "sw:GEOMETRY" --backend string names (that of sim[:GEOMETRY]), or
+ * NULL. */
+static const struct rh_ffmap *sw_map(const char *backend)
+{
+	if (!strcmp(backend, "sw") || !strcmp(backend, "sw:8x8"))
+		return &rh_ffmap_sim;
+	if (!strcmp(backend, "sw:ice40") || !strcmp(backend, "sw:1x2"))
+		return &rh_ffmap_ice40;
+	return NULL;
+}
+
+/* The golden result and the software fault-effect model's for the cell on test image x; 0 or the
+ * exit code. */
+static int sw_runs(const struct args *a, const struct rh_model *m, const struct rh_ffmap *map, const int8_t *x,
+                   struct runs *r)
+{
+	struct rh_err err = {0, ""};
+	struct rh_effect e;
+	int modelled = 0, ret = 0;
+	if (a->ff_name && rh_ffmap_lookup(map, a->ff_name, &r->bit, &err)) {
+		rh_cli_error("inject", "--ff %s", err.msg);
+		return RH_EXIT_USAGE;
+	}
+	if (!a->ff_name)
+		r->bit = (uint32_t)a->bit;
+	if (r->bit >= map->chain_len) {
+		rh_cli_error("inject", "--bit %u: the chain has %u bits", r->bit, map->chain_len);
+		return RH_EXIT_USAGE;
+	}
+	int rc = rh_effect_init(&e, m, map, rh_accel_geom_find(map->rows, map->cols), &err);
+	if (rc) {
+		rh_cli_error("inject", "%s", err.msg);
+		return rh_cli_exit_for(rc);
+	}
+	if (a->cycle >= e.c.cycles) {
+		rh_cli_error("inject",
+		             "--cycle %ld: the fault-free run takes %ld cycles, so it never reaches that one "
+		             "(0 .. %ld)",
+		             a->cycle, e.c.cycles, e.c.cycles - 1);
+		ret = RH_EXIT_USAGE;
+		goto out;
+	}
+	rc = rh_effect_run(&e, x, r->bit, (uint32_t)a->cycle, &r->res, &modelled, &err);
+	if (rc) {
+		rh_cli_error("inject", "%s", err.msg);
+		ret = rh_cli_exit_for(rc);
+		goto out;
+	}
+	r->gold = (struct rh_result){
+	    .end = RH_RUN_DONE, .cls = e.cls, .n_logits = m->n_classes, .cycles = (uint32_t)e.c.cycles};
+	memcpy(r->gold.logits, e.logits, sizeof(r->gold.logits));
+	if (!modelled) {
+		uint32_t index = 0;
+		const struct rh_ffmap_reg *reg = rh_ffmap_find(map, r->bit, &index);
+		rh_cli_error("inject",
+		             "%s[%u] at cycle %ld: a live cell of a register (group %s) the software model does "
+		             "not model (docs/fault-model.md, section 7.4); use --backend sim",
+		             reg->name, index, a->cycle, rh_site_group_name(e.c.regs[reg - map->regs].group));
+		ret = RH_EXIT_USAGE;
+	}
+out:
+	rh_effect_free(&e);
+	return ret;
+}
+
+/* rahil inject --backend sw[:GEOMETRY]: the same output as on the simulator, from the software
+ * fault-effect model. */
+static int inject_sw(const struct args *a)
+{
+	const struct rh_ffmap *map = sw_map(a->backend);
+	if (!map) {
+		rh_cli_error("inject", "--backend %s: the software model runs as sw, sw:8x8, sw:ice40 or sw:1x2",
+		             a->backend);
+		return rh_cli_usage_error("inject");
+	}
+	if (a->trace || a->budget) {
+		rh_cli_error("inject", "--%s: the software model has no %s; use --backend sim",
+		             a->trace ? "trace" : "budget", a->trace ? "waveform" : "watchdog");
+		return rh_cli_usage_error("inject");
+	}
+	struct rh_err err = {0, ""};
+	struct rh_model m;
+	struct rh_dataset test;
+	struct runs r;
+	int8_t x[4096];
+	int ret = 0, rc = rh_model_load(&m, a->model, &err);
+	if (rc) {
+		rh_cli_error("inject", "%s", err.msg);
+		return rh_cli_exit_for(rc);
+	}
+	rc = rh_dataset_load(&test, a->data, RH_TEST, &err);
+	if (rc) {
+		rh_model_free(&m);
+		rh_cli_error("inject", "%s", err.msg);
+		return rh_cli_exit_for(rc);
+	}
+	if (a->image >= test.n || m.in_h != test.h || m.in_w != test.w || m.in_c != 1) {
+		rh_cli_error("inject", "image %ld of %d, model input %dx%dx%d, data %dx%dx1", a->image, test.n, m.in_h,
+		             m.in_w, m.in_c, test.h, test.w);
+		ret = RH_EXIT_USAGE;
+		goto out;
+	}
+	rh_dataset_input(&test, a->image, x);
+	if ((ret = sw_runs(a, &m, map, x, &r)) != 0)
+		goto out;
+	if (a->json)
+		print_json(a, &m, test.labels[a->image], map, &r);
+	else
+		print_human(a, test.labels[a->image], map, &r);
+out:
+	rh_dataset_free(&test);
+	rh_model_free(&m);
+	return ret;
+}
+
 int rh_cmd_inject(int argc, char **argv)
 {
 	struct args a;
 	int ret = parse_args(argc, argv, &a);
 	if (ret >= 0)
 		return ret;
+	if (!strncmp(a.backend, "sw", 2))
+		return inject_sw(&a);
 	if (a.trace && (ret = check_trace(a.trace)))
 		return ret;
 	const struct rh_sim_set *set = rh_backend_sim_set(a.backend);
@@ -304,9 +429,9 @@ int rh_cmd_inject(int argc, char **argv)
 	if ((ret = run_both(sim, &a, x, (size_t)(test.h * test.w), &r)) != 0)
 		goto out;
 	if (a.json)
-		print_json(&a, &m, test.labels[a.image], sim, &r);
+		print_json(&a, &m, test.labels[a.image], rh_sim_ffmap(sim), &r);
 	else
-		print_human(&a, test.labels[a.image], sim, &r);
+		print_human(&a, test.labels[a.image], rh_sim_ffmap(sim), &r);
 out:
 	rh_sim_destroy(sim);
 	rh_dataset_free(&test);

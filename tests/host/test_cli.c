@@ -182,6 +182,44 @@ static int cli_inject_by_name(struct test_ctx *t)
 	return T_PASS;
 }
 
+/* rahil inject --backend sw gives the simulator's output for a modelled cell (JSON equal but for
+ * "backend"), and exits 1 on a live cell it does not model. */
+static int cli_inject_sw(struct test_ctx *t)
+{
+	int rc;
+	static char sim_out[65536];
+	if (access(RH_DEFAULT_DATA_DIR "/t10k-images-idx3-ubyte.gz", R_OK) != 0)
+		return t_fail(t, __FILE__, __LINE__, NEED_DATA);
+	const char *ff = "gen_row[0].gen_col[1].u_pe.u_acc:30";
+	CHECKF((rc = RUN("inject", "-m", "models/cnn.rmod", "--backend", "sim:ice40", "--image", "3", "--ff", ff,
+	                 "--cycle", "100000", "--json")) == 0,
+	       "sim: rc %d: %s", rc, err);
+	memcpy(sim_out, out, sizeof(sim_out));
+	CHECKF((rc = RUN("inject", "-m", "models/cnn.rmod", "--backend", "sw:ice40", "--image", "3", "--ff", ff,
+	                 "--cycle", "100000", "--json")) == 0,
+	       "sw: rc %d: %s", rc, err);
+	cJSON *a = cJSON_Parse(sim_out), *b = cJSON_Parse(out);
+	const char *oc = cJSON_GetStringValue(cJSON_GetObjectItem(a, "outcome"));
+	const char *be = cJSON_GetStringValue(cJSON_GetObjectItem(b, "backend"));
+	int changed = oc && strcmp(oc, "masked") != 0, named = be && !strcmp(be, "sw:ice40");
+	cJSON_DeleteItemFromObject(a, "backend");
+	cJSON_DeleteItemFromObject(b, "backend");
+	int same = a && b && cJSON_Compare(a, b, 1);
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+	CHECKF(same && named, "sim and sw differ:\n%s\n%s", sim_out, out);
+	CHECKF(changed, "the cell is masked, the comparison shows little: %s", sim_out);
+	CHECKF((rc = RUN("inject", "-m", "models/mlp.rmod", "--backend", "sw", "--image", "0", "--ff", "u_ctl.u_st:1",
+	                 "--cycle", "2000")) == 1 &&
+	           strstr(err, "does not model"),
+	       "a control cell: rc %d: %s", rc, err);
+	CHECKF((rc = RUN("inject", "-m", "models/mlp.rmod", "--backend", "sw:2x4", "--image", "0", "--bit", "5",
+	                 "--cycle", "1")) == 1 &&
+	           strstr(err, "sw:ice40"),
+	       "an unknown geometry: rc %d: %s", rc, err);
+	return T_PASS;
+}
+
 /* A run that ends without writing its logits is a crash, never correct: flipping the "last
  * layer" flag of the first layer's descriptor (u_cfl bit 3, RH_AF_LAST) on the iCEBreaker core
  * ends the run after that layer, which writes activations, not logits. And a cycle the
@@ -384,6 +422,7 @@ const struct test_case cli_tests[] = {
     {"cli/train-small", cli_train_small},
     {"cli/inject-by-name", cli_inject_by_name},
     {"cli/inject-crash", cli_inject_crash},
+    {"cli/inject-sw", cli_inject_sw},
     {"cli/campaign-json", cli_campaign_json},
     {"cli/messages", cli_messages},
     {"cli/sites-json", cli_sites_json},

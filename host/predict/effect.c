@@ -1,0 +1,430 @@
+/* rahil: bit-exact software fault effects for datapath cells (effect.h); derived in
+ * docs/fault-model.md, section 7. */
+#include "effect.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "quant.h"
+#include "refmodel.h"
+
+/* Accumulators one flip can change: one row or one column of the array. */
+#define MAX_HITS 64
+
+/* One output the flip changes: core pixel p, output channel oc; its sum by delta (mod 2^32), or,
+ * with force set, its requantised value to y. */
+struct hit {
+	long p, oc;
+	uint32_t delta;
+	int force;
+	int8_t y;
+};
+
+/* Drain registers modelled one by one (the census groups them with unmodelled ones), by leaf. */
+enum drain_reg {
+	DR_NONE = 0,
+	DR_S2_SUM,  /* stage 2: sum = acc + bias of item tau - 2 */
+	DR_S3_PROD, /* stage 3: the requantiser's product of item tau - 3, 47 bits */
+	DR_A_VAL,   /* the best logit so far */
+	DR_A_IDX,   /* its index: the class */
+};
+
+#define PROD_W 47 /* rtl/rh_ctl.v */
+
+static int drain_reg_of(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+	const char *leaf = dot ? dot + 1 : name;
+	if (!strcmp(leaf, "u_s2_sum"))
+		return DR_S2_SUM;
+	if (!strcmp(leaf, "u_s3_prod"))
+		return DR_S3_PROD;
+	if (!strcmp(leaf, "u_a_val"))
+		return DR_A_VAL;
+	if (!strcmp(leaf, "u_a_idx"))
+		return DR_A_IDX;
+	return DR_NONE;
+}
+
+void rh_effect_free(struct rh_effect *e)
+{
+	rh_census_free(&e->c);
+	free(e->acc);
+	free(e->acc_ofs);
+	free(e->input);
+	free(e->s_acc);
+	free(e->s_buf[0]);
+	free(e->s_buf[1]);
+	free(e->s_tmp);
+	free(e->cmp_cycle);
+	free(e->cmp_logit);
+	memset(e, 0, sizeof(*e));
+}
+
+static long conv_len(const struct rh_layer *l)
+{
+	return (long)l->conv_h * l->conv_w * l->out_c;
+}
+
+/* The conv output position of core pixel p (raster order; with pooling, window order). */
+static void pixel_pos(const struct rh_layer *l, long p, long *oy, long *ox)
+{
+	if (l->flags & RH_F_POOL) {
+		long cell = p / 4, sub = p % 4;
+		*oy = 2 * (cell / l->out_w) + sub / 2;
+		*ox = 2 * (cell % l->out_w) + sub % 2;
+	} else {
+		*oy = p / l->conv_w;
+		*ox = p % l->conv_w;
+	}
+}
+
+int rh_effect_init(struct rh_effect *e, const struct rh_model *m, const struct rh_ffmap *map,
+                   const struct rh_accel_geom *g, struct rh_err *err)
+{
+	memset(e, 0, sizeof(*e));
+	e->m = m;
+	if (g->rows > MAX_HITS || g->cols > MAX_HITS)
+		return rh_err_set(err, RH_E_INVAL, "a %dx%d array: the effect model takes at most %d rows and columns",
+		                  g->rows, g->cols, MAX_HITS);
+	const struct rh_layer *last = &m->layers[m->n_layers - 1];
+	if (conv_len(last) > RH_MAX_LOGITS || m->n_classes > RH_MAX_LOGITS)
+		return rh_err_set(err, RH_E_INVAL, "%s: %ld logits, a result holds at most %d", m->name, conv_len(last),
+		                  RH_MAX_LOGITS);
+	int rc = rh_census_init(&e->c, m, map, g, err);
+	if (rc)
+		return rc;
+	long total = 0, max_acc = 1;
+	e->acc_ofs = calloc((size_t)m->n_layers + 1, sizeof(*e->acc_ofs));
+	if (!e->acc_ofs)
+		goto nomem;
+	for (int l = 0; l < m->n_layers; l++) {
+		e->acc_ofs[l] = total;
+		total += conv_len(&m->layers[l]);
+		max_acc = conv_len(&m->layers[l]) > max_acc ? conv_len(&m->layers[l]) : max_acc;
+	}
+	e->acc_ofs[m->n_layers] = total;
+	/* the last layer's logits in drain order, each compared with the best at the edge out of its
+	 * stage-2 cycle */
+	e->cmp_cycle = calloc((size_t)conv_len(last) + 1, sizeof(long));
+	e->cmp_logit = calloc((size_t)conv_len(last) + 1, sizeof(int));
+	if (!e->cmp_cycle || !e->cmp_logit)
+		goto nomem;
+	for (long i = 0; i < e->c.n_segs; i++) {
+		const struct rh_accel_seg *sg = &e->c.segs[i].s;
+		if (sg->phase != RH_PH_DRAIN || sg->layer != m->n_layers - 1)
+			continue;
+		for (long j = 0; j < (long)sg->nrows * sg->ncols && e->n_cmp < conv_len(last); j++) {
+			long oy, ox, p = (long)sg->pixel_tile * g->rows + j / sg->ncols;
+			pixel_pos(last, p, &oy, &ox);
+			e->cmp_logit[e->n_cmp] =
+			    (int)((oy * last->conv_w + ox) * last->out_c + (long)sg->oc_tile * g->cols + j % sg->ncols);
+			e->cmp_cycle[e->n_cmp++] = sg->start + j + 2;
+		}
+	}
+	e->n_input = (long)m->in_h * m->in_w * m->in_c;
+	size_t act = rh_model_max_act_bytes(m);
+	e->acc = malloc((size_t)total * sizeof(int32_t));
+	e->input = malloc((size_t)e->n_input);
+	e->s_acc = malloc((size_t)max_acc * sizeof(int32_t));
+	e->s_tmp = malloc((size_t)max_acc * sizeof(int32_t));
+	e->s_buf[0] = malloc(act);
+	e->s_buf[1] = malloc(act);
+	if (!e->acc || !e->input || !e->s_acc || !e->s_tmp || !e->s_buf[0] || !e->s_buf[1])
+		goto nomem;
+	return 0;
+nomem:
+	rh_effect_free(e);
+	return rh_err_set(err, RH_E_NOMEM, "out of memory for the effect model");
+}
+
+/* The golden run of input: the census's live cells and layer inputs, every layer's sums. */
+static int set_input(struct rh_effect *e, const int8_t *input, struct rh_err *err)
+{
+	if (e->have_input && memcmp(e->input, input, (size_t)e->n_input) == 0)
+		return 0;
+	e->have_input = 0;
+	int rc = rh_census_add_image(&e->c, input, err);
+	if (rc)
+		return rc;
+	const struct rh_model *m = e->m;
+	for (int l = 0; l < m->n_layers; l++) {
+		void *out = l + 1 < m->n_layers ? (void *)e->s_buf[0] : (void *)e->logits;
+		rh_ref_layer(&m->layers[l], e->c.acts + e->c.act_ofs[l], e->acc + e->acc_ofs[l], out);
+	}
+	e->cls = rh_argmax(e->logits, m->n_classes);
+	memcpy(e->input, input, (size_t)e->n_input);
+	e->have_input = 1;
+	return 0;
+}
+
+/* The segment of the schedule holding cycle t. */
+static const struct rh_census_seg *seg_of(const struct rh_census *c, long t)
+{
+	long lo = 0, hi = c->n_segs;
+	while (hi - lo > 1) {
+		long mid = (lo + hi) / 2;
+		if (c->segs[mid].s.start <= t)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return &c->segs[lo];
+}
+
+static int8_t flip8(int v, uint32_t b)
+{
+	return (int8_t)(uint8_t)((uint8_t)v ^ (uint8_t)(1u << b));
+}
+
+/* The accumulators a live flip of register r (bit b) at cycle tau of segment s changes. Returns
+ * the number of hits, or -1 when the register is not modelled. */
+static int hits_of(const struct rh_effect *e, const struct rh_census_reg *r, uint32_t b,
+                   const struct rh_census_seg *seg, long tau, struct hit *h)
+{
+	const struct rh_accel_seg *s = &seg->s;
+	const struct rh_layer *l = &e->m->layers[s->layer];
+	const int8_t *in = e->c.acts + e->c.act_ofs[s->layer];
+	int rows = e->c.geom.rows, cols = e->c.geom.cols;
+	long p0 = (long)s->pixel_tile * rows, oc0 = (long)s->oc_tile * cols;
+	int n = 0;
+	switch (r->group) {
+	case RH_SG_PE_ACT:
+	case RH_SG_SKEW_ACT: {
+		/* operand k of row a travels east: every column from b (PE) or 0 (skew) multiplies it */
+		int pe = r->group == RH_SG_PE_ACT;
+		long k = tau - 2 - r->b - (pe ? r->a : 0);
+		int x = rh_accel_operand_x(l, in, p0 + r->a, k);
+		int dx = flip8(x, b) - x;
+		for (int col = pe ? r->b : 0; col < s->ncols; col++) {
+			int w = rh_accel_operand_w(l, oc0 + col, k);
+			if (w)
+				h[n++] = (struct hit){.p = p0 + r->a, .oc = oc0 + col, .delta = (uint32_t)(dx * w)};
+		}
+		return n;
+	}
+	case RH_SG_PE_WGT:
+	case RH_SG_SKEW_WGT: {
+		/* weight k of column a (skew) or b (PE) travels south: every row from a (PE) or 0 (skew) */
+		int pe = r->group == RH_SG_PE_WGT;
+		int col = pe ? r->b : r->a;
+		long k = tau - 2 - r->b - (pe ? r->a : 0);
+		int w = rh_accel_operand_w(l, oc0 + col, k);
+		int dw = flip8(w, b) - w;
+		for (int row = pe ? r->a : 0; row < s->nrows; row++) {
+			int x = rh_accel_operand_x(l, in, p0 + row, k);
+			if (x)
+				h[n++] = (struct hit){.p = p0 + row, .oc = oc0 + col, .delta = (uint32_t)(x * dw)};
+		}
+		return n;
+	}
+	case RH_SG_PE_ACC: {
+		/* the accumulator's value at the strike: the partial sum in the feed, the sum in the drain */
+		uint32_t v;
+		if (s->phase == RH_PH_FEED) {
+			int64_t st[3];
+			rh_accel_pe_feed(l, in, s, tau, rows, cols, r->a, r->b, st);
+			v = (uint32_t)st[2];
+		} else {
+			long oy, ox;
+			pixel_pos(l, p0 + r->a, &oy, &ox);
+			long i = (oy * l->conv_w + ox) * l->out_c + oc0 + r->b;
+			v = (uint32_t)e->acc[e->acc_ofs[s->layer] + i] - (uint32_t)l->bias[oc0 + r->b];
+		}
+		h[0] = (struct hit){.p = p0 + r->a, .oc = oc0 + r->b, .delta = (v ^ (1u << b)) - v};
+		return 1;
+	}
+	default: return -1;
+	}
+}
+
+/* The hits of a live flip of drain register dr (bit b) at cycle tau of drain segment seg: the
+ * stage-2 sum is the accumulator's plus the bias (one hit, as an accumulator flip), the stage-3
+ * product is requantised as the drain does (one forced value; nothing in the last layer, whose
+ * stage 3 writes nothing). */
+static int drain_hits(const struct rh_effect *e, int dr, uint32_t b, const struct rh_census_seg *seg, long tau,
+                      struct hit *h)
+{
+	const struct rh_accel_seg *s = &seg->s;
+	const struct rh_layer *l = &e->m->layers[s->layer];
+	long j = tau - (dr == DR_S2_SUM ? 2 : 3);
+	long p = (long)s->pixel_tile * e->c.geom.rows + j / s->ncols,
+	     oc = (long)s->oc_tile * e->c.geom.cols + j % s->ncols;
+	long oy, ox;
+	pixel_pos(l, p, &oy, &ox);
+	uint32_t sum = (uint32_t)e->acc[e->acc_ofs[s->layer] + (oy * l->conv_w + ox) * l->out_c + oc];
+	if (dr == DR_S2_SUM) {
+		h[0] = (struct hit){.p = p, .oc = oc, .delta = (sum ^ (1u << b)) - sum, .force = 0, .y = 0};
+		return 1;
+	}
+	if (!(l->flags & RH_F_REQUANT))
+		return 0;
+	/* P = sum * mult in PROD_W bits, two's complement; the flipped P sign-extended */
+	const uint64_t mask = ((uint64_t)1 << PROD_W) - 1;
+	uint64_t u = ((uint64_t)((int64_t)(int32_t)sum * l->mult[oc]) & mask) ^ ((uint64_t)1 << b);
+	int64_t pv = (u >> (PROD_W - 1)) ? (int64_t)(u | ~mask) : (int64_t)u;
+	int64_t y = rh_asr64(pv + ((int64_t)1 << (l->shift[oc] - 1)), l->shift[oc]);
+	int64_t lo = (l->flags & RH_F_RELU) ? 0 : -128;
+	y = y < lo ? lo : y > 127 ? 127 : y;
+	h[0] = (struct hit){.p = p, .oc = oc, .delta = 0, .force = 1, .y = (int8_t)y};
+	return 1;
+}
+
+/* The class after a flip of the argmax's best value (dr DR_A_VAL) or index (DR_A_IDX), bit b,
+ * at cycle t: the comparisons before t as in the golden run, the flipped register, then the
+ * comparisons from t on (larger value, or equal value at a lower index, wins). */
+static int argmax_after(const struct rh_effect *e, int dr, uint32_t b, long t)
+{
+	int32_t val = 0;
+	uint32_t idx = 0;
+	long i = 0;
+	for (; i < e->n_cmp && e->cmp_cycle[i] < t; i++) {
+		int32_t v = e->logits[e->cmp_logit[i]];
+		if (i == 0 || v > val || (v == val && (uint32_t)e->cmp_logit[i] < idx)) {
+			val = v;
+			idx = (uint32_t)e->cmp_logit[i];
+		}
+	}
+	if (dr == DR_A_VAL)
+		val = (int32_t)((uint32_t)val ^ (1u << b));
+	else
+		idx ^= 1u << b;
+	for (; i < e->n_cmp; i++) {
+		int32_t v = e->logits[e->cmp_logit[i]];
+		if (v > val || (v == val && (uint32_t)e->cmp_logit[i] < idx)) {
+			val = v;
+			idx = (uint32_t)e->cmp_logit[i];
+		}
+	}
+	return (int)idx;
+}
+
+/* Layers from..n_layers-1 on activations x (layer from's input) into out. */
+static void run_from(struct rh_effect *e, int from, const int8_t *x, struct rh_result *out)
+{
+	const struct rh_model *m = e->m;
+	const int8_t *in = x;
+	for (int l = from; l < m->n_layers; l++) {
+		if (l == m->n_layers - 1) {
+			rh_ref_layer(&m->layers[l], in, e->s_tmp, out->logits);
+			break;
+		}
+		int8_t *o = e->s_buf[(l - from + 1) & 1];
+		rh_ref_layer(&m->layers[l], in, e->s_tmp, o);
+		in = o;
+	}
+}
+
+/* The requantised value of conv position (oy, ox), channel oc of layer l: forced by a hit, or
+ * from its sum. */
+static int8_t item_y(const struct rh_layer *l, const int32_t *acc, long oy, long ox, long oc, const struct hit *h,
+                     int n)
+{
+	for (int i = 0; i < n; i++)
+		if (h[i].force && h[i].oc == oc) {
+			long hy, hx;
+			pixel_pos(l, h[i].p, &hy, &hx);
+			if (hy == oy && hx == ox)
+				return h[i].y;
+		}
+	return rh_requant(acc[(oy * l->conv_w + ox) * l->out_c + oc], l->mult[oc], l->shift[oc],
+	                  !!(l->flags & RH_F_RELU));
+}
+
+/* Apply the hits to layer ly's sums and finish the inference in out. */
+static void apply(struct rh_effect *e, int ly, const struct hit *h, int n, struct rh_result *out)
+{
+	const struct rh_model *m = e->m;
+	const struct rh_layer *l = &m->layers[ly];
+	int32_t *acc = e->s_acc;
+	memcpy(acc, e->acc + e->acc_ofs[ly], (size_t)conv_len(l) * sizeof(int32_t));
+	long idx[MAX_HITS];
+	for (int i = 0; i < n; i++) {
+		long oy, ox;
+		pixel_pos(l, h[i].p, &oy, &ox);
+		idx[i] = (oy * l->conv_w + ox) * l->out_c + h[i].oc;
+		if (!h[i].force)
+			acc[idx[i]] = (int32_t)((uint32_t)acc[idx[i]] + h[i].delta);
+	}
+	if (!(l->flags & RH_F_REQUANT)) { /* the last layer: the sums are the logits */
+		for (int i = 0; i < n; i++)
+			out->logits[idx[i]] = acc[idx[i]];
+		out->cls = rh_argmax(out->logits, m->n_classes);
+		return;
+	}
+	/* requantise (and pool) the outputs the hits reach, as the drain does */
+	const int8_t *gold = e->c.acts + e->c.act_ofs[ly + 1];
+	int8_t *y = e->s_buf[0];
+	int changed = 0;
+	size_t out_n = (size_t)(e->c.act_ofs[ly + 2] - e->c.act_ofs[ly + 1]);
+	memcpy(y, gold, out_n);
+	for (int i = 0; i < n; i++) {
+		long oc = h[i].oc, j, oy, ox;
+		int8_t v;
+		pixel_pos(l, h[i].p, &oy, &ox);
+		if (l->flags & RH_F_POOL) {
+			oy &= ~1L;
+			ox &= ~1L;
+			v = -128;
+			for (int dy = 0; dy < 2; dy++)
+				for (int dx = 0; dx < 2; dx++) {
+					int8_t q = item_y(l, acc, oy + dy, ox + dx, oc, h, n);
+					v = q > v ? q : v;
+				}
+			j = ((oy / 2) * l->out_w + ox / 2) * l->out_c + oc;
+		} else {
+			v = item_y(l, acc, oy, ox, oc, h, n);
+			j = idx[i];
+		}
+		changed |= v != gold[j];
+		y[j] = v;
+	}
+	if (!changed)
+		return; /* absorbed by the requantiser: the golden result stands */
+	run_from(e, ly + 1, y, out);
+	out->cls = rh_argmax(out->logits, m->n_classes);
+}
+
+int rh_effect_run(struct rh_effect *e, const int8_t *input, uint32_t bit, uint32_t cycle, struct rh_result *out,
+                  int *modelled, struct rh_err *err)
+{
+	*modelled = 0;
+	if (bit >= e->c.bits || (long)cycle >= e->c.cycles)
+		return rh_err_set(err, RH_E_INVAL, "chain bit %u at cycle %u: the run has %u bits and %ld cycles", bit,
+		                  cycle, e->c.bits, e->c.cycles);
+	int rc = set_input(e, input, err);
+	if (rc)
+		return rc;
+	*out = (struct rh_result){.end = RH_RUN_DONE,
+	                          .cls = e->cls,
+	                          .n_logits = e->m->n_classes,
+	                          .cycles = (uint32_t)e->c.cycles,
+	                          .clock_cycles = 0,
+	                          .rejoined = 0};
+	memcpy(out->logits, e->logits, sizeof(out->logits));
+	if (!rh_census_cell_live(&e->c, bit, cycle)) {
+		*modelled = 1; /* dead: the golden result by construction */
+		return 0;
+	}
+	uint32_t b;
+	const struct rh_ffmap_reg *reg = rh_ffmap_find(e->c.map, bit, &b);
+	const struct rh_census_reg *r = &e->c.regs[reg - e->c.map->regs];
+	const struct rh_census_seg *seg = seg_of(&e->c, cycle);
+	struct hit h[MAX_HITS];
+	int dr = drain_reg_of(reg->name), n;
+	if (dr == DR_A_VAL || dr == DR_A_IDX) {
+		*modelled = 1;
+		out->cls = argmax_after(e, dr, b, (long)cycle);
+		return 0;
+	}
+	if (dr != DR_NONE)
+		n = drain_hits(e, dr, b, seg, (long)cycle - seg->s.start, h);
+	else
+		n = hits_of(e, r, b, seg, (long)cycle - seg->s.start, h);
+	if (n < 0)
+		return 0;
+	*modelled = 1;
+	if (n)
+		apply(e, seg->s.layer, h, n, out);
+	return 0;
+}
