@@ -117,9 +117,9 @@ test: deps
 # Reference model and simulator throughput; every benchmark adds its keys to bench.json.
 bench: $(BUILD)/rahil-bench $(BUILD)/rahil-sites-check $(BUILD)/rahil-effect-check
 	@$(MAKE) --no-print-directory rtl-bench
-	$(BUILD)/rahil-bench --out $(BUILD)/bench.json --merge $(BUILD)/bench_rtl.json
+	$(BUILD)/rahil-effect-check --cells 1000 --images 2 --json $(BUILD)/bench_effect.json
+	$(BUILD)/rahil-bench --out $(BUILD)/bench.json --merge $(BUILD)/bench_rtl.json --merge $(BUILD)/bench_effect.json
 	$(BUILD)/rahil-sites-check --dead 2000 --live 500 --images 2
-	$(BUILD)/rahil-effect-check --cells 1000 --images 2
 
 formal: rtl-formal link-formal board-formal
 

@@ -99,12 +99,13 @@ static int bench_accel(const char *name, const struct rh_dataset *te, cJSON *rat
 
 int main(int argc, char **argv)
 {
-	const char *out = "build/bench.json", *merge = NULL;
+	const char *out = "build/bench.json", *merge[8];
+	int n_merge = 0;
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (strcmp(argv[i], "--out") == 0)
 			out = argv[i + 1];
-		else if (strcmp(argv[i], "--merge") == 0)
-			merge = argv[i + 1];
+		else if (strcmp(argv[i], "--merge") == 0 && n_merge < 8)
+			merge[n_merge++] = argv[i + 1];
 	}
 	const char *names[2] = {"mlp", "cnn"};
 	struct rh_dataset te;
@@ -150,8 +151,8 @@ int main(int argc, char **argv)
 			return 1;
 	rh_dataset_free(&te);
 	/* Keys measured by other benchmarks (e.g. the simulator's) replace older values. */
-	if (merge) {
-		cJSON *other = load_json(merge);
+	for (int k = 0; k < n_merge; k++) {
+		cJSON *other = load_json(merge[k]);
 		for (cJSON *it = other->child; it; it = it->next) {
 			cJSON_DeleteItemFromObject(root, it->string);
 			cJSON_AddItemToObject(root, it->string, cJSON_Duplicate(it, 1));

@@ -1,7 +1,10 @@
 /* rahil-effect-check: the software fault-effect model against the verilated core at a larger
  * scale than the host tests (make bench): live PE, skew, drain-stage and argmax cells of both networks on the 8x8 and
  * the iCEBreaker's 1x2, on several images; every cell whose results differ is listed; exits 1
- * when any does. */
+ * when any does. With --json FILE it writes, per network and geometry, the software model's
+ * cells per second, the RTL's on the same cells and their ratio (sw_injections_per_s,
+ * rtl_injections_per_s, sw_over_rtl), for rahil-bench to merge into build/bench.json. */
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,12 +14,20 @@
 int main(int argc, char **argv)
 {
 	long cells = 1000, images = 2;
+	const char *json = NULL;
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (strcmp(argv[i], "--cells") == 0)
 			cells = atol(argv[i + 1]);
 		else if (strcmp(argv[i], "--images") == 0)
 			images = atol(argv[i + 1]);
+		else if (strcmp(argv[i], "--json") == 0)
+			json = argv[i + 1];
 	}
+	static const char *const keys[2][2] = {{"mlp", "mlp_ice40"}, {"cnn", "cnn_ice40"}};
+	cJSON *root = cJSON_CreateObject();
+	cJSON *sw_rate = cJSON_AddObjectToObject(root, "sw_injections_per_s");
+	cJSON *rtl_rate = cJSON_AddObjectToObject(root, "rtl_injections_per_s");
+	cJSON *ratio = cJSON_AddObjectToObject(root, "sw_over_rtl");
 	static const char *const models[2] = {"models/mlp.rmod", "models/cnn.rmod"};
 	static const char *const backends[2] = {"sim", "sim:ice40"};
 	long bad = 0;
@@ -53,9 +64,25 @@ int main(int argc, char **argv)
 				printf(" %s %ld (%ld changed)", effect_check_group_names[k], tot.cells_by_group[k],
 				       tot.changed_by_group[k]);
 			printf("\n");
+			double sw = tot.sw_s > 0 ? (double)tot.cells / tot.sw_s : 0;
+			double rtl = tot.rtl_s > 0 ? (double)tot.cells / tot.rtl_s : 0;
+			printf("  %s: %.0f software fault effects/s, %.0f RTL injections/s on the same cells: "
+			       "sw_over_rtl %.0f\n",
+			       keys[mi][bi], sw, rtl, rtl > 0 ? sw / rtl : 0);
+			cJSON_AddNumberToObject(sw_rate, keys[mi][bi], sw);
+			cJSON_AddNumberToObject(rtl_rate, keys[mi][bi], rtl);
+			cJSON_AddNumberToObject(ratio, keys[mi][bi], rtl > 0 ? sw / rtl : 0);
 			fflush(stdout);
 			bad += tot.cells - tot.equal;
 		}
 	printf("%s: %ld cells where the software result differs from the RTL's\n", bad ? "FAIL" : "ok", bad);
+	char *s = cJSON_Print(root);
+	FILE *f = json ? fopen(json, "wb") : NULL;
+	if (json && (!f || !s || fputs(s, f) < 0 || fclose(f) != 0)) {
+		fprintf(stderr, "rahil-effect-check: cannot write %s\n", json);
+		bad = bad ? bad : 1;
+	}
+	free(s);
+	cJSON_Delete(root);
 	return bad ? 1 : 0;
 }
