@@ -19,6 +19,8 @@ static const struct command commands[] = {
     {"inject", rh_cmd_inject, "one inference on the simulated accelerator with one bit flip"},
     {"campaign", rh_cmd_campaign, "inject sampled bit flips and estimate the resiliency accuracy"},
     {"sites", rh_cmd_sites, "census of the fault space: flip-flops, cycles, analytic and exact fault probabilities"},
+    {"predict", rh_cmd_predict,
+     "predict the resiliency accuracy from the software models (RA_True, RA_True-nc, RA_SW)"},
     {"devices", rh_cmd_devices, "list attached FTDI boards and whether they can be opened"},
 };
 

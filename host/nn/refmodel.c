@@ -163,10 +163,15 @@ void rh_ref_layer(const struct rh_layer *l, const int8_t *in, int32_t *acc, void
 
 int rh_ref_infer(struct rh_ref *r, const int8_t *input, int32_t *logits)
 {
+	return rh_ref_infer_from(r, 0, NULL, input, logits);
+}
+
+int rh_ref_infer_from(struct rh_ref *r, int first, const struct rh_layer *l0, const int8_t *input, int32_t *logits)
+{
 	const struct rh_model *m = r->m;
 	const int8_t *in = input;
-	for (int i = 0; i < m->n_layers; i++) {
-		const struct rh_layer *l = &m->layers[i];
+	for (int i = first; i < m->n_layers; i++) {
+		const struct rh_layer *l = i == first && l0 ? l0 : &m->layers[i];
 		if (i == m->n_layers - 1) {
 			rh_ref_layer(l, in, r->acc, logits);
 			break;

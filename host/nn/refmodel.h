@@ -25,6 +25,11 @@ int rh_ref_infer(struct rh_ref *r, const int8_t *input, int32_t *logits);
  * when the layer does not requantise. Exposed for tests and for the fault-effect model. */
 void rh_ref_layer(const struct rh_layer *l, const int8_t *in, int32_t *acc, void *out);
 
+/* Run layers first .. n_layers - 1 on `in` (the input of layer `first`, not one of r's buffers),
+ * with *l0 in place of layer `first` when l0 is not NULL (a layer with one weight flipped, say).
+ * Writes the logits and returns the class, as rh_ref_infer. */
+int rh_ref_infer_from(struct rh_ref *r, int first, const struct rh_layer *l0, const int8_t *in, int32_t *logits);
+
 int rh_argmax(const int32_t *v, int n);
 
 #endif
