@@ -30,7 +30,7 @@ CLI_SRC := $(HOST_CLI_SRC)
 TEST_SRC := tests/host/runner.c tests/host/test_idx.c tests/host/test_model.c \
 	tests/host/test_quant.c tests/host/test_ref.c tests/host/test_stats.c tests/host/test_ffmap.c \
 	tests/host/test_journal.c tests/host/test_engine.c tests/host/test_sites.c tests/host/sites_check.c \
-	tests/host/test_effect.c tests/host/effect_check.c tests/host/test_cli.c
+	tests/host/test_effect.c tests/host/effect_check.c tests/host/test_predict.c tests/host/test_cli.c
 BENCH_SRC := tests/host/bench.c
 SITES_CHECK_SRC := tests/host/sites_bench.c tests/host/sites_check.c
 EFFECT_CHECK_SRC := tests/host/effect_bench.c tests/host/effect_check.c

@@ -248,10 +248,11 @@ static void print_human(const struct args *a, const struct rh_model *m, const st
 	       a->o.form == RH_PF_SW ? "none" : rh_pred_occ_name(a->o.occupancy), a->images,
 	       (unsigned long long)a->o.seed);
 	if (a->o.form == RH_PF_TRUE)
-		printf("control: %s (%ld live cells not modelled)\n",
-		       a->o.control == RH_PC_STUDY ? "every cell never correct (the study's rule)"
-		                                   : "never correct (no calibration)",
-		       r->unmodelled);
+		printf("control: %s\n", a->o.control == RH_PC_STUDY ? "every cell never correct (the study's rule)"
+		                                                    : "never correct (no calibration)");
+	if (a->o.form != RH_PF_SW)
+		printf("live cells the effect model does not model: %ld of %ld samples, counted never correct\n",
+		       r->unmodelled, r->n);
 	if (a->o.occupancy == RH_PO_ANALYTIC)
 		printf("unused-register draws %ld (correct at SA), no live cell %ld\n", r->unused, r->no_live);
 	printf("SA   %.4f\nRA   %.4f  [%.4f, %.4f]\ndrop %.4f  [%.4f, %.4f]\nn    %ld  ess %.0f\n\n", r->sa, r->ra,

@@ -33,7 +33,7 @@ int t_skip(struct test_ctx *t, const char *fmt, ...) __attribute__((format(print
 
 /* Each test file exports its table. */
 extern const struct test_case idx_tests[], model_tests[], quant_tests[], ref_tests[], cli_tests[], stats_tests[],
-    ffmap_tests[], journal_tests[], engine_tests[], sites_tests[], effect_tests[];
+    ffmap_tests[], journal_tests[], engine_tests[], sites_tests[], effect_tests[], predict_tests[];
 
 /* The test images are a dependency (scripts/install-deps.sh installs the package): a test that
  * needs them fails without them. */

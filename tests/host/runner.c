@@ -98,7 +98,7 @@ int t_run(struct test_ctx *t, char *out, size_t out_cap, char *errbuf, size_t er
 
 static const struct test_case *const tables[] = {idx_tests,   model_tests,  quant_tests,   ref_tests,
                                                  stats_tests, ffmap_tests,  journal_tests, engine_tests,
-                                                 sites_tests, effect_tests, cli_tests};
+                                                 sites_tests, effect_tests, predict_tests, cli_tests};
 
 int main(int argc, char **argv)
 {
