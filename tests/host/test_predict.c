@@ -2,6 +2,7 @@
  * RA_SW against exhaustive enumeration on a tiny network on the 1x2 array, the coverage of the
  * drop's interval over many seeds, and the command line. */
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,7 +77,26 @@ static int same(const struct rh_pred_result *a, const struct rh_pred_result *b)
 	return ok && a->ra == b->ra && a->ci95[0] == b->ci95[0] && a->ci95_drop[1] == b->ci95_drop[1];
 }
 
-/* The same seed gives the same result, field for field; another seed another sample. */
+/* Layers, classes and bit positions each partition the samples (but for analytic draws of no
+ * cell): their drops add up to the drop. */
+static int buckets_add_up(const struct rh_pred_result *r)
+{
+	double l = 0, c = 0, b = 0;
+	long nl = 0;
+	for (int i = 0; i < r->n_layers; i++) {
+		l += r->layer_drop[i];
+		nl += r->layer_n[i];
+	}
+	for (int i = 0; i <= RH_FF_CONTROL; i++)
+		c += r->class_drop[i];
+	for (int i = 0; i < RH_PRED_BITPOS; i++)
+		b += r->bit_drop[i];
+	return nl + r->unused + r->no_live == r->n && fabs(l - r->drop) < 1e-9 && fabs(c - r->drop) < 1e-9 &&
+	       fabs(b - r->drop) < 1e-9;
+}
+
+/* The same seed gives the same result, field for field; another seed another sample; the
+ * buckets add up. */
 static int t_determinism(struct test_ctx *t)
 {
 	struct tiny k;
@@ -84,17 +104,22 @@ static int t_determinism(struct test_ctx *t)
 	CHECKF(tiny_setup(&k, &e) == 0, "%s", e.msg);
 	const struct rh_accel_geom *g = rh_accel_geom_find(rh_ffmap_ice40.rows, rh_ffmap_ice40.cols);
 	int ok = 1;
-	for (int f = RH_PF_TRUE; f <= RH_PF_SW && ok; f++) {
+	/* true, true-nc and sw; then true with the analytic occupancy and with the study's control rule */
+	for (int i = 0; i < 5 && ok; i++) {
+		int f = i < 3 ? i : RH_PF_TRUE;
 		struct rh_pred_opts o = opts(f, 3000, 42);
+		o.occupancy = i == 3 ? RH_PO_ANALYTIC : RH_PO_EXACT;
+		o.control = i == 4 ? RH_PC_STUDY : RH_PC_MODEL;
 		struct rh_pred_result a, b, c;
 		ok &= rh_predict(&k.m, &rh_ffmap_ice40, g, k.x, &k.label, 1, &o, &a, &e) == 0;
 		ok &= rh_predict(&k.m, &rh_ffmap_ice40, g, k.x, &k.label, 1, &o, &b, &e) == 0;
 		o.seed = 43;
 		ok &= rh_predict(&k.m, &rh_ffmap_ice40, g, k.x, &k.label, 1, &o, &c, &e) == 0;
 		ok = ok && same(&a, &b) && !same(&a, &c) && a.n == 3000 && a.ess == 3000 && a.n_trace == 3;
+		ok = ok && buckets_add_up(&a);
 		if (!ok)
-			printf("  formulation %s: n10 %ld/%ld/%ld, %s\n", rh_pred_form_name(f), a.n10, b.n10, c.n10,
-			       e.msg);
+			printf("  formulation %s (%s, %s): n10 %ld/%ld/%ld, %s\n", rh_pred_form_name(f),
+			       rh_pred_occ_name(o.occupancy), rh_pred_ctl_name(o.control), a.n10, b.n10, c.n10, e.msg);
 		rh_pred_result_free(&a);
 		rh_pred_result_free(&b);
 		rh_pred_result_free(&c);
