@@ -22,8 +22,8 @@ static int cli_usage(struct test_ctx *t)
 	CHECKF((rc = t_run(t, out, sizeof(out), err, sizeof(err), (const char *const[]){NULL})) == 1,
 	       "no command: rc %d", rc);
 	CHECKF((rc = RUN("frobnicate")) == 1 && strstr(err, "unknown command"), "rc %d: %s", rc, err);
-	const char *cmds[] = {"train", "eval", "campaign", "inject", "devices"};
-	for (int i = 0; i < 5; i++) {
+	const char *cmds[] = {"train", "eval", "sites", "predict", "campaign", "inject", "devices"};
+	for (int i = 0; i < (int)(sizeof(cmds) / sizeof(cmds[0])); i++) {
 		CHECKF((rc = RUN(cmds[i], "--help")) == 0 && strstr(out, "Exit codes"), "%s --help: rc %d", cmds[i],
 		       rc);
 		CHECKF((rc = RUN(cmds[i], "--no-such-option")) == 1 && strstr(err, "Try 'rahil"), "%s: rc %d: %s",
