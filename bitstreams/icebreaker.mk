@@ -20,10 +20,13 @@ ICEBREAKER_PRM_AW ?= 8
 ICEBREAKER_LOG_AW ?= 8
 # weights in SPRAM (single-port rh_ram; needs WGT_AW 15 or 16)
 ICEBREAKER_WGT_SPRAM ?= 1
+# the core's files are rtl/rtl.mk's RTL_SRC (read after this file, so listed here)
 ICEBREAKER_SRC := firmware/icebreaker_top.v firmware/rh_board.v firmware/rh_cmdproc.v \
 	firmware/host_link.v firmware/frame_rx.v firmware/frame_tx.v firmware/crc16_ccitt.v \
 	firmware/uart_rx.v firmware/uart_tx.v \
-	rtl/rh_sreg.v rtl/rh_ram.v rtl/rh_pe.v rtl/rh_array.v rtl/rh_ctl.v rtl/rh_core.v \
+	rtl/rh_sreg.v rtl/rh_ram.v rtl/rh_pe.v rtl/rh_array.v \
+	rtl/rh_ctl.v rtl/rh_ctl_fsm.v rtl/rh_ctl_desc.v rtl/rh_ctl_iter.v rtl/rh_ctl_tile.v \
+	rtl/rh_ctl_feed.v rtl/rh_ctl_drain.v rtl/rh_ctl_argmax.v rtl/rh_ctl_rows.v rtl/rh_core.v \
 	rtl/rh_scanctl.v rtl/rh_scrub.v rtl/rh_fi.v
 ICEBREAKER_DEFINES := RH_BOARD_ROWS=$(ICEBREAKER_ROWS) RH_BOARD_COLS=$(ICEBREAKER_COLS) \
 	RH_BOARD_ACT_AW=$(ICEBREAKER_ACT_AW) RH_BOARD_WGT_AW=$(ICEBREAKER_WGT_AW) \

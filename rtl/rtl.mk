@@ -10,7 +10,10 @@
 VERILATOR ?= verilator
 YOSYS ?= yosys
 CXX ?= g++
-RTL_SRC := rtl/rh_sreg.v rtl/rh_ram.v rtl/rh_pe.v rtl/rh_array.v rtl/rh_ctl.v rtl/rh_core.v \
+# the controller and its register groups (rtl/rh_ctl.v)
+RTL_CTL_SRC := rtl/rh_ctl.v rtl/rh_ctl_fsm.v rtl/rh_ctl_desc.v rtl/rh_ctl_iter.v rtl/rh_ctl_tile.v \
+	rtl/rh_ctl_feed.v rtl/rh_ctl_drain.v rtl/rh_ctl_argmax.v rtl/rh_ctl_rows.v
+RTL_SRC := rtl/rh_sreg.v rtl/rh_ram.v rtl/rh_pe.v rtl/rh_array.v $(RTL_CTL_SRC) rtl/rh_core.v \
 	rtl/rh_scanctl.v rtl/rh_scrub.v rtl/rh_fi.v
 RTL_VLT := rtl/rahil.vlt
 VL_ROOT := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)
@@ -111,7 +114,7 @@ $(BUILD)/rtl/$(1)/rh_sim.o: verilator/rh_sim.cpp verilator/rh_sim.h host/accel/a
 # yosys flip-flop count of the core without injection logic (memories as black boxes).
 $(BUILD)/yosys/ffcount_$(1).txt: $(RTL_SRC) rtl/rtl.mk
 	@mkdir -p $$(dir $$@)
-	$(YOSYS) -q -l $(BUILD)/yosys/ffcount_$(1).log -p "read_verilog -DRAHIL_NO_SCAN rtl/rh_sreg.v rtl/rh_pe.v rtl/rh_array.v rtl/rh_ctl.v rtl/rh_core.v; read_verilog -lib rtl/rh_ram.v; chparam -set ROWS $$(RTL_ROWS_$(1)) -set COLS $$(RTL_COLS_$(1)) $$(RTL_YP_$(1)) rh_core; synth -flatten -noabc -nofsm -top rh_core; tee -o $$@.stat stat" >/dev/null
+	$(YOSYS) -q -l $(BUILD)/yosys/ffcount_$(1).log -p "read_verilog -DRAHIL_NO_SCAN rtl/rh_sreg.v rtl/rh_pe.v rtl/rh_array.v $(RTL_CTL_SRC) rtl/rh_core.v; read_verilog -lib rtl/rh_ram.v; chparam -set ROWS $$(RTL_ROWS_$(1)) -set COLS $$(RTL_COLS_$(1)) $$(RTL_YP_$(1)) rh_core; synth -flatten -noabc -nofsm -top rh_core; tee -o $$@.stat stat" >/dev/null
 	awk '/DFF/ { n += $$$$NF } END { print n + 0 }' $$@.stat >$$@.tmp && mv $$@.tmp $$@
 
 $(BUILD)/rtl/$(1)/rtl-inject: tests/rtl/inject_main.c $$(RTL_SIM_DEPS) $(BUILD)/librahil.a $(BUILD)/obj/host/cli/cli_util.o \
@@ -226,5 +229,5 @@ rtl-bench: $(BUILD)/rtl/sim/rtl-tests
 # iCE40 utilisation of the board set (rh_fi: core, scan chain, scan controller; memories as black boxes)
 rtl-util: $(RTL_SRC)
 	@mkdir -p $(BUILD)/yosys
-	$(YOSYS) -q -l $(BUILD)/yosys/ice40_board.log -p "read_verilog rtl/rh_sreg.v rtl/rh_pe.v rtl/rh_array.v rtl/rh_ctl.v rtl/rh_core.v rtl/rh_scanctl.v rtl/rh_scrub.v rtl/rh_fi.v; read_verilog -lib rtl/rh_ram.v; chparam -set ROWS $(RTL_ROWS_board) -set COLS $(RTL_COLS_board) -set MUL_DSP 6 rh_fi; synth_ice40 -dsp -top rh_fi; tee -o $(BUILD)/yosys/ice40_board.stat stat" >/dev/null
+	$(YOSYS) -q -l $(BUILD)/yosys/ice40_board.log -p "read_verilog rtl/rh_sreg.v rtl/rh_pe.v rtl/rh_array.v $(RTL_CTL_SRC) rtl/rh_core.v rtl/rh_scanctl.v rtl/rh_scrub.v rtl/rh_fi.v; read_verilog -lib rtl/rh_ram.v; chparam -set ROWS $(RTL_ROWS_board) -set COLS $(RTL_COLS_board) -set MUL_DSP 6 rh_fi; synth_ice40 -dsp -top rh_fi; tee -o $(BUILD)/yosys/ice40_board.stat stat" >/dev/null
 	@grep -E "SB_|rh_ram" $(BUILD)/yosys/ice40_board.stat

@@ -12,7 +12,7 @@ CXX ?= g++
 BOARD_FW_SRC := firmware/rh_board.v firmware/rh_cmdproc.v firmware/host_link.v \
 	firmware/frame_rx.v firmware/frame_tx.v firmware/crc16_ccitt.v firmware/uart_rx.v \
 	firmware/uart_tx.v
-BOARD_CORE_SRC := rtl/rh_sreg.v rtl/rh_ram.v rtl/rh_pe.v rtl/rh_array.v rtl/rh_ctl.v \
+BOARD_CORE_SRC := rtl/rh_sreg.v rtl/rh_ram.v rtl/rh_pe.v rtl/rh_array.v $(RTL_CTL_SRC) \
 	rtl/rh_core.v rtl/rh_scanctl.v rtl/rh_scrub.v rtl/rh_fi.v
 # The simulated board is the bitstream's design: the parameter set of bitstreams/icebreaker.mk
 # (host/accel/accel_image.c rh_accel_geom_icebreaker) and the parameters firmware/icebreaker_top.v

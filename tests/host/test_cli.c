@@ -221,7 +221,7 @@ static int cli_inject_sw(struct test_ctx *t)
 }
 
 /* A run that ends without writing its logits is a crash, never correct: flipping the "last
- * layer" flag of the first layer's descriptor (u_cfl bit 3, RH_AF_LAST) on the iCEBreaker core
+ * layer" flag of the first layer's descriptor (u_desc.u_cfl bit 3, RH_AF_LAST) on the iCEBreaker core
  * ends the run after that layer, which writes activations, not logits. And a cycle the
  * fault-free run never reaches is a usage error, not "masked". */
 static int cli_inject_crash(struct test_ctx *t)
@@ -230,7 +230,7 @@ static int cli_inject_crash(struct test_ctx *t)
 	if (access(RH_DEFAULT_DATA_DIR "/t10k-images-idx3-ubyte.gz", R_OK) != 0)
 		return t_fail(t, __FILE__, __LINE__, NEED_DATA);
 	CHECKF((rc = RUN("inject", "-m", "models/mlp.rmod", "--backend", "sim:ice40", "--image", "0", "--ff",
-	                 "u_ctl.u_cfl:3", "--cycle", "805", "--json")) == 0,
+	                 "u_ctl.u_desc.u_cfl:3", "--cycle", "805", "--json")) == 0,
 	       "rc %d: %s", rc, err);
 	cJSON *j = cJSON_Parse(out);
 	CHECKF(j != NULL, "not JSON: %s", out);

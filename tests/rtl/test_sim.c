@@ -575,8 +575,8 @@ static int t_watchdog(struct ctx *c)
 	CHECKF(res.cycles == gold.cycles / 2, "hang after %u cycles, budget %u", res.cycles, gold.cycles / 2);
 	CHECKF(run_one(c, m, 5, NULL, 0, NULL, &res) == 0 && same_result(&gold, &res), "the run after a hang differs");
 	/* S_DRAIN = 5 = 3'b101; bit 1 makes it 7, a state nothing leaves */
-	const struct rh_ffmap_reg *st = find_reg(map, "u_ctl.u_st");
-	CHECKF(st && st->cls == RH_FF_CONTROL && st->width == 3, "no control register u_ctl.u_st");
+	const struct rh_ffmap_reg *st = find_reg(map, "u_ctl.u_fsm.u_st");
+	CHECKF(st && st->cls == RH_FF_CONTROL && st->width == 3, "no control register u_ctl.u_fsm.u_st");
 	rh_accel_schedule(m, &g, seg_cb, &fs);
 	CHECKF(fs.found, "no drain phase");
 	struct rh_fault f = {.bit = st->ofs + 1, .cycle = (uint32_t)(fs.seg.start + 1)};
