@@ -58,7 +58,7 @@ static int t_modelled(struct test_ctx *t)
 	struct rh_result g, r;
 	int md = -1, ok = 1;
 	uint32_t st, acc;
-	CHECKF(rh_ffmap_lookup(&rh_ffmap_sim, "u_ctl.u_st:0", &st, &e) == 0, "%s", e.msg);
+	CHECKF(rh_ffmap_lookup(&rh_ffmap_sim, "u_ctl.u_fsm.u_st:0", &st, &e) == 0, "%s", e.msg);
 	CHECKF(rh_ffmap_lookup(&rh_ffmap_sim, "gen_row[0].gen_col[0].u_pe.u_acc:31", &acc, &e) == 0, "%s", e.msg);
 	/* cycle 0: the accumulators hold nothing yet (dead); the state register is live */
 	ok &= rh_effect_run(&ef, x, acc, 0, &g, &md, &e) == 0 && md == 1 && g.end == RH_RUN_DONE;
