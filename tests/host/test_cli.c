@@ -209,8 +209,8 @@ static int cli_inject_sw(struct test_ctx *t)
 	cJSON_Delete(b);
 	CHECKF(same && named, "sim and sw differ:\n%s\n%s", sim_out, out);
 	CHECKF(changed, "the cell is masked, the comparison shows little: %s", sim_out);
-	CHECKF((rc = RUN("inject", "-m", "models/mlp.rmod", "--backend", "sw", "--image", "0", "--ff", "u_ctl.u_fsm.u_st:1",
-	                 "--cycle", "2000")) == 1 &&
+	CHECKF((rc = RUN("inject", "-m", "models/mlp.rmod", "--backend", "sw", "--image", "0", "--ff",
+	                 "u_ctl.u_fsm.u_st:1", "--cycle", "2000")) == 1 &&
 	           strstr(err, "does not model"),
 	       "a control cell: rc %d: %s", rc, err);
 	CHECKF((rc = RUN("inject", "-m", "models/mlp.rmod", "--backend", "sw:2x4", "--image", "0", "--bit", "5",
