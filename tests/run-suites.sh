@@ -1,18 +1,20 @@
 #!/bin/sh
-# rahil: run test suites one after another, keep going after a failure, and end with the
-# totals of every suite's "N passed, N failed, N skipped" line. A runner that declares more or
+# rahil: run test suites one after another, keep going after a failure, print the time each took and end
+# with the totals of every suite's "N passed, N failed, N skipped" line. A runner that declares more or
 # fewer tests ("declared: N tests") than it reports counts as a failure of its suite.
 # usage: run-suites.sh NAME COMMAND [NAME COMMAND ...]
 set -u
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-pass=0 fail=0 skip=0 bad=""
+pass=0 fail=0 skip=0 bad="" times=""
 while [ $# -ge 2 ]; do
 	name=$1 cmd=$2
 	shift 2
 	echo "=== $name: $cmd"
+	start=$(date +%s)
 	sh -c "$cmd" >"$log" 2>&1
 	rc=$?
+	took=$(($(date +%s) - start))
 	cat "$log"
 	# A suite's own "total: N passed, ..." line counts alone; otherwise every summary line of
 	# the suite is summed (a suite may run several runners).
@@ -49,8 +51,10 @@ while [ $# -ge 2 ]; do
 	{ [ "$rc" -ne 0 ] || [ -n "$short" ]; } && bad="$bad $name"
 	[ "$n" -eq 0 ] && [ "$rc" -eq 0 ] && p=$((p + 1))
 	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
-	echo "=== $name: exit $rc ($p passed, $f failed, $s skipped)"
+	echo "=== $name: exit $rc ($p passed, $f failed, $s skipped) in $took s"
+	times="$times $name=${took}s"
 done
+echo "suite times:$times"
 [ -n "$bad" ] && echo "failed suites:$bad"
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ] && [ -z "$bad" ]
