@@ -14,8 +14,9 @@ static void help(void)
 {
 	printf("Usage: rahil predict -m MODEL --formulation true|true-nc|sw [OPTIONS]\n\n"
 	       "Predict the resiliency accuracy (RA: the accuracy given one transient single-bit fault)\n"
-	       "from the software models alone, by uniform sampling over the first K test images\n"
-	       "(docs/fault-model.md, section 8), and report SA (exact over the images), RA and the\n"
+	       "from the software models alone, by uniform or importance sampling over the first K\n"
+	       "test images or by enumerating every cell (docs/fault-model.md, sections 8 and 9), and\n"
+	       "report SA (exact over the images), RA and the\n"
 	       "drop SA - RA with 95%% intervals (the golden outcome as control variate), and the drop\n"
 	       "contributed by each layer, class and bit position.\n\n"
 	       "Formulations:\n"
@@ -32,7 +33,17 @@ static void help(void)
 	       "  --backend B          the geometry and flip-flop map: sim (default, 8x8) or\n"
 	       "                       sim:ice40 (the iCEBreaker's 1x2); sw, sw:ice40 the same (the\n"
 	       "                       simulator is never run)\n"
-	       "  --sampler S          uniform (default; is and isb are not available yet)\n"
+	       "  --sampler S          uniform (default); is: strata (layer, class, bit position)\n"
+	       "                       by their live share; isb: is times a failure profile per\n"
+	       "                       (class, bit position) learned from a uniform pilot. Both\n"
+	       "                       keep the target in the proposal (--defensive), weigh each\n"
+	       "                       sample P/q and give the weighted-variance interval\n"
+	       "  --pilot N            isb: the pilot's samples, counted in --n (default: until 30\n"
+	       "                       live samples changed the outcome, at most a quarter of --n)\n"
+	       "  --defensive A        is, isb: the target's weight in the proposal, in (0, 1]\n"
+	       "                       (default 0.1)\n"
+	       "  --exhaustive         every cell (true, true-nc) or site (sw) of every image once:\n"
+	       "                       exact for the images, for tiny configurations (at most 2e8)\n"
 	       "  --occupancy O        exact (default): cells uniform, every site weighted by its\n"
 	       "                       exact live share; analytic: the study's LP x TP x UF per\n"
 	       "                       (layer, class), then a live cell of it\n"
@@ -86,7 +97,7 @@ static const struct rh_ffmap *backend_map(const char *b)
 static int set_opt(struct args *a, int c)
 {
 	static const char *const forms[] = {"true", "true-nc", "sw"}, *const occs[] = {"exact", "analytic"},
-	                         *const ctls[] = {"model", "study"}, *const samplers[] = {"uniform"};
+	                         *const ctls[] = {"model", "study"}, *const samplers[] = {"uniform", "is", "isb"};
 	long v;
 	switch (c) {
 	case 'm': a->model = optarg; return 0;
@@ -96,12 +107,10 @@ static int set_opt(struct args *a, int c)
 	case 'f': a->have_form = 1; return (a->o.form = choice("formulation", optarg, forms, 3)) < 0;
 	case 'o': return (a->o.occupancy = choice("occupancy", optarg, occs, 2)) < 0;
 	case 'c': return (a->o.control = choice("control", optarg, ctls, 2)) < 0;
-	case 'S':
-		if (!strcmp(optarg, "is") || !strcmp(optarg, "isb")) {
-			rh_cli_error("predict", "--sampler %s: not available yet; predict samples uniform", optarg);
-			return -1;
-		}
-		return choice("sampler", optarg, samplers, 1) < 0;
+	case 'S': return (a->o.sampler = choice("sampler", optarg, samplers, 3)) < 0;
+	case 'P': return rh_cli_int("predict", "pilot", optarg, 1, 100000000L, &a->o.pilot);
+	case 'D': return rh_cli_num("predict", "defensive", optarg, 0.001, 1, &a->o.defensive);
+	case 'E': a->o.exhaustive = 1; return 0;
 	case 'n': return rh_cli_int("predict", "n", optarg, 1, 100000000L, &a->o.n);
 	case 'k': return rh_cli_int("predict", "check-every", optarg, 1, 100000000L, &a->o.check_every);
 	case 'i': return rh_cli_int("predict", "images", optarg, 1, 10000, &a->images);
@@ -124,6 +133,9 @@ static int parse_args(int argc, char **argv, struct args *a)
 	    {"backend", required_argument, NULL, 'b'},
 	    {"formulation", required_argument, NULL, 'f'},
 	    {"sampler", required_argument, NULL, 'S'},
+	    {"pilot", required_argument, NULL, 'P'},
+	    {"defensive", required_argument, NULL, 'D'},
+	    {"exhaustive", no_argument, NULL, 'E'},
 	    {"occupancy", required_argument, NULL, 'o'},
 	    {"control", required_argument, NULL, 'c'},
 	    {"n", required_argument, NULL, 'n'},
@@ -171,6 +183,15 @@ static int parse_args(int argc, char **argv, struct args *a)
 		rh_cli_error("predict", "--ci and --rel-ci: give one target");
 		return rh_cli_usage_error("predict");
 	}
+	if (a->o.exhaustive && (a->o.sampler || a->o.ci > 0 || a->o.rel_ci > 0 || a->o.pilot || a->o.occupancy)) {
+		rh_cli_error("predict", "--exhaustive enumerates every cell: no --sampler, --ci, --rel-ci, --pilot "
+		                        "or --occupancy analytic with it");
+		return rh_cli_usage_error("predict");
+	}
+	if ((a->o.pilot || a->o.defensive > 0) && a->o.sampler == RH_PS_UNIFORM) {
+		rh_cli_error("predict", "--pilot and --defensive are for --sampler is or isb");
+		return rh_cli_usage_error("predict");
+	}
 	if ((a->o.ci > 0 || a->o.rel_ci > 0) && !a->o.check_every)
 		a->o.check_every = 1000;
 	return -1;
@@ -195,7 +216,9 @@ static void add_common(cJSON *o, const struct args *a, const struct rh_model *m,
 	cJSON_AddStringToObject(o, "model_file", a->model);
 	cJSON_AddStringToObject(o, "backend", a->backend);
 	cJSON_AddStringToObject(o, "formulation", rh_pred_form_name(a->o.form));
-	cJSON_AddStringToObject(o, "sampler", "uniform");
+	cJSON_AddStringToObject(o, "sampler", a->o.exhaustive ? "exhaustive" : rh_pred_sampler_name(a->o.sampler));
+	cJSON_AddNumberToObject(o, "pilot", (double)r->pilot);
+	cJSON_AddNumberToObject(o, "max_weight", r->max_weight);
 	cJSON_AddStringToObject(o, "occupancy", a->o.form == RH_PF_SW ? "none" : rh_pred_occ_name(a->o.occupancy));
 	cJSON_AddStringToObject(o, "control", a->o.form == RH_PF_TRUE ? rh_pred_ctl_name(a->o.control) : "none");
 	cJSON_AddNumberToObject(o, "images", (double)a->images);
@@ -241,10 +264,11 @@ static void print_json(const struct args *a, const struct rh_model *m, const str
 
 static void print_human(const struct args *a, const struct rh_model *m, const struct rh_pred_result *r)
 {
-	printf("%s on %s: RA_%s, uniform, occupancy %s, %ld images, seed %llu\n", m->name, a->backend,
+	printf("%s on %s: RA_%s, %s, occupancy %s, %ld images, seed %llu\n", m->name, a->backend,
 	       a->o.form == RH_PF_TRUE      ? "True"
 	       : a->o.form == RH_PF_TRUE_NC ? "True-nc"
 	                                    : "SW",
+	       a->o.exhaustive ? "exhaustive" : rh_pred_sampler_name(a->o.sampler),
 	       a->o.form == RH_PF_SW ? "none" : rh_pred_occ_name(a->o.occupancy), a->images,
 	       (unsigned long long)a->o.seed);
 	if (a->o.form == RH_PF_TRUE)
@@ -255,6 +279,9 @@ static void print_human(const struct args *a, const struct rh_model *m, const st
 		       r->unmodelled, r->n);
 	if (a->o.occupancy == RH_PO_ANALYTIC)
 		printf("unused-register draws %ld (correct at SA), no live cell %ld\n", r->unused, r->no_live);
+	if (a->o.sampler != RH_PS_UNIFORM)
+		printf("importance sampling: pilot %ld samples (uniform), largest weight %.3g, defensive %.3g\n",
+		       r->pilot, r->max_weight, a->o.defensive > 0 ? a->o.defensive : 0.1);
 	printf("SA   %.4f\nRA   %.4f  [%.4f, %.4f]\ndrop %.4f  [%.4f, %.4f]\nn    %ld  ess %.0f\n\n", r->sa, r->ra,
 	       r->ci95[0], r->ci95[1], r->drop, r->ci95_drop[0], r->ci95_drop[1], r->n, r->ess);
 	printf("layer  samples   drop\n");

@@ -1,4 +1,5 @@
-/* rahil: RA_True, RA_True-nc and RA_SW by uniform sampling (docs/fault-model.md, section 8). */
+/* rahil: RA_True, RA_True-nc and RA_SW by uniform or importance sampling, or exhaustively
+ * (docs/fault-model.md, sections 8 and 9). */
 #include "predict.h"
 
 #include <math.h>
@@ -6,6 +7,7 @@
 #include <string.h>
 
 #include "effect.h"
+#include "proposal.h"
 #include "refmodel.h"
 #include "rng.h"
 #include "stats.h"
@@ -15,6 +17,23 @@
 #define BLOCK 20000L
 /* Analytic occupancy: draws of a cell of the chosen (layer, class) before giving up on a live one. */
 #define MAX_TRIES 100000
+/* Strata of the hardware fault space: (layer, register group, bit position); of RA_SW's:
+ * (variable segment, bit). A pilot's profile is kept per key (register group, bit position),
+ * RA_SW's weights counted as group RH_SG_PE_WGT and its activations as RH_SG_PE_ACT. */
+#define NKEY      (RH_SG_COUNT * RH_PRED_BITPOS)
+#define HW_STRATA (RH_MAX_LAYERS * NKEY)
+/* isb's automatic pilot: steps of at most PILOT_STEP samples until PILOT_EVENTS live samples
+ * changed the outcome or a quarter of n is spent; the profile is shrunk towards the pilot's mean
+ * rate with PILOT_PRIOR pseudo-samples. */
+#define PILOT_STEP   1000L
+#define PILOT_EVENTS 100
+#define PILOT_PRIOR  10.0
+/* A weighted interval's stopping check waits for this many changed outcomes (section 9). */
+#define MIN_EVENTS 10
+/* Images whose census gives is its live shares. */
+#define LIVE_IMAGES 20
+/* Exhaustive enumeration's limit. */
+#define MAX_CELLS 200000000.0
 
 /* One drawn sample. Hardware: a = chain bit, b = cycle; or (analytic) layer and cls chosen and
  * the cell drawn at evaluation from sub. Software: a = variable, b = bit. */
@@ -23,13 +42,17 @@ struct sample {
 	uint32_t a, b;
 	uint64_t sub;
 	long index;
+	double w; /* P / q */
 };
 
 /* What one sample gave. */
 struct outcome {
 	int layer, cls, bitpos; /* bucket; layer -1: none (an unused register) */
+	int group;              /* register group (enum rh_site_group) */
 	int ok;                 /* faulty run correct */
 	int image;
+	int live; /* the struck cell held a live value (a pilot counts only those) */
+	double w;
 };
 
 struct pred {
@@ -61,7 +84,16 @@ struct pred {
 	struct rh_rng rng;
 	struct rh_pred_result *r;
 	struct rh_wmean drop;
-	long bucket_l[RH_MAX_LAYERS], bucket_c[RH_FF_CONTROL + 1], bucket_b[RH_PRED_BITPOS];
+	double bucket_l[RH_MAX_LAYERS], bucket_c[RH_FF_CONTROL + 1], bucket_b[RH_PRED_BITPOS];
+	/* importance sampling (section 9) */
+	struct rh_proposal prop;
+	int have_prop, use_prop;
+	uint32_t *sbits;         /* the fault space's chain bits by (group, bit position) */
+	uint32_t sofs[NKEY + 1]; /* key k holds sbits[sofs[k] .. sofs[k + 1]) */
+	double live_share[RH_MAX_LAYERS][RH_SG_COUNT];
+	long pilot_n[NKEY], pilot_k[NKEY]; /* live pilot samples and changed outcomes per key */
+	long exh_n;                        /* exhaustive: cells (or sites) per image */
+	double *score;                     /* per stratum: its share, then its score */
 };
 
 const char *rh_pred_form_name(int form)
@@ -77,6 +109,11 @@ const char *rh_pred_occ_name(int occ)
 const char *rh_pred_ctl_name(int ctl)
 {
 	return ctl == RH_PC_STUDY ? "study" : "model";
+}
+
+const char *rh_pred_sampler_name(int sampler)
+{
+	return sampler == RH_PS_IS ? "is" : sampler == RH_PS_ISB ? "isb" : "uniform";
 }
 
 void rh_pred_result_free(struct rh_pred_result *r)
@@ -158,15 +195,54 @@ static int setup_sw(struct pred *p, struct rh_err *err)
 	return 0;
 }
 
+/* A sample from the proposal: a stratum from q, then a cell (or site) of it as the target draws
+ * one, weighing P / q. */
+static void draw_stratum(struct pred *p, struct sample *x)
+{
+	int s = rh_proposal_draw(&p->prop, &p->rng);
+	x->w = rh_proposal_weight(&p->prop, s);
+	if (p->o->form == RH_PF_SW) {
+		int seg = s / 8;
+		x->a = (uint32_t)(p->var_ofs[seg] +
+		                  (long)rh_rng_below(&p->rng, (uint64_t)(p->var_ofs[seg + 1] - p->var_ofs[seg])));
+		x->b = (uint32_t)(s % 8);
+		return;
+	}
+	int l = s / NKEY, k = s % NKEY;
+	x->a = p->sbits[p->sofs[k] + rh_rng_below(&p->rng, p->sofs[k + 1] - p->sofs[k])];
+	x->b = (uint32_t)(p->e.c.layer_start[l] +
+	                  (long)rh_rng_below(&p->rng, (uint64_t)rh_census_layer_cycles(&p->e.c, l)));
+}
+
+/* Exhaustive: the cell (or site) of index i, image by image. */
+static void draw_every(const struct pred *p, struct sample *x, long i)
+{
+	x->image = (int)(i / p->exh_n);
+	long r = i % p->exh_n;
+	if (p->o->form == RH_PF_SW) {
+		x->a = (uint32_t)(r / 8);
+		x->b = (uint32_t)(r % 8);
+	} else {
+		x->a = p->bits[r / p->e.c.cycles];
+		x->b = (uint32_t)(r % p->e.c.cycles);
+	}
+}
+
 /* Draw the samples of a block from the run's generator. */
 static void draw(struct pred *p, struct sample *s, long n, long first)
 {
 	const struct rh_pred_opts *o = p->o;
 	for (long i = 0; i < n; i++) {
 		struct sample *x = &s[i];
-		*x = (struct sample){.index = first + i, .layer = -1};
+		*x = (struct sample){.index = first + i, .layer = -1, .w = 1};
+		if (o->exhaustive) {
+			draw_every(p, x, first + i);
+			continue;
+		}
 		x->image = (int)rh_rng_below(&p->rng, (uint64_t)p->n_images);
-		if (o->form == RH_PF_SW) {
+		if (p->use_prop)
+			draw_stratum(p, x);
+		else if (o->form == RH_PF_SW) {
 			x->a = (uint32_t)rh_rng_below(&p->rng, (uint64_t)p->var_ofs[2 * p->m->n_layers]);
 			x->b = (uint32_t)rh_rng_below(&p->rng, 8);
 		} else if (o->occupancy == RH_PO_EXACT) {
@@ -225,8 +301,9 @@ static int eval_hw(struct pred *p, const struct sample *s, struct outcome *y, st
 			return 0;
 		}
 	}
-	rh_ffmap_find(p->map, bit, &index);
+	const struct rh_ffmap_reg *reg = rh_ffmap_find(p->map, bit, &index);
 	y->cls = rh_ffmap_class_of(p->map, bit);
+	y->group = p->e.c.regs[reg - p->map->regs].group;
 	y->layer = rh_census_layer_of(&p->e.c, cycle);
 	y->bitpos = index < RH_PRED_BITPOS ? (int)index : RH_PRED_BITPOS - 1;
 	if (p->o->control == RH_PC_STUDY && y->cls == RH_FF_CONTROL) {
@@ -235,6 +312,8 @@ static int eval_hw(struct pred *p, const struct sample *s, struct outcome *y, st
 	}
 	if ((rc = rh_effect_run(&p->e, x, bit, cycle, &res, &md, err)) != 0)
 		return rc;
+	if (p->o->occupancy == RH_PO_EXACT)
+		y->live = rh_census_cell_live(&p->e.c, bit, cycle);
 	if (!md) {
 		p->r->unmodelled++;
 		y->ok = 0;
@@ -275,12 +354,14 @@ static void eval_sw(struct pred *p, const struct sample *s, struct outcome *y)
 		cls = rh_ref_infer_from(&p->ref, l, &ly, p->acts + p->a_ofs[l], logits);
 		ly.w[k] ^= mask;
 		y->cls = RH_FF_WEIGHT;
+		y->group = RH_SG_PE_WGT;
 	} else {
 		long an = p->a_ofs[l + 1] - p->a_ofs[l];
 		memcpy(p->abuf, p->acts + p->a_ofs[l], (size_t)an);
 		p->abuf[k] ^= mask;
 		cls = rh_ref_infer_from(&p->ref, l, NULL, p->abuf, logits);
 		y->cls = RH_FF_INPUT_ACT;
+		y->group = RH_SG_PE_ACT;
 	}
 	y->layer = l;
 	y->bitpos = (int)s->b;
@@ -301,7 +382,7 @@ static int eval_block(struct pred *p, struct sample *s, long n, long first, stru
 	qsort(s, (size_t)n, sizeof(*s), by_image);
 	for (long i = 0; i < n; i++) {
 		struct outcome *y = &ys[s[i].index - first];
-		*y = (struct outcome){.layer = -1, .image = s[i].image};
+		*y = (struct outcome){.layer = -1, .image = s[i].image, .live = 1, .w = s[i].w};
 		if (p->o->form == RH_PF_SW) {
 			eval_sw(p, &s[i], y);
 			continue;
@@ -325,13 +406,18 @@ static void tally(struct pred *p, const struct outcome *y)
 	int g = p->gold_ok[y->image], d = g - y->ok;
 	r->n10 += g && !y->ok;
 	r->n01 += !g && y->ok;
-	rh_wmean_add(&p->drop, 1.0, (double)d);
+	rh_wmean_add(&p->drop, y->w, (double)d);
+	r->max_weight = y->w > r->max_weight ? y->w : r->max_weight;
 	r->n++;
 	if (y->layer < 0)
 		return;
-	p->bucket_l[y->layer] += d;
-	p->bucket_c[y->cls] += d;
-	p->bucket_b[y->bitpos] += d;
+	if (!p->use_prop && y->live) { /* the pilot's profile (section 9) */
+		p->pilot_n[y->group * RH_PRED_BITPOS + y->bitpos]++;
+		p->pilot_k[y->group * RH_PRED_BITPOS + y->bitpos] += d != 0;
+	}
+	p->bucket_l[y->layer] += y->w * d;
+	p->bucket_c[y->cls] += y->w * d;
+	p->bucket_b[y->bitpos] += y->w * d;
 	r->layer_n[y->layer]++;
 	r->class_n[y->cls]++;
 	r->bit_n[y->bitpos]++;
@@ -342,8 +428,16 @@ static void estimate(struct pred *p)
 {
 	struct rh_pred_result *r = p->r;
 	double lo, hi;
-	rh_paired_diff_ci(r->n, r->n10, r->n01, RH_Z95, &lo, &hi);
 	r->drop = rh_wmean_mean(&p->drop);
+	if (p->o->exhaustive)
+		lo = hi = r->drop;
+	else if (p->o->sampler == RH_PS_UNIFORM)
+		rh_paired_diff_ci(r->n, r->n10, r->n01, RH_Z95, &lo, &hi);
+	else { /* the weighted-variance normal interval */
+		double h = rh_wmean_halfwidth(&p->drop, RH_Z95);
+		lo = r->drop - h < -1 ? -1 : r->drop - h;
+		hi = r->drop + h > 1 ? 1 : r->drop + h;
+	}
 	r->ci95_drop[0] = lo;
 	r->ci95_drop[1] = hi;
 	r->ra = clip01(r->sa - r->drop);
@@ -362,35 +456,176 @@ static int check(struct pred *p)
 	                                                .ci95 = {r->ci95[0], r->ci95[1]},
 	                                                .drop = r->drop,
 	                                                .ci95_drop = {r->ci95_drop[0], r->ci95_drop[1]}};
+	if (p->o->exhaustive || (p->o->sampler != RH_PS_UNIFORM && r->n10 + r->n01 < MIN_EVENTS))
+		return 0;
 	if (p->o->ci > 0 && (r->ci95[1] - r->ci95[0]) / 2 <= p->o->ci)
 		return 1;
 	return p->o->rel_ci > 0 && r->drop > 0 && (r->ci95_drop[1] - r->ci95_drop[0]) / 2 <= p->o->rel_ci * r->drop;
 }
 
-/* Draw, evaluate and count blocks until n samples or a target is met. */
+/* Each (layer, register group)'s share of live cells over the first LIVE_IMAGES images, the is
+ * score; under the study's rule every cell of a control group counts (each is a failure). */
+static int live_shares(struct pred *p, const struct rh_accel_geom *g, struct rh_err *err)
+{
+	struct rh_census c;
+	int rc = rh_census_init(&c, p->m, p->map, g, err);
+	if (rc)
+		return rc;
+	int k = p->n_images < LIVE_IMAGES ? p->n_images : LIVE_IMAGES;
+	for (int i = 0; !rc && i < k; i++)
+		rc = rh_census_add_image(&c, image_of(p, i), err);
+	for (int l = 0; !rc && l < c.n_layers; l++)
+		for (int gr = 0; gr < RH_SG_COUNT; gr++) {
+			double cells = (double)c.group_bits[gr] * (double)rh_census_layer_cycles(&c, l) * k;
+			p->live_share[l][gr] = cells > 0 ? c.group_live[l][gr] / cells : 0;
+			if (c.group_class_bits[gr][RH_FF_CONTROL] > 0 && p->o->control == RH_PC_STUDY)
+				p->live_share[l][gr] = 1;
+		}
+	rh_census_free(&c);
+	return rc;
+}
+
+/* isb's profile of key k: the pilot's rate of changed outcomes among its live samples, shrunk
+ * towards their mean rate; 1 everywhere (isb as is) when the pilot saw no change. */
+static double profile(const struct pred *p, int k)
+{
+	long n = 0, e = 0;
+	for (int i = 0; i < NKEY; i++) {
+		n += p->pilot_n[i];
+		e += p->pilot_k[i];
+	}
+	if (e == 0)
+		return 1;
+	return (p->pilot_k[k] + PILOT_PRIOR * (double)e / (double)n) / (p->pilot_n[k] + PILOT_PRIOR);
+}
+
+/* From now on draw from the defensive mixture of the target and the target times the score
+ * (into g, one per stratum). */
+static void propose(struct pred *p, double *g)
+{
+	int isb = p->o->sampler == RH_PS_ISB;
+	for (int s = 0; s < p->prop.n; s++) {
+		if (p->o->form == RH_PF_SW) {
+			int gr = (s / 8) % 2 == 0 ? RH_SG_PE_WGT : RH_SG_PE_ACT;
+			g[s] = isb ? profile(p, gr * RH_PRED_BITPOS + s % 8) : 1;
+			continue;
+		}
+		int l = s / NKEY, k = s % NKEY;
+		g[s] = p->live_share[l][k / RH_PRED_BITPOS] * (isb ? profile(p, k) : 1);
+	}
+	rh_proposal_mix(&p->prop, g, p->o->defensive > 0 ? p->o->defensive : 0.1);
+	p->use_prop = 1;
+	p->r->pilot = p->r->n;
+}
+
+/* isb's first pilot step (0: no pilot), and after each step the next end, or the proposal. */
+static long pilot_step(const struct pred *p, long total)
+{
+	long quarter = total / 4 > 1 ? total / 4 : 1;
+	return p->o->pilot > 0 ? (p->o->pilot < total ? p->o->pilot : total)
+	                       : (quarter < PILOT_STEP ? quarter : PILOT_STEP);
+}
+
+static long pilot_next(struct pred *p, long end, long total)
+{
+	long e = 0, step = pilot_step(p, total), cap = total / 4 > step ? total / 4 : step;
+	for (int i = 0; i < NKEY; i++)
+		e += p->pilot_k[i];
+	if (p->o->pilot > 0 || e >= PILOT_EVENTS || end >= cap) {
+		propose(p, p->score);
+		return end;
+	}
+	return end + step < cap ? end + step : cap;
+}
+
+/* The fault space's chain bits sorted by (group, bit position), for drawing from a stratum. */
+static int sort_bits(struct pred *p, struct rh_err *err)
+{
+	uint16_t *key = malloc(sizeof(uint16_t) * p->space);
+	uint32_t at[NKEY + 1] = {0};
+	p->sbits = malloc(sizeof(uint32_t) * p->space);
+	if (!key || !p->sbits) {
+		free(key);
+		return rh_err_set(err, RH_E_NOMEM, "out of memory for the chain bits");
+	}
+	for (uint32_t i = 0; i < p->space; i++) { /* a counting sort by key */
+		uint32_t idx = 0;
+		const struct rh_ffmap_reg *reg = rh_ffmap_find(p->map, p->bits[i], &idx);
+		key[i] = (uint16_t)(p->e.c.regs[reg - p->map->regs].group * RH_PRED_BITPOS +
+		                    (int)(idx < RH_PRED_BITPOS ? idx : RH_PRED_BITPOS - 1));
+		at[key[i] + 1]++;
+	}
+	for (int k = 0; k < NKEY; k++)
+		at[k + 1] += at[k];
+	memcpy(p->sofs, at, sizeof(at));
+	for (uint32_t i = 0; i < p->space; i++)
+		p->sbits[at[key[i]]++] = p->bits[i];
+	free(key);
+	return 0;
+}
+
+/* The strata's target shares, the bits by (class, bit position) and, for RA_True(-nc), each
+ * (layer, class)'s live share over the first images (section 9). */
+static int setup_strata(struct pred *p, const struct rh_accel_geom *g, struct rh_err *err)
+{
+	double *share = p->score = malloc(sizeof(double) * HW_STRATA);
+	int rc;
+	if (!share)
+		return rh_err_set(err, RH_E_NOMEM, "out of memory for the strata");
+	if (p->o->form == RH_PF_SW) {
+		for (int seg = 0; seg < 2 * p->m->n_layers; seg++)
+			for (int b = 0; b < 8; b++)
+				share[seg * 8 + b] = (double)(p->var_ofs[seg + 1] - p->var_ofs[seg]);
+		rc = rh_proposal_init(&p->prop, 2 * p->m->n_layers * 8, share, err);
+		p->have_prop = !rc;
+		return rc;
+	}
+	if ((rc = sort_bits(p, err)) != 0)
+		return rc;
+	const struct rh_census *c = &p->e.c;
+	for (int l = 0; l < c->n_layers; l++)
+		for (int k = 0; k < NKEY; k++)
+			share[l * NKEY + k] =
+			    (double)(p->sofs[k + 1] - p->sofs[k]) * (double)rh_census_layer_cycles(c, l);
+	rc = rh_proposal_init(&p->prop, c->n_layers * NKEY, share, err);
+	p->have_prop = !rc;
+	return rc ? rc : live_shares(p, g, err);
+}
+
+/* Draw, evaluate and count blocks until n samples or a target is met: isb first draws its
+ * pilot from the target, is and isb the rest from the proposal (section 9). */
 static int run(struct pred *p, struct rh_err *err)
 {
 	const struct rh_pred_opts *o = p->o;
-	long k = o->check_every > 0 ? o->check_every : 1000, bs = BLOCK < o->n ? BLOCK : o->n;
+	long total = o->exhaustive ? p->exh_n * p->n_images : o->n;
+	long k = o->check_every > 0 ? o->check_every : 1000, bs = BLOCK < total ? BLOCK : total;
 	struct sample *s = malloc(sizeof(*s) * (size_t)bs);
 	struct outcome *ys = malloc(sizeof(*ys) * (size_t)bs);
-	p->r->trace = malloc(sizeof(*p->r->trace) * (size_t)(o->n / k + 2));
+	p->r->trace = malloc(sizeof(*p->r->trace) * (size_t)(total / k + 2));
 	int rc = 0, stop = 0;
 	if (!s || !ys || !p->r->trace) {
 		rc = rh_err_set(err, RH_E_NOMEM, "out of memory for %ld samples", bs);
 		goto out;
 	}
-	for (long first = 0; first < o->n && !stop; first += bs) {
-		long n = o->n - first < bs ? o->n - first : bs;
+	long pilot_end = o->sampler == RH_PS_ISB && !o->exhaustive ? pilot_step(p, total) : 0;
+	if (o->sampler == RH_PS_IS && !o->exhaustive)
+		propose(p, p->score);
+	for (long first = 0, n = 0; first < total && !stop; first += n) {
+		long lim = !p->use_prop && pilot_end > 0 ? pilot_end : total;
+		n = lim - first < bs ? lim - first : bs;
 		draw(p, s, n, first);
 		if ((rc = eval_block(p, s, n, first, ys, err)) != 0)
 			goto out;
 		for (long i = 0; i < n && !stop; i++) {
 			tally(p, &ys[i]);
-			if (p->r->n % k == 0 || p->r->n == o->n)
+			if (p->r->n % k == 0 || p->r->n == total)
 				stop = check(p);
 		}
+		if (!p->use_prop && pilot_end > 0 && first + n == pilot_end)
+			pilot_end = pilot_next(p, pilot_end, total);
 	}
+	if (pilot_end > 0 && !p->use_prop)
+		p->r->pilot = p->r->n;
 out:
 	free(s);
 	free(ys);
@@ -436,6 +671,36 @@ static void finish(struct pred *p)
 		r->class_drop[c] = p->bucket_c[c] / n;
 }
 
+static int check_sampler(const struct rh_pred_opts *o, struct rh_err *err)
+{
+	if (o->sampler < RH_PS_UNIFORM || o->sampler > RH_PS_ISB || o->pilot < 0 || !(o->defensive >= 0) ||
+	    o->defensive > 1)
+		return rh_err_set(err, RH_E_INVAL,
+		                  "unknown sampler, or a pilot below 0 or a defensive weight outside (0, 1]");
+	if (o->exhaustive && o->sampler != RH_PS_UNIFORM)
+		return rh_err_set(err, RH_E_INVAL, "exhaustive enumeration draws no sample: no sampler with it");
+	if (o->occupancy == RH_PO_ANALYTIC && (o->sampler != RH_PS_UNIFORM || o->exhaustive))
+		return rh_err_set(err, RH_E_INVAL,
+		                  "the analytic occupancy samples uniformly only: its draw is already the "
+		                  "study's faulty probability");
+	if (o->form == RH_PF_SW && o->sampler == RH_PS_IS)
+		return rh_err_set(err, RH_E_INVAL,
+		                  "RA_SW's sites are equally likely: is would be uniform; use uniform or isb");
+	return 0;
+}
+
+/* Exhaustive: the cells (or sites) of one image, within the limit. */
+static int setup_every(struct pred *p, struct rh_err *err)
+{
+	p->exh_n = p->o->form == RH_PF_SW ? p->var_ofs[2 * p->m->n_layers] * 8 : (long)p->space * p->e.c.cycles;
+	double all = (double)p->exh_n * p->n_images;
+	if (all > MAX_CELLS)
+		return rh_err_set(err, RH_E_INVAL,
+		                  "exhaustive: %.3g cells over %d images, more than %.0g: sample instead", all,
+		                  p->n_images, MAX_CELLS);
+	return 0;
+}
+
 static int check_opts(const struct pred *p, const struct rh_pred_opts *o, struct rh_err *err)
 {
 	if (o->form < RH_PF_TRUE || o->form > RH_PF_SW || o->occupancy < RH_PO_EXACT || o->occupancy > RH_PO_ANALYTIC ||
@@ -448,7 +713,7 @@ static int check_opts(const struct pred *p, const struct rh_pred_opts *o, struct
 		return rh_err_set(err, RH_E_INVAL,
 		                  "RA_SW has no occupancy or control rule: its sites are the "
 		                  "network's variables");
-	return 0;
+	return check_sampler(o, err);
 }
 
 int rh_predict(const struct rh_model *m, const struct rh_ffmap *map, const struct rh_accel_geom *g,
@@ -470,6 +735,10 @@ int rh_predict(const struct rh_model *m, const struct rh_ffmap *map, const struc
 		rc = golden(&p, err);
 	if (!rc)
 		rc = o->form == RH_PF_SW ? setup_sw(&p, err) : setup_hw(&p, g, err);
+	if (!rc && o->exhaustive)
+		rc = setup_every(&p, err);
+	else if (!rc && o->sampler != RH_PS_UNIFORM)
+		rc = setup_strata(&p, g, err);
 	if (!rc)
 		rc = run(&p, err);
 	if (!rc)
@@ -480,6 +749,10 @@ int rh_predict(const struct rh_model *m, const struct rh_ffmap *map, const struc
 		rh_effect_free(&p.e);
 	if (p.have_ref)
 		rh_ref_free(&p.ref);
+	if (p.have_prop)
+		rh_proposal_free(&p.prop);
+	free(p.sbits);
+	free(p.score);
 	free(p.gold_ok);
 	free(p.bits);
 	free(p.w);

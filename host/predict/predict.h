@@ -1,7 +1,8 @@
 /* rahil: the software predictions of the resiliency accuracy (docs/fault-model.md, section 8):
  * RA_True and RA_True-nc over the accelerator's (chain bit, cycle, image) cells, computed with the
  * census and the fault-effect model, and RA_SW over the network's (variable, bit) sites, computed
- * with the reference model. Uniform sampling, the golden outcome as control variate. */
+ * with the reference model. Uniform or importance sampling (section 9) or every cell of a tiny
+ * configuration, the golden outcome as control variate. */
 #ifndef RAHIL_PREDICT_H
 #define RAHIL_PREDICT_H
 
@@ -28,6 +29,12 @@ enum rh_pred_ctl {
 	RH_PC_STUDY,     /* every control cell never correct */
 };
 
+enum rh_pred_sampler {
+	RH_PS_UNIFORM = 0, /* the target distribution itself */
+	RH_PS_IS,          /* strata (layer, class, bit position) by their live share (section 9) */
+	RH_PS_ISB,         /* is, times a per-(class, bit position) failure profile from a uniform pilot */
+};
+
 #define RH_PRED_BITPOS 64 /* bit positions counted (bit index inside the register or variable) */
 
 struct rh_pred_opts {
@@ -39,6 +46,10 @@ struct rh_pred_opts {
 	double rel_ci;    /* > 0: stop once the drop interval's half-width is at most rel_ci x drop */
 	long check_every; /* samples between stopping checks (the trace's step); 0: 1000 */
 	uint64_t seed;
+	int sampler;      /* enum rh_pred_sampler */
+	long pilot;       /* isb: uniform pilot samples (counted in n); 0: sized automatically */
+	double defensive; /* is, isb: the target's weight in the proposal, in (0, 1]; 0: 0.1 */
+	int exhaustive;   /* every cell (or site) of every image once; n, ci and rel_ci unused */
 };
 
 /* One point of the convergence trace. */
@@ -51,9 +62,11 @@ struct rh_pred_result {
 	double sa, ra, drop, ci95[2], ci95_drop[2];
 	long n, n10, n01; /* samples; golden correct and faulty wrong; golden wrong and faulty correct */
 	double ess;
-	long unmodelled; /* live control cells the effect model does not model (counted never correct) */
-	long unused;     /* analytic draws of an unused register (counted correct at SA) */
-	long no_live;    /* analytic draws of a (layer, class) with no live cell in the image (golden) */
+	long pilot;        /* isb: the pilot's uniform samples (the first of the n) */
+	double max_weight; /* the largest P/q of a sample (1 without a proposal) */
+	long unmodelled;   /* live control cells the effect model does not model (counted never correct) */
+	long unused;       /* analytic draws of an unused register (counted correct at SA) */
+	long no_live;      /* analytic draws of a (layer, class) with no live cell in the image (golden) */
 	int n_layers, n_bitpos;
 	/* drop contributed by each bucket: sum of (golden correct - faulty correct) in it / n */
 	double layer_drop[RH_MAX_LAYERS], class_drop[RH_FF_CONTROL + 1], bit_drop[RH_PRED_BITPOS];
@@ -73,5 +86,6 @@ void rh_pred_result_free(struct rh_pred_result *r);
 const char *rh_pred_form_name(int form);
 const char *rh_pred_occ_name(int occ);
 const char *rh_pred_ctl_name(int ctl);
+const char *rh_pred_sampler_name(int sampler);
 
 #endif
