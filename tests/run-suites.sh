@@ -1,7 +1,8 @@
 #!/bin/sh
-# rahil: run test suites one after another, keep going after a failure, print the time each took and end
-# with the totals of every suite's "N passed, N failed, N skipped" line. A runner that declares more or
-# fewer tests ("declared: N tests") than it reports counts as a failure of its suite.
+# rahil: run test suites one after another, keep going after a failure, print how long each
+# took and end with the totals of every suite's "N passed, N failed, N skipped" line. A runner
+# that declares more or fewer tests ("declared: N tests") than it reports counts as a failure
+# of its suite.
 # usage: run-suites.sh NAME COMMAND [NAME COMMAND ...]
 set -u
 log=$(mktemp)
