@@ -24,9 +24,14 @@ struct rh_effect {
 	int have_input;
 	int8_t *input; /* the last input (in_h * in_w * in_c) */
 	long n_input;
-	int32_t *s_acc;   /* scratch: the faulted layer's sums */
-	int8_t *s_buf[2]; /* scratch: activations of the layers after it */
-	int32_t *s_tmp;   /* scratch: conv sums for rh_ref_layer */
+	/* the faulty run, kept equal to the golden one between calls: every layer's sums (as acc)
+	 * and inputs (as the census's acts); the entries a call changes are listed (t_acc, t_act,
+	 * flagged in m_acc, m_act) and put back before it returns */
+	int32_t *w_acc;
+	int8_t *w_act;
+	uint8_t *m_acc, *m_act;
+	long *t_acc, *t_act;
+	long n_t_acc, n_t_act;
 	/* the last layer's logits in drain order: the cycle out of which the argmax compares each,
 	 * and its index */
 	long *cmp_cycle;
