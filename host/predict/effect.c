@@ -58,6 +58,7 @@ void rh_effect_free(struct rh_effect *e)
 	free(e->m_act);
 	free(e->t_acc);
 	free(e->t_act);
+	free(e->wt);
 	free(e->cmp_cycle);
 	free(e->cmp_logit);
 	memset(e, 0, sizeof(*e));
@@ -79,6 +80,29 @@ static void pixel_pos(const struct rh_layer *l, long p, long *oy, long *ox)
 		*oy = p / l->conv_w;
 		*ox = p % l->conv_w;
 	}
+}
+
+/* Every layer's weights with the output channel innermost, wt[(ky, kx, ch)][oc], so that the
+ * sums one input enters are updated from one contiguous row. */
+static int transpose_weights(struct rh_effect *e)
+{
+	const struct rh_model *m = e->m;
+	size_t n = 0;
+	for (int ly = 0; ly < m->n_layers; ly++) {
+		e->wt_ofs[ly] = (long)n;
+		n += rh_layer_weights(&m->layers[ly]);
+	}
+	e->wt = malloc(n + 1);
+	if (!e->wt)
+		return -1;
+	for (int ly = 0; ly < m->n_layers; ly++) {
+		const struct rh_layer *l = &m->layers[ly];
+		long kk = (long)l->k * l->k * l->in_c;
+		for (long oc = 0; oc < l->out_c; oc++)
+			for (long j = 0; j < kk; j++)
+				e->wt[e->wt_ofs[ly] + j * l->out_c + oc] = l->w[oc * kk + j];
+	}
+	return 0;
 }
 
 int rh_effect_init(struct rh_effect *e, const struct rh_model *m, const struct rh_ffmap *map,
@@ -135,6 +159,8 @@ int rh_effect_init(struct rh_effect *e, const struct rh_model *m, const struct r
 	e->t_act = malloc(acts * sizeof(long));
 	if (!e->acc || !e->input || !e->w_acc || !e->w_act || !e->m_acc || !e->m_act || !e->t_acc || !e->t_act)
 		goto nomem;
+	if (transpose_weights(e))
+		goto nomem;
 	return 0;
 nomem:
 	rh_effect_free(e);
@@ -182,6 +208,30 @@ static int8_t flip8(int v, uint32_t b)
 	return (int8_t)(uint8_t)((uint8_t)v ^ (uint8_t)(1u << b));
 }
 
+/* The partial sum of PE row p, column oc after the first n operand pairs of layer l (as
+ * rh_accel_pe_feed: operand j is input (oy + ky - pad, ox + kx - pad, ch) with j = (ky * k + kx)
+ * * in_c + ch, 0 in the padding), walking the window instead of decoding every j. */
+static uint32_t feed_sum(const struct rh_layer *l, const int8_t *in, long p, long oc, long n)
+{
+	long kk = (long)l->k * l->k * l->in_c, oy, ox, j = 0;
+	const int8_t *w = l->w + oc * kk;
+	uint32_t sum = 0;
+	pixel_pos(l, p, &oy, &ox);
+	n = n < kk ? n : kk;
+	for (long ky = 0; ky < l->k && j < n; ky++) {
+		long iy = oy * l->stride - l->pad + ky;
+		for (long kx = 0; kx < l->k && j < n; kx++, j += l->in_c) {
+			long ix = ox * l->stride - l->pad + kx;
+			if (iy < 0 || iy >= l->in_h || ix < 0 || ix >= l->in_w)
+				continue; /* padding */
+			const int8_t *x = in + (iy * l->in_w + ix) * l->in_c;
+			for (long ch = 0; ch < l->in_c && j + ch < n; ch++)
+				sum += (uint32_t)(x[ch] * w[j + ch]);
+		}
+	}
+	return sum;
+}
+
 /* The accumulators a live flip of register r (bit b) at cycle tau of segment s changes. Returns
  * the number of hits, or -1 when the register is not modelled. */
 static int hits_of(const struct rh_effect *e, const struct rh_census_reg *r, uint32_t b,
@@ -227,9 +277,7 @@ static int hits_of(const struct rh_effect *e, const struct rh_census_reg *r, uin
 		/* the accumulator's value at the strike: the partial sum in the feed, the sum in the drain */
 		uint32_t v;
 		if (s->phase == RH_PH_FEED) {
-			int64_t st[3];
-			rh_accel_pe_feed(l, in, s, tau, rows, cols, r->a, r->b, st);
-			v = (uint32_t)st[2];
+			v = feed_sum(l, in, p0 + r->a, oc0 + r->b, tau - 2 - r->a - r->b);
 		} else {
 			long oy, ox;
 			pixel_pos(l, p0 + r->a, &oy, &ox);
@@ -393,11 +441,11 @@ static void propagate(struct rh_effect *e, int ly, long from, long to)
 				if ((ix + l->pad - kx) % l->stride)
 					continue;
 				long ox = (ix + l->pad - kx) / l->stride;
-				const int8_t *w = l->w + (ky * k + kx) * l->in_c + ch;
+				const int8_t *w = e->wt + e->wt_ofs[ly] + ((ky * k + kx) * l->in_c + ch) * l->out_c;
 				long o = e->acc_ofs[ly] + (oy * l->conv_w + ox) * l->out_c;
 				for (long oc = 0; oc < l->out_c; oc++)
-					if (w[oc * k * k * l->in_c])
-						touch_sum(e, o + oc, (uint32_t)(d * w[oc * k * k * l->in_c]));
+					if (w[oc])
+						touch_sum(e, o + oc, (uint32_t)(d * w[oc]));
 			}
 		}
 	}

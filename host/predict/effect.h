@@ -32,6 +32,8 @@ struct rh_effect {
 	uint8_t *m_acc, *m_act;
 	long *t_acc, *t_act;
 	long n_t_acc, n_t_act;
+	int8_t *wt; /* every layer's weights, output channel innermost */
+	long wt_ofs[RH_MAX_LAYERS];
 	/* the last layer's logits in drain order: the cycle out of which the argmax compares each,
 	 * and its index */
 	long *cmp_cycle;
