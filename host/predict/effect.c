@@ -210,24 +210,25 @@ static int8_t flip8(int v, uint32_t b)
 
 /* The partial sum of PE row p, column oc after the first n operand pairs of layer l (as
  * rh_accel_pe_feed: operand j is input (oy + ky - pad, ox + kx - pad, ch) with j = (ky * k + kx)
- * * in_c + ch, 0 in the padding), walking the window instead of decoding every j. */
+ * * in_c + ch, 0 in the padding): per window row, one dot product over the part inside the
+ * input, which is contiguous in both operands. */
 static uint32_t feed_sum(const struct rh_layer *l, const int8_t *in, long p, long oc, long n)
 {
-	long kk = (long)l->k * l->k * l->in_c, oy, ox, j = 0;
-	const int8_t *w = l->w + oc * kk;
+	long k = l->k, ic = l->in_c, oy, ox;
+	const int8_t *w = l->w + oc * k * k * ic;
 	uint32_t sum = 0;
 	pixel_pos(l, p, &oy, &ox);
-	n = n < kk ? n : kk;
-	for (long ky = 0; ky < l->k && j < n; ky++) {
+	long x0 = ox * l->stride - l->pad; /* the input column of kx = 0 */
+	long kx0 = x0 < 0 ? -x0 : 0, kx1 = k < l->in_w - x0 ? k : l->in_w - x0;
+	for (long ky = 0; ky < k && ky * k * ic < n; ky++) {
 		long iy = oy * l->stride - l->pad + ky;
-		for (long kx = 0; kx < l->k && j < n; kx++, j += l->in_c) {
-			long ix = ox * l->stride - l->pad + kx;
-			if (iy < 0 || iy >= l->in_h || ix < 0 || ix >= l->in_w)
-				continue; /* padding */
-			const int8_t *x = in + (iy * l->in_w + ix) * l->in_c;
-			for (long ch = 0; ch < l->in_c && j + ch < n; ch++)
-				sum += (uint32_t)(x[ch] * w[j + ch]);
-		}
+		if (iy < 0 || iy >= l->in_h || kx1 <= kx0)
+			continue; /* padding */
+		long j = (ky * k + kx0) * ic, len = (kx1 - kx0) * ic;
+		len = j + len > n ? n - j : len;
+		const int8_t *x = in + (iy * l->in_w + x0 + kx0) * ic;
+		for (long i = 0; i < len; i++)
+			sum += (uint32_t)(x[i] * w[j + i]);
 	}
 	return sum;
 }
