@@ -2,8 +2,8 @@
  * For a flip of one chain bit at one core cycle of a run, the faulty inference is computed from
  * the golden one: only the products, accumulators and outputs that read the struck register
  * after the strike change, the faulted layer's affected outputs are requantised and pooled again
- * as the drain does, and the rest of the network runs on the reference model only when a stored
- * activation changed. */
+ * as the drain does, and the later layers recompute, with the reference model's arithmetic, only
+ * the outputs that read a changed activation, until a layer's outputs equal the golden ones. */
 #ifndef RAHIL_EFFECT_H
 #define RAHIL_EFFECT_H
 
