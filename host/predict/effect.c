@@ -52,10 +52,13 @@ void rh_effect_free(struct rh_effect *e)
 	free(e->acc);
 	free(e->acc_ofs);
 	free(e->input);
-	free(e->s_acc);
-	free(e->s_buf[0]);
-	free(e->s_buf[1]);
-	free(e->s_tmp);
+	free(e->w_acc);
+	free(e->w_act);
+	free(e->m_acc);
+	free(e->m_act);
+	free(e->t_acc);
+	free(e->t_act);
+	free(e->wt);
 	free(e->cmp_cycle);
 	free(e->cmp_logit);
 	memset(e, 0, sizeof(*e));
@@ -79,6 +82,29 @@ static void pixel_pos(const struct rh_layer *l, long p, long *oy, long *ox)
 	}
 }
 
+/* Every layer's weights with the output channel innermost, wt[(ky, kx, ch)][oc], so that the
+ * sums one input enters are updated from one contiguous row. */
+static int transpose_weights(struct rh_effect *e)
+{
+	const struct rh_model *m = e->m;
+	size_t n = 0;
+	for (int ly = 0; ly < m->n_layers; ly++) {
+		e->wt_ofs[ly] = (long)n;
+		n += rh_layer_weights(&m->layers[ly]);
+	}
+	e->wt = malloc(n + 1);
+	if (!e->wt)
+		return -1;
+	for (int ly = 0; ly < m->n_layers; ly++) {
+		const struct rh_layer *l = &m->layers[ly];
+		long kk = (long)l->k * l->k * l->in_c;
+		for (long oc = 0; oc < l->out_c; oc++)
+			for (long j = 0; j < kk; j++)
+				e->wt[e->wt_ofs[ly] + j * l->out_c + oc] = l->w[oc * kk + j];
+	}
+	return 0;
+}
+
 int rh_effect_init(struct rh_effect *e, const struct rh_model *m, const struct rh_ffmap *map,
                    const struct rh_accel_geom *g, struct rh_err *err)
 {
@@ -94,14 +120,13 @@ int rh_effect_init(struct rh_effect *e, const struct rh_model *m, const struct r
 	int rc = rh_census_init(&e->c, m, map, g, err);
 	if (rc)
 		return rc;
-	long total = 0, max_acc = 1;
+	long total = 0;
 	e->acc_ofs = calloc((size_t)m->n_layers + 1, sizeof(*e->acc_ofs));
 	if (!e->acc_ofs)
 		goto nomem;
 	for (int l = 0; l < m->n_layers; l++) {
 		e->acc_ofs[l] = total;
 		total += conv_len(&m->layers[l]);
-		max_acc = conv_len(&m->layers[l]) > max_acc ? conv_len(&m->layers[l]) : max_acc;
 	}
 	e->acc_ofs[m->n_layers] = total;
 	/* the last layer's logits in drain order, each compared with the best at the edge out of its
@@ -123,14 +148,18 @@ int rh_effect_init(struct rh_effect *e, const struct rh_model *m, const struct r
 		}
 	}
 	e->n_input = (long)m->in_h * m->in_w * m->in_c;
-	size_t act = rh_model_max_act_bytes(m);
+	size_t acts = (size_t)e->c.act_ofs[m->n_layers] + 1;
 	e->acc = malloc((size_t)total * sizeof(int32_t));
 	e->input = malloc((size_t)e->n_input);
-	e->s_acc = malloc((size_t)max_acc * sizeof(int32_t));
-	e->s_tmp = malloc((size_t)max_acc * sizeof(int32_t));
-	e->s_buf[0] = malloc(act);
-	e->s_buf[1] = malloc(act);
-	if (!e->acc || !e->input || !e->s_acc || !e->s_tmp || !e->s_buf[0] || !e->s_buf[1])
+	e->w_acc = malloc((size_t)total * sizeof(int32_t));
+	e->w_act = malloc(acts);
+	e->m_acc = calloc((size_t)total, 1);
+	e->m_act = calloc(acts, 1);
+	e->t_acc = malloc((size_t)total * sizeof(long));
+	e->t_act = malloc(acts * sizeof(long));
+	if (!e->acc || !e->input || !e->w_acc || !e->w_act || !e->m_acc || !e->m_act || !e->t_acc || !e->t_act)
+		goto nomem;
+	if (transpose_weights(e))
 		goto nomem;
 	return 0;
 nomem:
@@ -149,10 +178,12 @@ static int set_input(struct rh_effect *e, const int8_t *input, struct rh_err *er
 		return rc;
 	const struct rh_model *m = e->m;
 	for (int l = 0; l < m->n_layers; l++) {
-		void *out = l + 1 < m->n_layers ? (void *)e->s_buf[0] : (void *)e->logits;
+		void *out = l + 1 < m->n_layers ? (void *)e->w_act : (void *)e->logits;
 		rh_ref_layer(&m->layers[l], e->c.acts + e->c.act_ofs[l], e->acc + e->acc_ofs[l], out);
 	}
 	e->cls = rh_argmax(e->logits, m->n_classes);
+	memcpy(e->w_acc, e->acc, (size_t)e->acc_ofs[m->n_layers] * sizeof(int32_t));
+	memcpy(e->w_act, e->c.acts, (size_t)e->c.act_ofs[m->n_layers]);
 	memcpy(e->input, input, (size_t)e->n_input);
 	e->have_input = 1;
 	return 0;
@@ -175,6 +206,31 @@ static const struct rh_census_seg *seg_of(const struct rh_census *c, long t)
 static int8_t flip8(int v, uint32_t b)
 {
 	return (int8_t)(uint8_t)((uint8_t)v ^ (uint8_t)(1u << b));
+}
+
+/* The partial sum of PE row p, column oc after the first n operand pairs of layer l (as
+ * rh_accel_pe_feed: operand j is input (oy + ky - pad, ox + kx - pad, ch) with j = (ky * k + kx)
+ * * in_c + ch, 0 in the padding): per window row, one dot product over the part inside the
+ * input, which is contiguous in both operands. */
+static uint32_t feed_sum(const struct rh_layer *l, const int8_t *in, long p, long oc, long n)
+{
+	long k = l->k, ic = l->in_c, oy, ox;
+	const int8_t *w = l->w + oc * k * k * ic;
+	uint32_t sum = 0;
+	pixel_pos(l, p, &oy, &ox);
+	long x0 = ox * l->stride - l->pad; /* the input column of kx = 0 */
+	long kx0 = x0 < 0 ? -x0 : 0, kx1 = k < l->in_w - x0 ? k : l->in_w - x0;
+	for (long ky = 0; ky < k && ky * k * ic < n; ky++) {
+		long iy = oy * l->stride - l->pad + ky;
+		if (iy < 0 || iy >= l->in_h || kx1 <= kx0)
+			continue; /* padding */
+		long j = (ky * k + kx0) * ic, len = (kx1 - kx0) * ic;
+		len = j + len > n ? n - j : len;
+		const int8_t *x = in + (iy * l->in_w + x0 + kx0) * ic;
+		for (long i = 0; i < len; i++)
+			sum += (uint32_t)(x[i] * w[j + i]);
+	}
+	return sum;
 }
 
 /* The accumulators a live flip of register r (bit b) at cycle tau of segment s changes. Returns
@@ -222,9 +278,7 @@ static int hits_of(const struct rh_effect *e, const struct rh_census_reg *r, uin
 		/* the accumulator's value at the strike: the partial sum in the feed, the sum in the drain */
 		uint32_t v;
 		if (s->phase == RH_PH_FEED) {
-			int64_t st[3];
-			rh_accel_pe_feed(l, in, s, tau, rows, cols, r->a, r->b, st);
-			v = (uint32_t)st[2];
+			v = feed_sum(l, in, p0 + r->a, oc0 + r->b, tau - 2 - r->a - r->b);
 		} else {
 			long oy, ox;
 			pixel_pos(l, p0 + r->a, &oy, &ox);
@@ -299,24 +353,18 @@ static int argmax_after(const struct rh_effect *e, int dr, uint32_t b, long t)
 	return (int)idx;
 }
 
-/* Layers from..n_layers-1 on activations x (layer from's input) into out. */
-static void run_from(struct rh_effect *e, int from, const int8_t *x, struct rh_result *out)
+/* Add delta (mod 2^32) to the faulty run's sum i (of every layer's, as e->acc) and list it. */
+static void touch_sum(struct rh_effect *e, long i, uint32_t delta)
 {
-	const struct rh_model *m = e->m;
-	const int8_t *in = x;
-	for (int l = from; l < m->n_layers; l++) {
-		if (l == m->n_layers - 1) {
-			rh_ref_layer(&m->layers[l], in, e->s_tmp, out->logits);
-			break;
-		}
-		int8_t *o = e->s_buf[(l - from + 1) & 1];
-		rh_ref_layer(&m->layers[l], in, e->s_tmp, o);
-		in = o;
+	e->w_acc[i] = (int32_t)((uint32_t)e->w_acc[i] + delta);
+	if (!e->m_acc[i]) {
+		e->m_acc[i] = 1;
+		e->t_acc[e->n_t_acc++] = i;
 	}
 }
 
-/* The requantised value of conv position (oy, ox), channel oc of layer l: forced by a hit, or
- * from its sum. */
+/* The requantised value of conv position (oy, ox), channel oc of layer l from the faulty run's
+ * sums acc (layer l's): forced by a hit of h (the faulted layer's), or from its sum. */
 static int8_t item_y(const struct rh_layer *l, const int32_t *acc, long oy, long ox, long oc, const struct hit *h,
                      int n)
 {
@@ -331,58 +379,121 @@ static int8_t item_y(const struct rh_layer *l, const int32_t *acc, long oy, long
 	                  !!(l->flags & RH_F_RELU));
 }
 
-/* Apply the hits to layer ly's sums and finish the inference in out. */
-static void apply(struct rh_effect *e, int ly, const struct hit *h, int n, struct rh_result *out)
+/* Requantise (and pool) layer ly's outputs that read the sums listed from t_acc[from] on, as the
+ * drain does, into the faulty run's input of layer ly + 1, and list them. Returns the number
+ * that differ from the golden run's. */
+static long requant_listed(struct rh_effect *e, int ly, long from, const struct hit *h, int n)
 {
-	const struct rh_model *m = e->m;
-	const struct rh_layer *l = &m->layers[ly];
-	int32_t *acc = e->s_acc;
-	memcpy(acc, e->acc + e->acc_ofs[ly], (size_t)conv_len(l) * sizeof(int32_t));
-	long idx[MAX_HITS];
-	for (int i = 0; i < n; i++) {
-		long oy, ox;
-		pixel_pos(l, h[i].p, &oy, &ox);
-		idx[i] = (oy * l->conv_w + ox) * l->out_c + h[i].oc;
-		if (!h[i].force)
-			acc[idx[i]] = (int32_t)((uint32_t)acc[idx[i]] + h[i].delta);
-	}
-	if (!(l->flags & RH_F_REQUANT)) { /* the last layer: the sums are the logits */
-		for (int i = 0; i < n; i++)
-			out->logits[idx[i]] = acc[idx[i]];
-		out->cls = rh_argmax(out->logits, m->n_classes);
-		return;
-	}
-	/* requantise (and pool) the outputs the hits reach, as the drain does */
-	const int8_t *gold = e->c.acts + e->c.act_ofs[ly + 1];
-	int8_t *y = e->s_buf[0];
-	int changed = 0;
-	size_t out_n = (size_t)(e->c.act_ofs[ly + 2] - e->c.act_ofs[ly + 1]);
-	memcpy(y, gold, out_n);
-	for (int i = 0; i < n; i++) {
-		long oc = h[i].oc, j, oy, ox;
+	const struct rh_layer *l = &e->m->layers[ly];
+	const int32_t *acc = e->w_acc + e->acc_ofs[ly];
+	long ofs = e->c.act_ofs[ly + 1], changed = 0;
+	for (long t = from; t < e->n_t_acc; t++) {
+		long i = e->t_acc[t] - e->acc_ofs[ly], oc = i % l->out_c, oy = i / l->out_c / l->conv_w,
+		     ox = i / l->out_c % l->conv_w, j;
 		int8_t v;
-		pixel_pos(l, h[i].p, &oy, &ox);
 		if (l->flags & RH_F_POOL) {
 			oy &= ~1L;
 			ox &= ~1L;
+			if (oy / 2 >= l->out_h || ox / 2 >= l->out_w)
+				continue; /* the row or column no pooling window reads */
+			j = ofs + ((oy / 2) * l->out_w + ox / 2) * l->out_c + oc;
+			if (e->m_act[j])
+				continue;
 			v = -128;
 			for (int dy = 0; dy < 2; dy++)
 				for (int dx = 0; dx < 2; dx++) {
 					int8_t q = item_y(l, acc, oy + dy, ox + dx, oc, h, n);
 					v = q > v ? q : v;
 				}
-			j = ((oy / 2) * l->out_w + ox / 2) * l->out_c + oc;
 		} else {
+			j = ofs + i;
+			if (e->m_act[j])
+				continue;
 			v = item_y(l, acc, oy, ox, oc, h, n);
-			j = idx[i];
 		}
-		changed |= v != gold[j];
-		y[j] = v;
+		e->m_act[j] = 1;
+		e->t_act[e->n_t_act++] = j;
+		e->w_act[j] = v;
+		changed += v != e->c.acts[j];
 	}
-	if (!changed)
-		return; /* absorbed by the requantiser: the golden result stands */
-	run_from(e, ly + 1, y, out);
-	out->cls = rh_argmax(out->logits, m->n_classes);
+	return changed;
+}
+
+/* Add to layer ly's sums what the changed inputs listed from t_act[from] on change: input x at
+ * (iy, ix, ch) enters every conv output whose window covers it, with the weight at its place in
+ * the window, so the sum changes by (x' - x) * w, exactly as the reference model's sum of
+ * products over the changed input. */
+static void propagate(struct rh_effect *e, int ly, long from, long to)
+{
+	const struct rh_layer *l = &e->m->layers[ly];
+	long ofs = e->c.act_ofs[ly], k = l->k;
+	for (long t = from; t < to; t++) {
+		int d = e->w_act[e->t_act[t]] - e->c.acts[e->t_act[t]];
+		if (!d)
+			continue;
+		long i = e->t_act[t] - ofs, ch = i % l->in_c, iy = i / l->in_c / l->in_w, ix = i / l->in_c % l->in_w;
+		long ylo = iy + l->pad - (long)(l->conv_h - 1) * l->stride,
+		     xlo = ix + l->pad - (long)(l->conv_w - 1) * l->stride;
+		for (long ky = ylo > 0 ? ylo : 0; ky < k && ky <= iy + l->pad; ky++) {
+			if ((iy + l->pad - ky) % l->stride)
+				continue;
+			long oy = (iy + l->pad - ky) / l->stride;
+			for (long kx = xlo > 0 ? xlo : 0; kx < k && kx <= ix + l->pad; kx++) {
+				if ((ix + l->pad - kx) % l->stride)
+					continue;
+				long ox = (ix + l->pad - kx) / l->stride;
+				const int8_t *w = e->wt + e->wt_ofs[ly] + ((ky * k + kx) * l->in_c + ch) * l->out_c;
+				long o = e->acc_ofs[ly] + (oy * l->conv_w + ox) * l->out_c;
+				for (long oc = 0; oc < l->out_c; oc++)
+					if (w[oc])
+						touch_sum(e, o + oc, (uint32_t)(d * w[oc]));
+			}
+		}
+	}
+}
+
+/* Put the faulty run's listed entries back to the golden run's. */
+static void restore(struct rh_effect *e)
+{
+	for (long t = 0; t < e->n_t_acc; t++) {
+		e->w_acc[e->t_acc[t]] = e->acc[e->t_acc[t]];
+		e->m_acc[e->t_acc[t]] = 0;
+	}
+	for (long t = 0; t < e->n_t_act; t++) {
+		e->w_act[e->t_act[t]] = e->c.acts[e->t_act[t]];
+		e->m_act[e->t_act[t]] = 0;
+	}
+	e->n_t_acc = e->n_t_act = 0;
+}
+
+/* Apply the hits to layer ly's sums and finish the inference in out (holding the golden
+ * result): layer by layer, only the outputs that read a changed value are computed again, and
+ * the golden result stands as soon as a layer's outputs all equal the golden ones. */
+static void apply(struct rh_effect *e, int ly, const struct hit *h, int n, struct rh_result *out)
+{
+	const struct rh_model *m = e->m;
+	for (int i = 0; i < n; i++) {
+		const struct rh_layer *l = &m->layers[ly];
+		long oy, ox;
+		pixel_pos(l, h[i].p, &oy, &ox);
+		/* a forced value is listed with its sum unchanged */
+		touch_sum(e, e->acc_ofs[ly] + (oy * l->conv_w + ox) * l->out_c + h[i].oc, h[i].force ? 0 : h[i].delta);
+	}
+	for (long from = 0;; ly++) {
+		if (!(m->layers[ly].flags & RH_F_REQUANT)) { /* the last layer: the sums are the logits */
+			for (long t = from; t < e->n_t_acc; t++)
+				out->logits[e->t_acc[t] - e->acc_ofs[ly]] = e->w_acc[e->t_acc[t]];
+			out->cls = rh_argmax(out->logits, m->n_classes);
+			break;
+		}
+		long a0 = e->n_t_act;
+		if (!requant_listed(e, ly, from, h, n))
+			break; /* absorbed: the golden result stands */
+		n = 0;         /* forced values are the faulted layer's */
+		from = e->n_t_acc;
+		propagate(e, ly + 1, a0, e->n_t_act);
+	}
+	restore(e);
 }
 
 int rh_effect_run(struct rh_effect *e, const int8_t *input, uint32_t bit, uint32_t cycle, struct rh_result *out,

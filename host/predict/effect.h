@@ -2,8 +2,8 @@
  * For a flip of one chain bit at one core cycle of a run, the faulty inference is computed from
  * the golden one: only the products, accumulators and outputs that read the struck register
  * after the strike change, the faulted layer's affected outputs are requantised and pooled again
- * as the drain does, and the rest of the network runs on the reference model only when a stored
- * activation changed. */
+ * as the drain does, and the later layers recompute, with the reference model's arithmetic, only
+ * the outputs that read a changed activation, until a layer's outputs equal the golden ones. */
 #ifndef RAHIL_EFFECT_H
 #define RAHIL_EFFECT_H
 
@@ -24,9 +24,16 @@ struct rh_effect {
 	int have_input;
 	int8_t *input; /* the last input (in_h * in_w * in_c) */
 	long n_input;
-	int32_t *s_acc;   /* scratch: the faulted layer's sums */
-	int8_t *s_buf[2]; /* scratch: activations of the layers after it */
-	int32_t *s_tmp;   /* scratch: conv sums for rh_ref_layer */
+	/* the faulty run, kept equal to the golden one between calls: every layer's sums (as acc)
+	 * and inputs (as the census's acts); the entries a call changes are listed (t_acc, t_act,
+	 * flagged in m_acc, m_act) and put back before it returns */
+	int32_t *w_acc;
+	int8_t *w_act;
+	uint8_t *m_acc, *m_act;
+	long *t_acc, *t_act;
+	long n_t_acc, n_t_act;
+	int8_t *wt; /* every layer's weights, output channel innermost */
+	long wt_ofs[RH_MAX_LAYERS];
 	/* the last layer's logits in drain order: the cycle out of which the argmax compares each,
 	 * and its index */
 	long *cmp_cycle;
