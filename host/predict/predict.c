@@ -716,6 +716,23 @@ static int check_opts(const struct pred *p, const struct rh_pred_opts *o, struct
 	return check_sampler(o, err);
 }
 
+static void pred_free(struct pred *p)
+{
+	if (p->have_e)
+		rh_effect_free(&p->e);
+	if (p->have_ref)
+		rh_ref_free(&p->ref);
+	if (p->have_prop)
+		rh_proposal_free(&p->prop);
+	free(p->gold_ok);
+	free(p->bits);
+	free(p->w);
+	free(p->acts);
+	free(p->abuf);
+	free(p->sbits);
+	free(p->score);
+}
+
 int rh_predict(const struct rh_model *m, const struct rh_ffmap *map, const struct rh_accel_geom *g,
                const int8_t *images, const int *labels, int n_images, const struct rh_pred_opts *o,
                struct rh_pred_result *r, struct rh_err *err)
@@ -745,18 +762,58 @@ int rh_predict(const struct rh_model *m, const struct rh_ffmap *map, const struc
 		finish(&p);
 	else
 		rh_pred_result_free(r);
-	if (p.have_e)
-		rh_effect_free(&p.e);
-	if (p.have_ref)
-		rh_ref_free(&p.ref);
-	if (p.have_prop)
-		rh_proposal_free(&p.prop);
-	free(p.sbits);
-	free(p.score);
-	free(p.gold_ok);
-	free(p.bits);
-	free(p.w);
-	free(p.acts);
-	free(p.abuf);
+	pred_free(&p);
+	return rc;
+}
+
+/* The proposal of a hardware campaign: isb's pilot run in software, then the draws. */
+static int propose_cells(struct pred *p, long n, struct rh_pred_cell *out, struct rh_err *err)
+{
+	int rc = 0;
+	if (p->o->sampler == RH_PS_ISB)
+		rc = run(p, err); /* o->n = o->pilot: the pilot alone, which ends in propose() */
+	else
+		propose(p, p->score);
+	rh_pred_result_free(p->r);
+	for (long i = 0; !rc && i < n; i++) {
+		struct sample x = {.w = 1};
+		x.image = (int)rh_rng_below(&p->rng, (uint64_t)p->n_images);
+		draw_stratum(p, &x);
+		out[i] = (struct rh_pred_cell){.image = x.image, .bit = x.a, .cycle = x.b, .w = x.w};
+	}
+	return rc;
+}
+
+int rh_pred_propose_cells(const struct rh_model *m, const struct rh_ffmap *map, const struct rh_accel_geom *g,
+                          const int8_t *images, const int *labels, int n_images, const struct rh_pred_opts *o, long n,
+                          struct rh_pred_cell *out, struct rh_err *err)
+{
+	struct rh_pred_opts po = *o;
+	po.pilot = po.n = o->pilot > 0 ? o->pilot : 20000;
+	po.ci = po.rel_ci = 0;
+	po.exhaustive = 0;
+	po.occupancy = RH_PO_EXACT;
+	struct rh_pred_result r = {.n = 0};
+	struct pred p = {.m = m,
+	                 .map = map,
+	                 .o = &po,
+	                 .images = images,
+	                 .labels = labels,
+	                 .n_images = n_images,
+	                 .in_len = (long)m->in_h * m->in_w * m->in_c,
+	                 .r = &r};
+	rh_rng_seed(&p.rng, o->seed);
+	int rc = po.form == RH_PF_SW || po.sampler == RH_PS_UNIFORM
+	             ? rh_err_set(err, RH_E_INVAL, "a campaign's proposal is is or isb over the accelerator's cells")
+	             : check_opts(&p, &po, err);
+	if (!rc)
+		rc = golden(&p, err);
+	if (!rc)
+		rc = setup_hw(&p, g, err);
+	if (!rc)
+		rc = setup_strata(&p, g, err);
+	if (!rc)
+		rc = propose_cells(&p, n, out, err);
+	pred_free(&p);
 	return rc;
 }

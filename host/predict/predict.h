@@ -83,6 +83,23 @@ int rh_predict(const struct rh_model *m, const struct rh_ffmap *map, const struc
                struct rh_pred_result *r, struct rh_err *err);
 void rh_pred_result_free(struct rh_pred_result *r);
 
+/* One cell drawn from an importance-sampling proposal, with its weight P / q. */
+struct rh_pred_cell {
+	int image;
+	uint32_t bit, cycle;
+	double w;
+};
+
+/* Draw n (image, chain bit, cycle) cells for a hardware campaign from the proposal `is` or
+ * `isb` of o (o->form RH_PF_TRUE or RH_PF_TRUE_NC, o->sampler, o->defensive, o->control,
+ * o->seed) over the physical distribution P: a chain bit of the fault space, a cycle of the
+ * golden run and an image, uniformly. isb's profile comes from a software pilot of o->pilot
+ * samples (0: 20,000), evaluated by the census and the effect model (section 9). The same
+ * arguments give the same cells. 0 or a negative error. */
+int rh_pred_propose_cells(const struct rh_model *m, const struct rh_ffmap *map, const struct rh_accel_geom *g,
+                          const int8_t *images, const int *labels, int n_images, const struct rh_pred_opts *o, long n,
+                          struct rh_pred_cell *out, struct rh_err *err);
+
 const char *rh_pred_form_name(int form);
 const char *rh_pred_occ_name(int occ);
 const char *rh_pred_ctl_name(int ctl);

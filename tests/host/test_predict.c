@@ -324,6 +324,97 @@ static int t_coverage(struct test_ctx *t)
 	return T_PASS;
 }
 
+/* z of a weighted mean of y against want: |mean - want| / its standard error. */
+struct zacc {
+	double s, s2;
+};
+
+static double zscore(const struct zacc *a, long n, double want)
+{
+	double m = a->s / n, v = (a->s2 / n - m * m) / (n - 1);
+	return v > 0 ? fabs(m - want) / sqrt(v) : (fabs(m - want) < 1e-12 ? 0 : INFINITY);
+}
+
+static void zadd(struct zacc *a, double v)
+{
+	a->s += v;
+	a->s2 += v * v;
+}
+
+static int propose_check(const struct tiny *k, struct rh_effect *ef, const struct rh_pred_opts *o,
+                         struct rh_pred_cell *cells, long n, double ra, int *ok, struct rh_err *e)
+{
+	const struct rh_ffmap *map = &rh_ffmap_ice40;
+	int rc = rh_pred_propose_cells(&k->m, map, rh_accel_geom_find(1, 2), k->x, &k->label, 1, o, n, cells, e);
+	if (rc)
+		return rc;
+	struct zacc w = {0, 0}, cls[4] = {{0, 0}}, lay[RH_MAX_LAYERS] = {{0, 0}}, acc = {0, 0};
+	for (long i = 0; i < n; i++) {
+		struct rh_result r;
+		int md = 0, c = rh_ffmap_class_of(map, cells[i].bit), l = rh_census_layer_of(&ef->c, cells[i].cycle);
+		if (cells[i].bit >= map->chain_len || cells[i].cycle >= ef->c.cycles || cells[i].image != 0)
+			return rh_err_set(e, RH_E_INVAL, "cell %ld outside the fault space", i);
+		if ((rc = rh_effect_run(ef, k->x, cells[i].bit, cells[i].cycle, &r, &md, e)) != 0)
+			return rc;
+		zadd(&w, cells[i].w);
+		for (int q = 0; q < 4; q++)
+			zadd(&cls[q], q == c ? cells[i].w : 0);
+		for (int q = 0; q < ef->c.n_layers; q++)
+			zadd(&lay[q], q == l ? cells[i].w : 0);
+		zadd(&acc, md && r.cls == k->label ? cells[i].w : 0);
+	}
+	double worst = zscore(&w, n, 1);
+	for (int q = 0; q < 4; q++) {
+		double zc = zscore(&cls[q], n, (double)ef->c.class_bits[q] / map->chain_len);
+		worst = zc > worst ? zc : worst;
+	}
+	for (int q = 0; q < ef->c.n_layers; q++) {
+		double zl = zscore(&lay[q], n, (double)rh_census_layer_cycles(&ef->c, q) / ef->c.cycles);
+		worst = zl > worst ? zl : worst;
+	}
+	double zr = zscore(&acc, n, ra);
+	printf("  %s: mean weight %.4f, class and layer shares at most %.1f standard errors off; RA %.4f against "
+	       "%.4f exhaustive (%.1f standard errors)\n",
+	       rh_pred_sampler_name(o->sampler), w.s / n, worst, acc.s / n, ra, zr);
+	*ok &= worst <= 3.5 && zr <= 3.5;
+	return 0;
+}
+
+/* A campaign's proposal (rh_pred_propose_cells) on the tiny configuration: 40,000 cells of is
+ * and of isb. Against what P is known to be: the mean weight is 1 and each class's and each
+ * layer's weighted share is its share of bits and of cycles, within 3.5 standard errors; and the
+ * weighted RA of the cells, evaluated one by one with the effect model, is the exhaustive RA
+ * within 3.5 standard errors. */
+static int t_propose(struct test_ctx *t)
+{
+	struct tiny k;
+	struct rh_err e = {0, ""};
+	CHECKF(tiny_setup(&k, &e) == 0, "%s", e.msg);
+	const struct rh_ffmap *map = &rh_ffmap_ice40;
+	const struct rh_accel_geom *g = rh_accel_geom_find(map->rows, map->cols);
+	enum { N = 40000 };
+	static struct rh_pred_cell cells[N];
+	struct rh_pred_opts x = opts(RH_PF_TRUE, 1, 1);
+	x.exhaustive = 1;
+	struct rh_pred_result truth;
+	struct rh_effect ef;
+	int rc = rh_predict(&k.m, map, g, k.x, &k.label, 1, &x, &truth, &e), ok = 1;
+	rh_pred_result_free(&truth);
+	int have_ef = !rc && (rc = rh_effect_init(&ef, &k.m, map, g, &e)) == 0;
+	for (int smp = RH_PS_IS; !rc && smp <= RH_PS_ISB; smp++) {
+		struct rh_pred_opts o = opts(RH_PF_TRUE, 1, 77);
+		o.sampler = smp;
+		if ((rc = propose_check(&k, &ef, &o, cells, N, truth.ra, &ok, &e)) != 0)
+			break;
+	}
+	if (have_ef)
+		rh_effect_free(&ef);
+	rh_model_free(&k.m);
+	CHECKF(rc == 0, "%s", e.msg);
+	CHECK(ok);
+	return T_PASS;
+}
+
 static char out[262144], errbuf[8192];
 
 #define RUN(...) t_run(t, out, sizeof(out), errbuf, sizeof(errbuf), (const char *const[]){__VA_ARGS__, NULL})
@@ -380,6 +471,7 @@ const struct test_case predict_tests[] = {
     {"predict/exhaustive", t_exhaustive},
     {"predict/every", t_every},
     {"predict/coverage", t_coverage},
+    {"predict/propose", t_propose},
     {"predict/cli", t_cli},
     {NULL, NULL},
 };
