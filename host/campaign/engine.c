@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "predict.h"
 #include "refmodel.h"
 #include "rng.h"
 #include "stats.h"
@@ -17,14 +18,14 @@
 #define NULL_BATCHES 4
 
 /* Uniform over images x chain bits x cycles of the golden run. */
-static int uniform_plan(struct rh_plan_item *items, long n, int images, const struct rh_backend_info *info,
-                        uint64_t seed, struct rh_err *err)
+static int uniform_plan(struct rh_plan_item *items, long n, const struct rh_sampler_ctx *c, struct rh_err *err)
 {
 	(void)err;
+	const struct rh_backend_info *info = c->info;
 	struct rh_rng rng;
-	rh_rng_seed(&rng, seed);
+	rh_rng_seed(&rng, c->seed);
 	for (long i = 0; i < n; i++) {
-		items[i].image = (int)rh_rng_below(&rng, (uint64_t)images);
+		items[i].image = (int)rh_rng_below(&rng, (uint64_t)c->images);
 		items[i].draw = i;
 		uint32_t bit = (uint32_t)rh_rng_below(&rng, info->chain_len);
 		items[i].f = (struct rh_fault){.bit = bit, .cycle = (uint32_t)rh_rng_below(&rng, info->golden_cycles)};
@@ -33,8 +34,52 @@ static int uniform_plan(struct rh_plan_item *items, long n, int images, const st
 	return 0;
 }
 
+/* The predictor's proposal over the whole chain (RA_True's fault space), its control cells
+ * counted never correct where the effect model does not model them: that puts the draws on
+ * the control registers, where the hardware's failures are. */
+static int proposal_plan(struct rh_plan_item *items, long n, int sampler, const struct rh_sampler_ctx *c,
+                         struct rh_err *err)
+{
+	const struct rh_backend_info *info = c->info;
+	const struct rh_accel_geom *g = rh_accel_geom_find(info->rows, info->cols);
+	if (!g || !info->ffmap || info->ffmap->chain_len != info->chain_len)
+		return rh_err_set(err, RH_E_INVAL, "the back-end's %dx%d geometry has no schedule or flip-flop map",
+		                  info->rows, info->cols);
+	struct rh_pred_cell *cells = malloc(sizeof(*cells) * (size_t)n);
+	if (!cells)
+		return rh_err_set(err, RH_E_NOMEM, "out of memory for %ld cells", n);
+	struct rh_pred_opts po = {.form = RH_PF_TRUE, .sampler = sampler, .seed = c->seed};
+	int rc = rh_pred_propose_cells(c->m, info->ffmap, g, c->inputs, c->labels, c->images, &po, n, cells, err);
+	for (long i = 0; !rc && i < n; i++) {
+		if (cells[i].cycle >= info->golden_cycles) {
+			rc = rh_err_set(err, RH_E_MISMATCH,
+			                "the schedule's cycle %u is beyond the back-end's golden run (%u)",
+			                cells[i].cycle, info->golden_cycles);
+			break;
+		}
+		items[i] = (struct rh_plan_item){.image = cells[i].image,
+		                                 .draw = i,
+		                                 .f = {.bit = cells[i].bit, .cycle = cells[i].cycle},
+		                                 .weight = cells[i].w};
+	}
+	free(cells);
+	return rc;
+}
+
+static int is_plan(struct rh_plan_item *items, long n, const struct rh_sampler_ctx *c, struct rh_err *err)
+{
+	return proposal_plan(items, n, RH_PS_IS, c, err);
+}
+
+static int isb_plan(struct rh_plan_item *items, long n, const struct rh_sampler_ctx *c, struct rh_err *err)
+{
+	return proposal_plan(items, n, RH_PS_ISB, c, err);
+}
+
 static const struct rh_sampler_ops samplers[] = {
     {"uniform", uniform_plan},
+    {"is", is_plan},
+    {"isb", isb_plan},
 };
 
 const struct rh_sampler_ops *rh_sampler_find(const char *name)
@@ -47,7 +92,7 @@ const struct rh_sampler_ops *rh_sampler_find(const char *name)
 
 const char *rh_sampler_names(void)
 {
-	return "uniform";
+	return "uniform, is, isb";
 }
 
 /* Everything one run of the engine holds. */
@@ -62,11 +107,14 @@ struct state {
 	size_t in_len;
 	int32_t (*golden)[RH_MAX_LOGITS]; /* the reference model's logits and class per image */
 	int *golden_cls;
+	int *labels; /* the evaluation images' labels, for the predictor's proposals */
 	struct rh_fault batch[CHUNK + 1];
 	struct rh_result res[CHUNK + 1];
 	struct rh_journal_rec recs[CHUNK];
 	struct rh_journal jr;
 	long n10, n01; /* discordant pairs: golden right and faulty wrong, and the reverse */
+	int weighted;  /* an importance sampler: the weighted interval */
+	double w_outcomes[RH_OUT_COUNT];
 	struct rh_wmean drop;
 	struct rh_rng null_rng;
 };
@@ -113,16 +161,18 @@ static int check_null(const struct rh_result *r, const struct rh_result *g, cons
 	return 0;
 }
 
-/* Count one injection into the estimate (the control variate: the golden outcome). */
-static void tally(struct state *s, int img, uint32_t bit, enum rh_outcome o, int cls)
+/* Count one injection, of weight w = P / q, into the estimate (the control variate: the golden
+ * outcome). */
+static void tally(struct state *s, int img, uint32_t bit, enum rh_outcome o, int cls, double w)
 {
 	int label = s->test->labels[img];
 	int ok = rh_outcome_correct(o, cls, label), g = s->golden_cls[img] == label;
 	s->r->outcomes[o]++;
+	s->w_outcomes[o] += w;
 	s->r->by_class[rh_ffmap_class_of(s->r->info.ffmap, bit)][o]++;
 	s->n10 += g && !ok;
 	s->n01 += !g && ok;
-	rh_wmean_add(&s->drop, 1.0, (double)(g - ok));
+	rh_wmean_add(&s->drop, w, (double)(g - ok));
 	s->r->done++;
 }
 
@@ -136,7 +186,12 @@ static void estimate(struct state *s)
 {
 	struct rh_campaign_result *r = s->r;
 	double d = rh_wmean_mean(&s->drop), dlo, dhi;
-	rh_paired_diff_ci(r->done, s->n10, s->n01, RH_Z95, &dlo, &dhi);
+	if (s->weighted) { /* the weighted-variance normal interval (docs/fault-model.md, 9.3) */
+		double h = rh_wmean_halfwidth(&s->drop, RH_Z95);
+		dlo = d - h < -1 ? -1 : d - h;
+		dhi = d + h > 1 ? 1 : d + h;
+	} else
+		rh_paired_diff_ci(r->done, s->n10, s->n01, RH_Z95, &dlo, &dhi);
 	r->drop = d;
 	r->ci95_drop[0] = dlo;
 	r->ci95_drop[1] = dhi;
@@ -144,6 +199,8 @@ static void estimate(struct state *s)
 	r->ci95[0] = clip01(r->sa - dhi);
 	r->ci95[1] = clip01(r->sa - dlo);
 	r->ess = rh_wmean_ess(&s->drop);
+	for (int o = 0; o < RH_OUT_COUNT; o++)
+		r->w_outcomes[o] = r->done ? s->w_outcomes[o] / (double)r->done : 0;
 }
 
 /* The evaluation images and their golden runs, from the reference model (which the accelerator
@@ -157,7 +214,8 @@ static int prepare(struct state *s, struct rh_err *err)
 	s->inputs = malloc((size_t)k * s->in_len);
 	s->golden = malloc((size_t)k * sizeof(*s->golden));
 	s->golden_cls = malloc((size_t)k * sizeof(*s->golden_cls));
-	if (!s->plan || !s->inputs || !s->golden || !s->golden_cls)
+	s->labels = malloc((size_t)k * sizeof(*s->labels));
+	if (!s->plan || !s->inputs || !s->golden || !s->golden_cls || !s->labels)
 		return rh_err_set(err, RH_E_NOMEM, "cannot allocate %ld injections", s->o->n);
 	int rc = rh_ref_init(&ref, s->m, err);
 	if (rc)
@@ -167,6 +225,7 @@ static int prepare(struct state *s, struct rh_err *err)
 		rh_dataset_input(s->test, i, s->inputs + (size_t)i * s->in_len);
 		s->golden_cls[i] = rh_ref_infer(&ref, s->inputs + (size_t)i * s->in_len, s->golden[i]);
 		correct += s->golden_cls[i] == s->test->labels[i];
+		s->labels[i] = s->test->labels[i];
 	}
 	rh_ref_free(&ref);
 	s->r->sa = (double)correct / k;
@@ -185,10 +244,11 @@ static int replay_journal(struct state *s, struct rh_err *err)
 	int rc = rh_journal_open(&s->jr, o->journal, &head, &done, &n_done, err);
 	for (size_t q = 0; !rc && q < n_done; q++) {
 		const struct rh_plan_item *p = &s->plan[q];
-		if (done[q].image != p->image || done[q].bit != p->f.bit || done[q].cycle != p->f.cycle)
+		if (done[q].image != p->image || done[q].bit != p->f.bit || done[q].cycle != p->f.cycle ||
+		    done[q].weight != p->weight)
 			rc = rh_err_set(err, RH_E_FORMAT, "%s: injection %zu is not this campaign's", o->journal, q);
 		else
-			tally(s, p->image, p->f.bit, (enum rh_outcome)done[q].outcome, done[q].cls);
+			tally(s, p->image, p->f.bit, (enum rh_outcome)done[q].outcome, done[q].cls, p->weight);
 	}
 	s->r->resumed = (long)n_done;
 	free(done);
@@ -244,7 +304,7 @@ static int run_batch(struct state *s, long i, long j, struct rh_err *err)
 	if (s->o->journal && (rc = rh_journal_append(&s->jr, s->recs, nb, err)))
 		return rc;
 	for (long q = 0; q < j - i; q++) /* counted once journaled: a resume sees the same */
-		tally(s, img, s->recs[q].bit, (enum rh_outcome)s->recs[q].outcome, s->recs[q].cls);
+		tally(s, img, s->recs[q].bit, (enum rh_outcome)s->recs[q].outcome, s->recs[q].cls, s->recs[q].weight);
 	return 0;
 }
 
@@ -302,8 +362,10 @@ int rh_campaign_run(const struct rh_campaign_opts *o, const struct rh_model *m, 
 		rc = prepare(s, err);
 	if (!rc)
 		rc = rh_backend_info(be, &r->info, err);
+	struct rh_sampler_ctx ctx = {&r->info, m, s->inputs, s->labels, o->images, (uint64_t)o->seed};
+	s->weighted = sampler && strcmp(sampler->name, "uniform") != 0;
 	if (!rc)
-		rc = sampler->plan(s->plan, o->n, o->images, &r->info, (uint64_t)o->seed, err);
+		rc = sampler->plan(s->plan, o->n, &ctx, err);
 	if (!rc) {
 		qsort(s->plan, (size_t)o->n, sizeof(*s->plan), by_image);
 		/* null injections come from their own stream: the campaign's draws do not depend on them */
@@ -319,6 +381,7 @@ int rh_campaign_run(const struct rh_campaign_opts *o, const struct rh_model *m, 
 	free(s->inputs);
 	free(s->golden);
 	free(s->golden_cls);
+	free(s->labels);
 	free(s);
 	return rc;
 }

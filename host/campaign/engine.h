@@ -1,8 +1,8 @@
 /* rahil: the campaign engine: plan a fault list with a sampler, run it on a back-end in
  * batches (golden and null-injection self-checks, journal, progress, stop flag), and estimate
- * RA and the drop with their intervals. The command line (host/cli/cli_campaign.c) only parses
- * options, handles signals and prints. docs/campaign.md describes the campaign, docs/fault-model.md
- * its estimators. */
+ * RA and the drop with their intervals (weighted by P / q under the importance samplers). The
+ * command line (host/cli/cli_campaign.c) only parses options, handles signals and prints. docs/campaign.md describes
+ * the campaign, docs/fault-model.md its estimators. */
 #ifndef RAHIL_ENGINE_H
 #define RAHIL_ENGINE_H
 
@@ -24,11 +24,22 @@ struct rh_plan_item {
 	double weight; /* P / q (1 for the uniform sampler) */
 };
 
-/* A sampler: the campaign's fault list, deterministic for a seed, in draw order. */
+/* What a sampler plans from: the fault space, the model and the evaluation images. */
+struct rh_sampler_ctx {
+	const struct rh_backend_info *info;
+	const struct rh_model *m;
+	const int8_t *inputs; /* images x in_len, quantised */
+	const int *labels;
+	int images;
+	uint64_t seed;
+};
+
+/* A sampler: the campaign's fault list, deterministic for a seed, in draw order. uniform: the
+ * physical distribution itself; is, isb: the predictor's proposals (host/predict/predict.h,
+ * docs/fault-model.md section 9), each item weighted P / q. */
 struct rh_sampler_ops {
 	const char *name;
-	int (*plan)(struct rh_plan_item *items, long n, int images, const struct rh_backend_info *info, uint64_t seed,
-	            struct rh_err *err);
+	int (*plan)(struct rh_plan_item *items, long n, const struct rh_sampler_ctx *c, struct rh_err *err);
 };
 /* The sampler of that name, or NULL; rh_sampler_names() lists them for messages. */
 const struct rh_sampler_ops *rh_sampler_find(const char *name);
@@ -66,9 +77,10 @@ struct rh_campaign_result {
 	struct rh_backend_info info; /* the fault space */
 	double sa;                   /* exact, over the evaluation images */
 	double ra, drop, ci95[2], ci95_drop[2], ess;
-	long n, done, resumed; /* planned, counted, taken from the journal */
-	long outcomes[RH_OUT_COUNT];
-	long by_class[4][RH_OUT_COUNT]; /* by flip-flop class of the struck bit */
+	long n, done, resumed;           /* planned, counted, taken from the journal */
+	long outcomes[RH_OUT_COUNT];     /* raw counts */
+	double w_outcomes[RH_OUT_COUNT]; /* weighted: each injection's share of P (sum w / n) */
+	long by_class[4][RH_OUT_COUNT];  /* by flip-flop class of the struck bit */
 	long golden_runs, null_injections;
 	double seconds;                /* injecting, this call */
 	struct rh_backend_stats link;  /* round trips and retries of the injections (set-up excluded) */

@@ -25,9 +25,10 @@ static void on_interrupt(int sig)
 
 static void help(void)
 {
-	printf("Usage: rahil campaign -m MODEL [--backend B] --sampler uniform --n N [OPTIONS]\n\n"
+	printf("Usage: rahil campaign -m MODEL [--backend B] --sampler uniform|is|isb --n N [OPTIONS]\n\n"
 	       "Inject N single-bit faults, one per inference, each in a (flip-flop bit, cycle) cell\n"
-	       "and an evaluation image drawn uniformly, and estimate the Resiliency Accuracy (RA):\n"
+	       "and an evaluation image drawn uniformly or from an importance-sampling proposal, and\n"
+	       "estimate the Resiliency Accuracy (RA):\n"
 	       "the accuracy given one transient fault. The drop SA - RA is estimated with the\n"
 	       "golden outcome as a control variate (docs/fault-model.md, section 3). Faults on the\n"
 	       "same image run back to back in batches, one round trip per batch on a board. Every\n"
@@ -38,8 +39,12 @@ static void help(void)
 	       "  -m, --model MODEL   the .rmod model file (required)\n"
 	       "  --backend B         sim (default, 8x8), sim:ice40 (the iCEBreaker's 1x2 in-process),\n"
 	       "                      sim:2x4, serial:PATH or ftdi[:SERIAL]\n"
-	       "  --sampler uniform   the proposal over cells (importance sampling comes with the\n"
-	       "                      fault model)\n"
+	       "  --sampler S         uniform: cells and images uniformly (the physical\n"
+	       "                      distribution P); is: the predictor's proposal over (layer,\n"
+	       "                      register group, bit position) strata by live share; isb: that\n"
+	       "                      times a failure profile from a software pilot (docs/fault-\n"
+	       "                      model.md, section 9). is and isb weigh each injection P/q\n"
+	       "                      and give the weighted-variance interval\n"
 	       "  --n N               number of injections (required)\n"
 	       "  --images K          the evaluation set: the first K test images (default 100)\n"
 	       "  --seed S            random seed (default 1)\n"
@@ -146,9 +151,11 @@ static void print_json(const struct rh_campaign_result *r, const struct rh_campa
 	json_pair(j, "ci95", r->ci95);
 	json_pair(j, "ci95_drop", r->ci95_drop);
 	cJSON_AddNumberToObject(j, "ess", r->ess);
-	cJSON *oc = cJSON_AddObjectToObject(j, "outcomes");
-	for (int q = 0; q < RH_OUT_COUNT; q++)
+	cJSON *oc = cJSON_AddObjectToObject(j, "outcomes"), *wc = cJSON_AddObjectToObject(j, "outcomes_weighted");
+	for (int q = 0; q < RH_OUT_COUNT; q++) {
 		cJSON_AddNumberToObject(oc, rh_outcome_name((enum rh_outcome)q), (double)r->outcomes[q]);
+		cJSON_AddNumberToObject(wc, rh_outcome_name((enum rh_outcome)q), r->w_outcomes[q]);
+	}
 	cJSON *bc = cJSON_AddObjectToObject(j, "by_class");
 	for (int q = 0; q < 4; q++) {
 		cJSON *x = cJSON_AddObjectToObject(bc, rh_ff_class_name(q));
@@ -191,6 +198,12 @@ static void print_human(const struct rh_campaign_result *r, const struct rh_camp
 	       100 * r->ci95_drop[1]);
 	printf("  masked %ld  benign %ld  sdc %ld  hang %ld  crash %ld\n", c[RH_OUT_MASKED], c[RH_OUT_BENIGN],
 	       c[RH_OUT_SDC], c[RH_OUT_HANG], c[RH_OUT_CRASH]);
+	if (strcmp(o->sampler, "uniform") != 0) {
+		const double *w = r->w_outcomes;
+		printf(
+		    "  weighted (shares of P): masked %.4f  benign %.4f  sdc %.4f  hang %.4f  crash %.4f; ess %.0f\n",
+		    w[RH_OUT_MASKED], w[RH_OUT_BENIGN], w[RH_OUT_SDC], w[RH_OUT_HANG], w[RH_OUT_CRASH], r->ess);
+	}
 	printf("  by flip-flop class of the struck bit (masked/benign/sdc/hang/crash):\n");
 	for (int q = 0; q < 4; q++) {
 		const long *b = r->by_class[q];
@@ -298,7 +311,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		return rh_cli_usage_error("campaign");
 	}
 	if (!rh_sampler_find(a->sampler)) {
-		rh_cli_error("campaign", "--sampler %s is not available yet (this version has: %s)", a->sampler,
+		rh_cli_error("campaign", "--sampler %s is not available (this version has: %s)", a->sampler,
 		             rh_sampler_names());
 		return rh_cli_usage_error("campaign");
 	}

@@ -141,5 +141,42 @@ else
 	ok "$name (stopped after $done1 of 400 injections, exit 130; resumed, same result)"
 fi
 
+# kill -9 at random points, again and again, of an importance-sampled campaign (isb: every
+# injection weighted): each run resumes from the journal, and the last one ends exactly as an
+# uninterrupted campaign of the same seed, weighted estimate and outcomes included.
+name=system/campaign-isb-kill9-resume
+camp="campaign -m models/mlp.rmod --backend sim --sampler isb --n 600 --images 6 --seed 9 --json -q"
+# shellcheck disable=SC2086
+"$RAHIL" $camp >"$tmp/isb.json" 2>"$tmp/e9"
+kills=0 st=1 why=""
+rm -f "$tmp/isb.jnl"
+while [ $st -ne 0 ] && [ $kills -lt 8 ]; do
+	# shellcheck disable=SC2086
+	"$RAHIL" $camp --journal "$tmp/isb.jnl" >"$tmp/isb2.json" 2>"$tmp/e10" &
+	cpid=$!
+	# a random moment in the first 1.5 s of this run (the plan alone takes a fraction of it)
+	sleep "$(awk -v s="$kills$$" 'BEGIN { srand(s); printf "%.2f", 0.2 + 1.3 * rand() }')"
+	if kill -9 $cpid 2>/dev/null; then
+		kills=$((kills + 1))
+	fi
+	wait $cpid 2>/dev/null
+	st=$?
+	[ $st -ne 0 ] && [ $st -ne 137 ] && why="exit $st: $(cat "$tmp/e10")" && break
+done
+# shellcheck disable=SC2086
+if [ -n "$why" ]; then
+	bad $name "$why"
+elif [ $st -ne 0 ] && ! "$RAHIL" $camp --journal "$tmp/isb.jnl" >"$tmp/isb2.json" 2>"$tmp/e10"; then
+	bad $name "the last resume: exit $?: $(cat "$tmp/e10")"
+elif [ $kills -lt 2 ]; then
+	bad $name "killed only $kills times: the campaign is too short to test resuming"
+elif [ "$(($(wc -l <"$tmp/isb.jnl") - 1))" -ne 600 ]; then
+	bad $name "the journal holds $(($(wc -l <"$tmp/isb.jnl") - 1)) injections, expected 600"
+elif ! key "$tmp/isb.json" | diff - "$(key "$tmp/isb2.json" >"$tmp/k4"; echo "$tmp/k4")" >/dev/null; then
+	bad $name "after $kills kills the result differs from the uninterrupted one: $(key "$tmp/isb2.json" | tr -d '\n\t')"
+else
+	ok "$name (killed $kills times at random points; resumed, same weighted result)"
+fi
+
 echo "$pass passed, $fail failed, $skip skipped"
 [ $fail -eq 0 ]
