@@ -26,7 +26,7 @@ HOST_LINK_SIM_SRC := host/link/transport_sim.c
 HOST_BACKEND_SRC := host/backend/backend.c host/backend/backend_sw.c host/backend/backend_link.c
 # the sim back-end and the table of back-ends: built with the simulator library (rtl/rtl.mk)
 HOST_BACKEND_SIM_SRC := host/backend/backend_sim.c host/backend/registry.c
-HOST_PREDICT_SRC := host/predict/census.c host/predict/effect.c host/predict/proposal.c host/predict/predict.c
+HOST_PREDICT_SRC := host/predict/census.c host/predict/effect.c host/predict/proposal.c host/predict/calib.c host/predict/predict.c
 HOST_CAMPAIGN_SRC := host/campaign/journal.c host/campaign/outcome.c host/campaign/engine.c
 HOST_CLI_SRC := host/cli/main.c host/cli/cli_util.c host/cli/cli_train.c host/cli/cli_eval.c \
 	host/cli/cli_campaign.c host/cli/cli_devices.c host/cli/cli_inject.c \

@@ -48,6 +48,10 @@ static void help(void)
 	       "                       exact live share; analytic: the study's LP x TP x UF per\n"
 	       "                       (layer, class), then a live cell of it\n"
 	       "  --control C          model (default) or study: every control cell never correct\n"
+	       "  --calibration FILE   live cells the effect model does not model take their\n"
+	       "                       register group's rates measured by `rahil campaign\n"
+	       "                       --calibration-out FILE` (same model and flip-flop map),\n"
+	       "                       with their uncertainty in the interval\n"
 	       "  --n N                samples (default 20000; with --ci or --rel-ci the cap)\n"
 	       "  --ci H               stop once the RA interval's half-width is at most H\n"
 	       "  --rel-ci R           stop once the drop interval's half-width is at most R x drop\n"
@@ -62,7 +66,8 @@ static void help(void)
 }
 
 struct args {
-	const char *model, *data, *backend;
+	const char *model, *data, *backend, *calib_path;
+	struct rh_calib calib;
 	struct rh_pred_opts o;
 	long images;
 	int have_form, json;
@@ -111,6 +116,7 @@ static int set_opt(struct args *a, int c)
 	case 'P': return rh_cli_int("predict", "pilot", optarg, 1, 100000000L, &a->o.pilot);
 	case 'D': return rh_cli_num("predict", "defensive", optarg, 0.001, 1, &a->o.defensive);
 	case 'E': a->o.exhaustive = 1; return 0;
+	case 'L': a->calib_path = optarg; return 0;
 	case 'n': return rh_cli_int("predict", "n", optarg, 1, 100000000L, &a->o.n);
 	case 'k': return rh_cli_int("predict", "check-every", optarg, 1, 100000000L, &a->o.check_every);
 	case 'i': return rh_cli_int("predict", "images", optarg, 1, 10000, &a->images);
@@ -136,6 +142,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 	    {"pilot", required_argument, NULL, 'P'},
 	    {"defensive", required_argument, NULL, 'D'},
 	    {"exhaustive", no_argument, NULL, 'E'},
+	    {"calibration", required_argument, NULL, 'L'},
 	    {"occupancy", required_argument, NULL, 'o'},
 	    {"control", required_argument, NULL, 'c'},
 	    {"n", required_argument, NULL, 'n'},
@@ -188,6 +195,10 @@ static int parse_args(int argc, char **argv, struct args *a)
 		                        "or --occupancy analytic with it");
 		return rh_cli_usage_error("predict");
 	}
+	if (a->calib_path && (a->o.form == RH_PF_SW || a->o.control == RH_PC_STUDY)) {
+		rh_cli_error("predict", "--calibration is for true and true-nc with --control model");
+		return rh_cli_usage_error("predict");
+	}
 	if ((a->o.pilot || a->o.defensive > 0) && a->o.sampler == RH_PS_UNIFORM) {
 		rh_cli_error("predict", "--pilot and --defensive are for --sampler is or isb");
 		return rh_cli_usage_error("predict");
@@ -231,6 +242,9 @@ static void add_common(cJSON *o, const struct args *a, const struct rh_model *m,
 	cJSON_AddNumberToObject(o, "n", (double)r->n);
 	cJSON_AddNumberToObject(o, "ess", r->ess);
 	cJSON_AddNumberToObject(o, "unmodelled", (double)r->unmodelled);
+	cJSON_AddNumberToObject(o, "calibrated", (double)r->calibrated);
+	if (a->o.calib)
+		cJSON_AddStringToObject(o, "calibration", a->calib_path);
 	cJSON_AddNumberToObject(o, "unused", (double)r->unused);
 	cJSON_AddNumberToObject(o, "no_live", (double)r->no_live);
 }
@@ -271,12 +285,16 @@ static void print_human(const struct args *a, const struct rh_model *m, const st
 	       a->o.exhaustive ? "exhaustive" : rh_pred_sampler_name(a->o.sampler),
 	       a->o.form == RH_PF_SW ? "none" : rh_pred_occ_name(a->o.occupancy), a->images,
 	       (unsigned long long)a->o.seed);
-	if (a->o.form == RH_PF_TRUE)
+	if (a->o.calib)
+		printf("calibration: %s (campaign on %s, %s, %ld injections, seed %ld, the first %d images)\n",
+		       a->calib_path, a->calib.backend, a->calib.sampler, a->calib.n, a->calib.seed, a->calib.images);
+	else if (a->o.form == RH_PF_TRUE)
 		printf("control: %s\n", a->o.control == RH_PC_STUDY ? "every cell never correct (the study's rule)"
 		                                                    : "never correct (no calibration)");
 	if (a->o.form != RH_PF_SW)
-		printf("live cells the effect model does not model: %ld of %ld samples, counted never correct\n",
-		       r->unmodelled, r->n);
+		printf("live cells the effect model does not model: %ld of %ld samples, %ld of them calibrated, the "
+		       "rest counted never correct\n",
+		       r->unmodelled, r->n, r->calibrated);
 	if (a->o.occupancy == RH_PO_ANALYTIC)
 		printf("unused-register draws %ld (correct at SA), no live cell %ld\n", r->unused, r->no_live);
 	if (a->o.sampler != RH_PS_UNIFORM)
@@ -319,6 +337,22 @@ static int load_images(const struct args *a, const struct rh_model *m, int8_t **
 	return rc;
 }
 
+/* --calibration: the file, of this model and this flip-flop map. */
+static int load_calib(struct args *a, const struct rh_model *m, struct rh_err *err)
+{
+	int rc = rh_calib_read(a->calib_path, &a->calib, err);
+	if (rc)
+		return rc;
+	if (a->calib.model_hash != rh_model_hash(m))
+		return rh_err_set(err, RH_E_INVAL, "%s calibrates model %s (hash %08x), not %s (hash %08x)",
+		                  a->calib_path, a->calib.model, a->calib.model_hash, m->name, rh_model_hash(m));
+	if (a->calib.ffmap_hash != rh_ffmap_hash(a->map))
+		return rh_err_set(err, RH_E_INVAL, "%s was measured on flip-flop map %08x, --backend %s has %08x",
+		                  a->calib_path, a->calib.ffmap_hash, a->backend, rh_ffmap_hash(a->map));
+	a->o.calib = &a->calib;
+	return 0;
+}
+
 int rh_cmd_predict(int argc, char **argv)
 {
 	struct args a;
@@ -335,6 +369,8 @@ int rh_cmd_predict(int argc, char **argv)
 		return rh_cli_exit_for(rc);
 	}
 	rc = load_images(&a, &m, &x, &labels, &err);
+	if (!rc && a.calib_path)
+		rc = load_calib(&a, &m, &err);
 	if (!rc)
 		rc = rh_predict(&m, a.map, rh_accel_geom_find(a.map->rows, a.map->cols), x, labels, (int)a.images, &a.o,
 		                &r, &err);

@@ -53,6 +53,8 @@ struct outcome {
 	int image;
 	int live; /* the struck cell held a live value (a pilot counts only those) */
 	double w;
+	int cal;    /* calibrated: the register group whose rates give okp; -1 none */
+	double okp; /* calibrated: the probability that the faulty run is correct */
 };
 
 struct pred {
@@ -93,7 +95,11 @@ struct pred {
 	double live_share[RH_MAX_LAYERS][RH_SG_COUNT];
 	long pilot_n[NKEY], pilot_k[NKEY]; /* live pilot samples and changed outcomes per key */
 	long exh_n;                        /* exhaustive: cells (or sites) per image */
-	double *score;                     /* per stratum: its share, then its score */
+	/* calibration (section 10): each group's share of live cells, and per group the sums of
+	 * w / live of the calibrated samples on golden-correct (cal_c1) and golden-wrong (cal_c0)
+	 * images, the sensitivities of the drop to the group's rates */
+	double group_live[RH_SG_COUNT], cal_c1[RH_SG_COUNT], cal_c0[RH_SG_COUNT];
+	double *score; /* per stratum: its share, then its score */
 };
 
 const char *rh_pred_form_name(int form)
@@ -281,6 +287,21 @@ static int live_cell(struct pred *p, const struct sample *s, uint32_t *bit, uint
 	return 0;
 }
 
+/* A live cell the effect model does not model, in a group the calibration measured: correct
+ * with the group's rates, rescaled from all of its cells to its live ones (dead cells never fail;
+ * section 10). */
+static void calibrate(struct pred *p, struct outcome *y)
+{
+	const struct rh_calib *c = p->o->calib;
+	if (!c || !c->g[y->group].have || !(p->group_live[y->group] > 0))
+		return;
+	const struct rh_calib_group *g = &c->g[y->group];
+	double live = p->group_live[y->group];
+	y->cal = y->group;
+	y->okp = p->gold_ok[y->image] ? 1 - fmin(1, g->fail / live) : fmin(1, g->fix / live);
+	p->r->calibrated++;
+}
+
 /* A hardware cell's outcome. */
 static int eval_hw(struct pred *p, const struct sample *s, struct outcome *y, struct rh_err *err)
 {
@@ -317,6 +338,7 @@ static int eval_hw(struct pred *p, const struct sample *s, struct outcome *y, st
 	if (!md) {
 		p->r->unmodelled++;
 		y->ok = 0;
+		calibrate(p, y);
 		return 0;
 	}
 	y->ok = res.end == RH_RUN_DONE && res.cls == label;
@@ -382,7 +404,7 @@ static int eval_block(struct pred *p, struct sample *s, long n, long first, stru
 	qsort(s, (size_t)n, sizeof(*s), by_image);
 	for (long i = 0; i < n; i++) {
 		struct outcome *y = &ys[s[i].index - first];
-		*y = (struct outcome){.layer = -1, .image = s[i].image, .live = 1, .w = s[i].w};
+		*y = (struct outcome){.layer = -1, .image = s[i].image, .live = 1, .w = s[i].w, .cal = -1};
 		if (p->o->form == RH_PF_SW) {
 			eval_sw(p, &s[i], y);
 			continue;
@@ -403,10 +425,15 @@ static double clip01(double x)
 static void tally(struct pred *p, const struct outcome *y)
 {
 	struct rh_pred_result *r = p->r;
-	int g = p->gold_ok[y->image], d = g - y->ok;
-	r->n10 += g && !y->ok;
-	r->n01 += !g && y->ok;
-	rh_wmean_add(&p->drop, y->w, (double)d);
+	int g = p->gold_ok[y->image];
+	double d = y->cal >= 0 ? g - y->okp : g - y->ok;
+	if (y->cal >= 0)
+		*(g ? &p->cal_c1[y->cal] : &p->cal_c0[y->cal]) += y->w / p->group_live[y->cal];
+	else {
+		r->n10 += g && !y->ok;
+		r->n01 += !g && y->ok;
+	}
+	rh_wmean_add(&p->drop, y->w, d);
 	r->max_weight = y->w > r->max_weight ? y->w : r->max_weight;
 	r->n++;
 	if (y->layer < 0)
@@ -423,6 +450,23 @@ static void tally(struct pred *p, const struct outcome *y)
 	r->bit_n[y->bitpos]++;
 }
 
+/* The variance the calibration's rates add to the drop (the delta method: each rate's standard
+ * error from its 95% interval, times the drop's sensitivity to it). */
+static double calib_var(const struct pred *p)
+{
+	double v = 0, n = p->r->n > 0 ? (double)p->r->n : 1;
+	for (int i = 0; i < RH_SG_COUNT; i++) {
+		const struct rh_calib_group *g = &p->o->calib->g[i];
+		if (!g->have)
+			continue;
+		double sf = (g->ci_fail[1] - g->ci_fail[0]) / (2 * RH_Z95),
+		       sx = (g->ci_fix[1] - g->ci_fix[0]) / (2 * RH_Z95);
+		v += (p->cal_c1[i] / n) * (p->cal_c1[i] / n) * sf * sf +
+		     (p->cal_c0[i] / n) * (p->cal_c0[i] / n) * sx * sx;
+	}
+	return v;
+}
+
 /* RA, the drop and their intervals from what is counted (as the campaign, section 3). */
 static void estimate(struct pred *p)
 {
@@ -431,10 +475,12 @@ static void estimate(struct pred *p)
 	r->drop = rh_wmean_mean(&p->drop);
 	if (p->o->exhaustive)
 		lo = hi = r->drop;
-	else if (p->o->sampler == RH_PS_UNIFORM)
+	else if (p->o->sampler == RH_PS_UNIFORM && !p->o->calib)
 		rh_paired_diff_ci(r->n, r->n10, r->n01, RH_Z95, &lo, &hi);
-	else { /* the weighted-variance normal interval */
+	else { /* the weighted-variance normal interval, with the calibration's own uncertainty */
 		double h = rh_wmean_halfwidth(&p->drop, RH_Z95);
+		if (p->o->calib)
+			h = sqrt(h * h + RH_Z95 * RH_Z95 * calib_var(p));
 		lo = r->drop - h < -1 ? -1 : r->drop - h;
 		hi = r->drop + h > 1 ? 1 : r->drop + h;
 	}
@@ -456,7 +502,8 @@ static int check(struct pred *p)
 	                                                .ci95 = {r->ci95[0], r->ci95[1]},
 	                                                .drop = r->drop,
 	                                                .ci95_drop = {r->ci95_drop[0], r->ci95_drop[1]}};
-	if (p->o->exhaustive || (p->o->sampler != RH_PS_UNIFORM && r->n10 + r->n01 < MIN_EVENTS))
+	if (p->o->exhaustive ||
+	    ((p->o->sampler != RH_PS_UNIFORM || p->o->calib) && r->n10 + r->n01 + r->calibrated < MIN_EVENTS))
 		return 0;
 	if (p->o->ci > 0 && (r->ci95[1] - r->ci95[0]) / 2 <= p->o->ci)
 		return 1;
@@ -481,6 +528,12 @@ static int live_shares(struct pred *p, const struct rh_accel_geom *g, struct rh_
 			if (c.group_class_bits[gr][RH_FF_CONTROL] > 0 && p->o->control == RH_PC_STUDY)
 				p->live_share[l][gr] = 1;
 		}
+	for (int gr = 0; !rc && gr < RH_SG_COUNT; gr++) {
+		double cells = (double)c.group_bits[gr] * (double)c.cycles * k, live = 0;
+		for (int l = 0; l < c.n_layers; l++)
+			live += c.group_live[l][gr];
+		p->group_live[gr] = cells > 0 ? live / cells : 0;
+	}
 	rh_census_free(&c);
 	return rc;
 }
@@ -752,6 +805,8 @@ int rh_predict(const struct rh_model *m, const struct rh_ffmap *map, const struc
 		rc = golden(&p, err);
 	if (!rc)
 		rc = o->form == RH_PF_SW ? setup_sw(&p, err) : setup_hw(&p, g, err);
+	if (!rc && o->calib && o->form != RH_PF_SW && o->control == RH_PC_MODEL)
+		rc = live_shares(&p, g, err);
 	if (!rc && o->exhaustive)
 		rc = setup_every(&p, err);
 	else if (!rc && o->sampler != RH_PS_UNIFORM)

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "accel_image.h"
+#include "calib.h"
 #include "error.h"
 #include "ffmap.h"
 #include "model.h"
@@ -50,6 +51,9 @@ struct rh_pred_opts {
 	long pilot;       /* isb: uniform pilot samples (counted in n); 0: sized automatically */
 	double defensive; /* is, isb: the target's weight in the proposal, in (0, 1]; 0: 0.1 */
 	int exhaustive;   /* every cell (or site) of every image once; n, ci and rel_ci unused */
+	/* RA_True(-nc): live cells the effect model does not model take their register group's
+	 * measured rates (section 10) instead of counting never correct; NULL: none */
+	const struct rh_calib *calib;
 };
 
 /* One point of the convergence trace. */
@@ -64,7 +68,8 @@ struct rh_pred_result {
 	double ess;
 	long pilot;        /* isb: the pilot's uniform samples (the first of the n) */
 	double max_weight; /* the largest P/q of a sample (1 without a proposal) */
-	long unmodelled;   /* live control cells the effect model does not model (counted never correct) */
+	long unmodelled;   /* live cells the effect model does not model (never correct, or calibrated) */
+	long calibrated;   /* of those, the ones that took their group's calibrated rates */
 	long unused;       /* analytic draws of an unused register (counted correct at SA) */
 	long no_live;      /* analytic draws of a (layer, class) with no live cell in the image (golden) */
 	int n_layers, n_bitpos;

@@ -415,9 +415,113 @@ static int t_propose(struct test_ctx *t)
 	return T_PASS;
 }
 
+/* Calibration files: what is written reads back; a truncated file and a rate outside [0, 1] are
+ * format errors naming the file and the field. */
+static int t_calib_file(struct test_ctx *t)
+{
+	char path[4200], bad[4200];
+	snprintf(path, sizeof(path), "%s/cal.json", t->tmpdir);
+	snprintf(bad, sizeof(bad), "%s/bad.json", t->tmpdir);
+	struct rh_calib c = {.model = "m",
+	                     .model_hash = 0x1234abcd,
+	                     .ffmap_hash = 0x008dd5ab,
+	                     .sampler = "is",
+	                     .backend = "sim",
+	                     .seed = 5,
+	                     .n = 100,
+	                     .images = 7},
+	                back;
+	c.g[RH_SG_DESC] = (struct rh_calib_group){1, 40, 6, 0.125, 0.5, {0.05, 0.25}, {0.2, 0.8}};
+	c.g[RH_SG_FSM] = (struct rh_calib_group){1, 3, 0, 1, 0, {0.4, 1}, {0, 1}};
+	struct rh_err e = {0, ""};
+	CHECKF(rh_calib_write(path, &c, &e) == 0, "%s", e.msg);
+	CHECKF(rh_calib_read(path, &back, &e) == 0, "%s", e.msg);
+	CHECK(back.model_hash == c.model_hash && back.ffmap_hash == c.ffmap_hash && back.seed == 5 && back.n == 100 &&
+	      back.images == 7 && !strcmp(back.sampler, "is") && !strcmp(back.backend, "sim"));
+	CHECK(memcmp(&back.g[RH_SG_DESC], &c.g[RH_SG_DESC], sizeof(c.g[0])) == 0 && back.g[RH_SG_FSM].fail == 1 &&
+	      !back.g[RH_SG_TILE].have);
+	FILE *in = fopen(path, "r"), *out = fopen(bad, "w");
+	CHECK(in && out);
+	char buf[8192];
+	size_t n = fread(buf, 1, sizeof(buf), in);
+	fwrite(buf, 1, n / 2, out);
+	fclose(in);
+	fclose(out);
+	CHECKF(rh_calib_read(bad, &back, &e) == RH_E_FORMAT && strstr(e.msg, "bad.json"), "%s", e.msg);
+	c.g[RH_SG_DESC].fail = 1.5;
+	CHECK(rh_calib_write(bad, &c, &e) == 0);
+	CHECKF(rh_calib_read(bad, &back, &e) == RH_E_FORMAT && strstr(e.msg, "'fail'"), "%s", e.msg);
+	return T_PASS;
+}
+
+/* A calibration that fails every group's cells always gives exactly the uncalibrated prediction
+ * (never correct); one that fails none lowers the drop, and its rates' uncertainty widens the
+ * interval beyond the sampling's. */
+static int t_calib_predict(struct test_ctx *t)
+{
+	struct tiny k;
+	struct rh_err e = {0, ""};
+	CHECKF(tiny_setup(&k, &e) == 0, "%s", e.msg);
+	const struct rh_accel_geom *g = rh_accel_geom_find(1, 2);
+	struct rh_calib all = {.images = 1}, none = {.images = 1}, wide = {.images = 1};
+	for (int i = 0; i < RH_SG_COUNT; i++) {
+		all.g[i] = (struct rh_calib_group){1, 100, 100, 1, 0, {1, 1}, {0, 0}};
+		none.g[i] = (struct rh_calib_group){1, 100, 100, 0, 0, {0, 0}, {0, 0}};
+		wide.g[i] = (struct rh_calib_group){1, 100, 100, 0, 0, {0, 0.2}, {0, 0}};
+	}
+	struct rh_pred_result r[4];
+	const struct rh_calib *cs[4] = {NULL, &all, &none, &wide};
+	int rc = 0;
+	for (int i = 0; i < 4 && !rc; i++) {
+		struct rh_pred_opts o = opts(RH_PF_TRUE, 5000, 3);
+		o.calib = cs[i];
+		rc = rh_predict(&k.m, &rh_ffmap_ice40, g, k.x, &k.label, 1, &o, &r[i], &e);
+	}
+	rh_model_free(&k.m);
+	CHECKF(rc == 0, "%s", e.msg);
+	printf("  drop: uncalibrated %.4f, all fail %.4f, none fail %.4f [%.4f, %.4f], none +- 0.2 [%.4f, %.4f]; %ld "
+	       "calibrated\n",
+	       r[0].drop, r[1].drop, r[2].drop, r[2].ci95_drop[0], r[2].ci95_drop[1], r[3].ci95_drop[0],
+	       r[3].ci95_drop[1], r[1].calibrated);
+	int ok = r[1].calibrated > 0 && r[1].calibrated == r[1].unmodelled && r[0].calibrated == 0;
+	ok &= fabs(r[1].drop - r[0].drop) < 1e-12 && r[2].drop < r[0].drop - 0.05 && r[3].drop == r[2].drop;
+	ok &= r[3].ci95_drop[1] - r[3].ci95_drop[0] > r[2].ci95_drop[1] - r[2].ci95_drop[0] + 0.01;
+	for (int i = 0; i < 4; i++)
+		rh_pred_result_free(&r[i]);
+	CHECK(ok);
+	return T_PASS;
+}
+
 static char out[262144], errbuf[8192];
 
 #define RUN(...) t_run(t, out, sizeof(out), errbuf, sizeof(errbuf), (const char *const[]){__VA_ARGS__, NULL})
+
+/* A campaign's --calibration-out feeds predict --calibration; one of another model or another
+ * flip-flop map is refused, naming both. */
+static int t_cli_calib(struct test_ctx *t)
+{
+	char cal[4200];
+	snprintf(cal, sizeof(cal), "%s/camp-cal.json", t->tmpdir);
+	int rc = RUN("campaign", "-m", "models/mlp.rmod", "--backend", "sim:ice40", "--sampler", "uniform", "--n",
+	             "150", "--images", "5", "--seed", "4", "-q", "--calibration-out", cal);
+	CHECKF(rc == 0, "campaign rc %d: %s", rc, errbuf);
+	rc = RUN("predict", "-m", "models/mlp.rmod", "--backend", "sim:ice40", "--formulation", "true", "--n", "2000",
+	         "--images", "10", "--calibration", cal, "--json");
+	CHECKF(rc == 0, "rc %d: %s", rc, errbuf);
+	cJSON *j = cJSON_Parse(out);
+	const cJSON *c = cJSON_GetObjectItem(j, "calibrated"), *u = cJSON_GetObjectItem(j, "unmodelled");
+	int ok = cJSON_IsNumber(c) && cJSON_IsNumber(u) && c->valuedouble > 0 && c->valuedouble <= u->valuedouble;
+	cJSON_Delete(j);
+	CHECKF(ok, "no calibrated sample: %.300s", out);
+	CHECKF((rc = RUN("predict", "-m", "models/cnn.rmod", "--backend", "sim:ice40", "--formulation", "true",
+	                 "--calibration", cal)) == 1 &&
+	           strstr(errbuf, "calibrates model mlp"),
+	       "rc %d: %s", rc, errbuf);
+	CHECKF((rc = RUN("predict", "-m", "models/mlp.rmod", "--formulation", "true", "--calibration", cal)) != 0 &&
+	           strstr(errbuf, "flip-flop map"),
+	       "rc %d: %s", rc, errbuf);
+	return T_PASS;
+}
 
 /* --json has the contract's keys; bad options are usage errors that say what is available. */
 static int t_cli(struct test_ctx *t)
@@ -463,7 +567,7 @@ static int t_cli(struct test_ctx *t)
 	           strstr(errbuf, "--n"),
 	       "rc %d: %s", rc, errbuf);
 	CHECKF((rc = RUN("predict", "--help")) == 0 && strstr(out, "Exit codes"), "rc %d", rc);
-	return T_PASS;
+	return t_cli_calib(t);
 }
 
 const struct test_case predict_tests[] = {
@@ -472,6 +576,8 @@ const struct test_case predict_tests[] = {
     {"predict/every", t_every},
     {"predict/coverage", t_coverage},
     {"predict/propose", t_propose},
+    {"predict/calib-file", t_calib_file},
+    {"predict/calib-predict", t_calib_predict},
     {"predict/cli", t_cli},
     {NULL, NULL},
 };
