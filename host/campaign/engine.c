@@ -115,6 +115,7 @@ struct state {
 	long n10, n01; /* discordant pairs: golden right and faulty wrong, and the reverse */
 	int weighted;  /* an importance sampler: the weighted interval */
 	double w_outcomes[RH_OUT_COUNT];
+	struct rh_census census; /* register groups and layers, when r->have_buckets */
 	struct rh_wmean drop;
 	struct rh_rng null_rng;
 };
@@ -161,12 +162,35 @@ static int check_null(const struct rh_result *r, const struct rh_result *g, cons
 	return 0;
 }
 
+static void bucket_add(struct rh_campaign_bucket *b, enum rh_outcome o, int g, int ok, double w)
+{
+	b->n++;
+	b->outcomes[o]++;
+	b->w += w;
+	b->w_drop += w * (g - ok);
+	b->w_g1 += g ? w : 0;
+	b->w_10 += g && !ok ? w : 0;
+	b->w_g0 += g ? 0 : w;
+	b->w_01 += !g && ok ? w : 0;
+	b->n_g1 += g;
+	b->n_10 += g && !ok;
+	b->n_g0 += !g;
+	b->n_01 += !g && ok;
+}
+
 /* Count one injection, of weight w = P / q, into the estimate (the control variate: the golden
- * outcome). */
-static void tally(struct state *s, int img, uint32_t bit, enum rh_outcome o, int cls, double w)
+ * outcome) and its group's and layer's buckets. */
+static void tally(struct state *s, int img, uint32_t bit, uint32_t cycle, enum rh_outcome o, int cls, double w)
 {
 	int label = s->test->labels[img];
 	int ok = rh_outcome_correct(o, cls, label), g = s->golden_cls[img] == label;
+	if (s->r->have_buckets) {
+		uint32_t idx;
+		const struct rh_ffmap_reg *reg = rh_ffmap_find(s->r->info.ffmap, bit, &idx);
+		int grp = reg ? s->census.regs[reg - s->r->info.ffmap->regs].group : RH_SG_OTHER;
+		bucket_add(&s->r->by_group[grp], o, g, ok, w);
+		bucket_add(&s->r->by_layer[rh_census_layer_of(&s->census, cycle)], o, g, ok, w);
+	}
 	s->r->outcomes[o]++;
 	s->w_outcomes[o] += w;
 	s->r->by_class[rh_ffmap_class_of(s->r->info.ffmap, bit)][o]++;
@@ -248,7 +272,8 @@ static int replay_journal(struct state *s, struct rh_err *err)
 		    done[q].weight != p->weight)
 			rc = rh_err_set(err, RH_E_FORMAT, "%s: injection %zu is not this campaign's", o->journal, q);
 		else
-			tally(s, p->image, p->f.bit, (enum rh_outcome)done[q].outcome, done[q].cls, p->weight);
+			tally(s, p->image, p->f.bit, p->f.cycle, (enum rh_outcome)done[q].outcome, done[q].cls,
+			      p->weight);
 	}
 	s->r->resumed = (long)n_done;
 	free(done);
@@ -304,7 +329,8 @@ static int run_batch(struct state *s, long i, long j, struct rh_err *err)
 	if (s->o->journal && (rc = rh_journal_append(&s->jr, s->recs, nb, err)))
 		return rc;
 	for (long q = 0; q < j - i; q++) /* counted once journaled: a resume sees the same */
-		tally(s, img, s->recs[q].bit, (enum rh_outcome)s->recs[q].outcome, s->recs[q].cls, s->recs[q].weight);
+		tally(s, img, s->recs[q].bit, s->recs[q].cycle, (enum rh_outcome)s->recs[q].outcome, s->recs[q].cls,
+		      s->recs[q].weight);
 	return 0;
 }
 
@@ -342,6 +368,20 @@ static int run_all(struct state *s, struct rh_err *err)
 	return rc;
 }
 
+/* The census of the back-end's geometry names each bit's register group and each cycle's layer;
+ * without a schedule for it (or a map) the campaign has no group or layer buckets. */
+static void buckets_init(struct state *s)
+{
+	const struct rh_backend_info *info = &s->r->info;
+	const struct rh_accel_geom *g = rh_accel_geom_find(info->rows, info->cols);
+	struct rh_err ignored = {0, ""};
+	if (g && info->ffmap && info->ffmap->chain_len == info->chain_len &&
+	    rh_census_init(&s->census, s->m, info->ffmap, g, &ignored) == 0) {
+		s->r->have_buckets = 1;
+		s->r->n_layers = s->m->n_layers;
+	}
+}
+
 int rh_campaign_run(const struct rh_campaign_opts *o, const struct rh_model *m, const struct rh_dataset *test,
                     struct rh_backend *be, struct rh_campaign_result *r, struct rh_err *err)
 {
@@ -362,6 +402,8 @@ int rh_campaign_run(const struct rh_campaign_opts *o, const struct rh_model *m, 
 		rc = prepare(s, err);
 	if (!rc)
 		rc = rh_backend_info(be, &r->info, err);
+	if (!rc)
+		buckets_init(s);
 	struct rh_sampler_ctx ctx = {&r->info, m, s->inputs, s->labels, o->images, (uint64_t)o->seed};
 	s->weighted = sampler && strcmp(sampler->name, "uniform") != 0;
 	if (!rc)
@@ -377,6 +419,8 @@ int rh_campaign_run(const struct rh_campaign_opts *o, const struct rh_model *m, 
 		rc = run_all(s, err);
 	estimate(s);
 	rh_journal_close(&s->jr);
+	if (r->have_buckets)
+		rh_census_free(&s->census);
 	free(s->plan);
 	free(s->inputs);
 	free(s->golden);

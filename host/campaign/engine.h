@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "backend.h"
+#include "census.h"
 #include "dataset.h"
 #include "error.h"
 #include "journal.h"
@@ -73,6 +74,17 @@ struct rh_campaign_opts {
 	volatile sig_atomic_t *stop; /* when set (a signal): stop after the batch in flight */
 };
 
+/* The injections of one register group or one layer: raw outcome counts and weighted sums, from
+ * which the bucket's share of the drop (w_drop / done) and the calibration's failure rates
+ * (w_10 / w_g1, w_01 / w_g0) follow. */
+struct rh_campaign_bucket {
+	long n, outcomes[RH_OUT_COUNT];
+	double w, w_drop;  /* sum of w; sum of w (golden correct - faulty correct) */
+	double w_g1, w_10; /* golden correct: sum of w; of those, faulty wrong */
+	double w_g0, w_01; /* golden wrong: sum of w; of those, faulty correct */
+	long n_g1, n_10, n_g0, n_01;
+};
+
 struct rh_campaign_result {
 	struct rh_backend_info info; /* the fault space */
 	double sa;                   /* exact, over the evaluation images */
@@ -81,6 +93,10 @@ struct rh_campaign_result {
 	long outcomes[RH_OUT_COUNT];     /* raw counts */
 	double w_outcomes[RH_OUT_COUNT]; /* weighted: each injection's share of P (sum w / n) */
 	long by_class[4][RH_OUT_COUNT];  /* by flip-flop class of the struck bit */
+	/* by register group of the struck bit and by the layer active at the fault's cycle (from
+	 * the schedule; have_buckets 0 when the back-end's geometry has none) */
+	int have_buckets, n_layers;
+	struct rh_campaign_bucket by_group[RH_SG_COUNT], by_layer[RH_MAX_LAYERS];
 	long golden_runs, null_injections;
 	double seconds;                /* injecting, this call */
 	struct rh_backend_stats link;  /* round trips and retries of the injections (set-up excluded) */

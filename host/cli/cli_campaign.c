@@ -3,17 +3,20 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "backend.h"
+#include "calib.h"
 #include "cli.h"
 #include "dataset.h"
 #include "engine.h"
 #include "model.h"
 #include "outcome.h"
+#include "stats.h"
 
 static volatile sig_atomic_t interrupted;
 
@@ -55,6 +58,8 @@ static void help(void)
 	       "  --csv FILE          write every injection this run makes to FILE, one line each:\n"
 	       "                      image, chain bit, flip-flop, class, cycle, outcome, returned\n"
 	       "                      class, weight, cycles and logits\n"
+	       "  --calibration-out FILE  write the measured rates per register group (with 95%%\n"
+	       "                      intervals) for `rahil predict --calibration FILE`\n"
 	       "  --journal FILE      record every finished injection in FILE; when FILE exists,\n"
 	       "                      resume the campaign it records (same options) without\n"
 	       "                      repeating or losing an injection\n"
@@ -129,6 +134,28 @@ static void json_pair(cJSON *o, const char *key, const double v[2])
 	cJSON_AddItemToArray(a, cJSON_CreateNumber(v[1]));
 }
 
+static cJSON *bucket(const struct rh_campaign_bucket *b, long done)
+{
+	cJSON *x = cJSON_CreateObject();
+	cJSON_AddNumberToObject(x, "n", (double)b->n);
+	for (int k = 0; k < RH_OUT_COUNT; k++)
+		cJSON_AddNumberToObject(x, rh_outcome_name((enum rh_outcome)k), (double)b->outcomes[k]);
+	cJSON_AddNumberToObject(x, "drop", done ? b->w_drop / (double)done : 0);
+	return x;
+}
+
+/* by_group (register group of the struck bit) and by_layer (the layer active at its cycle): raw
+ * outcomes and each bucket's share of the drop. */
+static void json_buckets(cJSON *j, const struct rh_campaign_result *r)
+{
+	cJSON *g = cJSON_AddObjectToObject(j, "by_group"), *l = cJSON_AddArrayToObject(j, "by_layer");
+	for (int i = 0; i < RH_SG_COUNT; i++)
+		if (r->by_group[i].n)
+			cJSON_AddItemToObject(g, rh_site_group_name(i), bucket(&r->by_group[i], r->done));
+	for (int i = 0; i < r->n_layers; i++)
+		cJSON_AddItemToArray(l, bucket(&r->by_layer[i], r->done));
+}
+
 static void print_json(const struct rh_campaign_result *r, const struct rh_campaign_opts *o, const char *name,
                        const char *file, const char *backend)
 {
@@ -166,6 +193,8 @@ static void print_json(const struct rh_campaign_result *r, const struct rh_campa
 		}
 		cJSON_AddNumberToObject(x, "n", (double)tot);
 	}
+	if (r->have_buckets)
+		json_buckets(j, r);
 	cJSON *sc = cJSON_AddObjectToObject(j, "self_check");
 	cJSON_AddNumberToObject(sc, "golden_runs", (double)r->golden_runs);
 	cJSON_AddNumberToObject(sc, "null_injections", (double)r->null_injections);
@@ -210,6 +239,16 @@ static void print_human(const struct rh_campaign_result *r, const struct rh_camp
 		printf("    %-10s %ld/%ld/%ld/%ld/%ld\n", rh_ff_class_name(q), b[RH_OUT_MASKED], b[RH_OUT_BENIGN],
 		       b[RH_OUT_SDC], b[RH_OUT_HANG], b[RH_OUT_CRASH]);
 	}
+	if (r->have_buckets) {
+		printf("  by register group (injections, sdc/hang/crash, share of the drop in points):\n");
+		for (int q = 0; q < RH_SG_COUNT; q++) {
+			const struct rh_campaign_bucket *b = &r->by_group[q];
+			if (b->n)
+				printf("    %-10s %6ld  %ld/%ld/%ld  %.3f\n", rh_site_group_name(q), b->n,
+				       b->outcomes[RH_OUT_SDC], b->outcomes[RH_OUT_HANG], b->outcomes[RH_OUT_CRASH],
+				       100 * b->w_drop / (double)r->done);
+		}
+	}
 	printf("  self-checks: %ld golden runs equal to the reference model, %ld null injections equal to them\n",
 	       r->golden_runs, r->null_injections);
 	printf("  %.0f injections/s", r->seconds > 0 ? (double)ran / r->seconds : 0);
@@ -237,6 +276,40 @@ static int run_campaign(const struct rh_campaign_opts *o, const struct rh_model 
 	return rc;
 }
 
+/* --calibration-out: per register group the rates at which an injection turned a correct class
+ * wrong and a wrong one right (weighted by P / q; Wilson intervals on the raw counts). */
+static int write_calibration(const char *path, const struct rh_campaign_result *r, const struct rh_campaign_opts *o,
+                             const struct rh_model *m, const char *backend, struct rh_err *err)
+{
+	if (!r->have_buckets)
+		return rh_err_set(err, RH_E_INVAL, "--calibration-out: the back-end's geometry has no register groups");
+	struct rh_calib c = {.model_hash = rh_model_hash(m),
+	                     .ffmap_hash = r->info.ffmap_hash,
+	                     .seed = o->seed,
+	                     .n = r->done,
+	                     .images = o->images};
+	snprintf(c.model, sizeof(c.model), "%s", m->name);
+	snprintf(c.sampler, sizeof(c.sampler), "%s", o->sampler);
+	snprintf(c.backend, sizeof(c.backend), "%s", backend);
+	for (int i = 0; i < RH_SG_COUNT; i++) {
+		const struct rh_campaign_bucket *b = &r->by_group[i];
+		struct rh_calib_group *g = &c.g[i];
+		if (b->n_g1 == 0)
+			continue;
+		*g = (struct rh_calib_group){.have = 1, .n_g1 = b->n_g1, .n_g0 = b->n_g0};
+		g->fail = b->w_g1 > 0 ? fmin(1, b->w_10 / b->w_g1) : 0;
+		g->fix = b->w_g0 > 0 ? fmin(1, b->w_01 / b->w_g0) : 0;
+		rh_wilson(b->n_10, b->n_g1, RH_Z95, &g->ci_fail[0], &g->ci_fail[1]);
+		rh_wilson(b->n_01, b->n_g0, RH_Z95, &g->ci_fix[0], &g->ci_fix[1]);
+		if (b->n_g0 == 0)
+			g->ci_fix[0] = 0, g->ci_fix[1] = 1;
+		/* weighted rates (is, isb) against intervals from the raw counts: keep each inside */
+		g->ci_fail[0] = fmin(g->ci_fail[0], g->fail), g->ci_fail[1] = fmax(g->ci_fail[1], g->fail);
+		g->ci_fix[0] = fmin(g->ci_fix[0], g->fix), g->ci_fix[1] = fmax(g->ci_fix[1], g->fix);
+	}
+	return rh_calib_write(path, &c, err);
+}
+
 /* What went wrong, and what is safe in the journal. */
 static void report_stop(int rc, const struct rh_campaign_result *r, const struct rh_campaign_opts *o,
                         const struct rh_err *err)
@@ -255,7 +328,7 @@ static void report_stop(int rc, const struct rh_campaign_result *r, const struct
 
 /* The command line. */
 struct args {
-	const char *model, *backend, *sampler, *data, *journal, *csv;
+	const char *model, *backend, *sampler, *data, *journal, *csv, *calib;
 	long n, images, seed;
 	int json, quiet, naive;
 };
@@ -264,13 +337,21 @@ struct args {
 static int parse_args(int argc, char **argv, struct args *a)
 {
 	static const struct option opts[] = {
-	    {"model", required_argument, NULL, 'm'},   {"backend", required_argument, NULL, 'b'},
-	    {"sampler", required_argument, NULL, 's'}, {"n", required_argument, NULL, 'n'},
-	    {"images", required_argument, NULL, 'k'},  {"seed", required_argument, NULL, 'S'},
-	    {"journal", required_argument, NULL, 'j'}, {"csv", required_argument, NULL, 'C'},
-	    {"data", required_argument, NULL, 'd'},    {"naive", no_argument, NULL, 'N'},
-	    {"json", no_argument, NULL, 'J'},          {"quiet", no_argument, NULL, 'q'},
-	    {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+	    {"model", required_argument, NULL, 'm'},
+	    {"backend", required_argument, NULL, 'b'},
+	    {"sampler", required_argument, NULL, 's'},
+	    {"n", required_argument, NULL, 'n'},
+	    {"images", required_argument, NULL, 'k'},
+	    {"seed", required_argument, NULL, 'S'},
+	    {"journal", required_argument, NULL, 'j'},
+	    {"csv", required_argument, NULL, 'C'},
+	    {"data", required_argument, NULL, 'd'},
+	    {"naive", no_argument, NULL, 'N'},
+	    {"json", no_argument, NULL, 'J'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"calibration-out", required_argument, NULL, 'K'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	*a = (struct args){.backend = "sim", .n = -1, .images = 100, .seed = 1};
 	int c;
@@ -295,6 +376,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		case 'd': a->data = optarg; break;
 		case 'j': a->journal = optarg; break;
 		case 'C': a->csv = optarg; break;
+		case 'K': a->calib = optarg; break;
 		case 'N': a->naive = 1; break;
 		case 'J': a->json = 1; break;
 		case 'q': a->quiet = 1; break;
@@ -383,6 +465,8 @@ int rh_cmd_campaign(int argc, char **argv)
 		print_json(&r, &o, m.name, model, backend);
 	else
 		print_human(&r, &o, m.name, backend);
+	if (!rc && a.calib && (rc = write_calibration(a.calib, &r, &o, &m, backend, &err)) != 0)
+		rh_cli_error("campaign", "%s", err.msg);
 out:
 	if (out.csv && fclose(out.csv) != 0 && !rc) {
 		rh_cli_error("campaign", "%s: %s", csv_path, strerror(errno));
