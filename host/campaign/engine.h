@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "backend.h"
+#include "calib.h"
 #include "census.h"
 #include "dataset.h"
 #include "error.h"
@@ -110,5 +111,12 @@ struct rh_campaign_result {
  * the injections journaled before. */
 int rh_campaign_run(const struct rh_campaign_opts *o, const struct rh_model *m, const struct rh_dataset *test,
                     struct rh_backend *be, struct rh_campaign_result *r, struct rh_err *err);
+
+/* The calibration a finished campaign gives (docs/fault-model.md, section 10): per register
+ * group struck on a golden-correct image, the rates at which an injection turned a correct class
+ * wrong and a wrong one right (weighted by P / q; Wilson intervals on the raw counts, widened to
+ * hold a weighted rate). RH_E_INVAL when the campaign had no register groups. */
+int rh_campaign_calibration(const struct rh_campaign_result *r, const struct rh_campaign_opts *o,
+                            const struct rh_model *m, const char *backend, struct rh_calib *out, struct rh_err *err);
 
 #endif

@@ -3,7 +3,6 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <getopt.h>
-#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +15,6 @@
 #include "engine.h"
 #include "model.h"
 #include "outcome.h"
-#include "stats.h"
 
 static volatile sig_atomic_t interrupted;
 
@@ -276,38 +274,13 @@ static int run_campaign(const struct rh_campaign_opts *o, const struct rh_model 
 	return rc;
 }
 
-/* --calibration-out: per register group the rates at which an injection turned a correct class
- * wrong and a wrong one right (weighted by P / q; Wilson intervals on the raw counts). */
+/* --calibration-out: the campaign's rates per register group (host/campaign/engine.h). */
 static int write_calibration(const char *path, const struct rh_campaign_result *r, const struct rh_campaign_opts *o,
                              const struct rh_model *m, const char *backend, struct rh_err *err)
 {
-	if (!r->have_buckets)
-		return rh_err_set(err, RH_E_INVAL, "--calibration-out: the back-end's geometry has no register groups");
-	struct rh_calib c = {.model_hash = rh_model_hash(m),
-	                     .ffmap_hash = r->info.ffmap_hash,
-	                     .seed = o->seed,
-	                     .n = r->done,
-	                     .images = o->images};
-	snprintf(c.model, sizeof(c.model), "%s", m->name);
-	snprintf(c.sampler, sizeof(c.sampler), "%s", o->sampler);
-	snprintf(c.backend, sizeof(c.backend), "%s", backend);
-	for (int i = 0; i < RH_SG_COUNT; i++) {
-		const struct rh_campaign_bucket *b = &r->by_group[i];
-		struct rh_calib_group *g = &c.g[i];
-		if (b->n_g1 == 0)
-			continue;
-		*g = (struct rh_calib_group){.have = 1, .n_g1 = b->n_g1, .n_g0 = b->n_g0};
-		g->fail = b->w_g1 > 0 ? fmin(1, b->w_10 / b->w_g1) : 0;
-		g->fix = b->w_g0 > 0 ? fmin(1, b->w_01 / b->w_g0) : 0;
-		rh_wilson(b->n_10, b->n_g1, RH_Z95, &g->ci_fail[0], &g->ci_fail[1]);
-		rh_wilson(b->n_01, b->n_g0, RH_Z95, &g->ci_fix[0], &g->ci_fix[1]);
-		if (b->n_g0 == 0)
-			g->ci_fix[0] = 0, g->ci_fix[1] = 1;
-		/* weighted rates (is, isb) against intervals from the raw counts: keep each inside */
-		g->ci_fail[0] = fmin(g->ci_fail[0], g->fail), g->ci_fail[1] = fmax(g->ci_fail[1], g->fail);
-		g->ci_fix[0] = fmin(g->ci_fix[0], g->fix), g->ci_fix[1] = fmax(g->ci_fix[1], g->fix);
-	}
-	return rh_calib_write(path, &c, err);
+	struct rh_calib c;
+	int rc = rh_campaign_calibration(r, o, m, backend, &c, err);
+	return rc ? rc : rh_calib_write(path, &c, err);
 }
 
 /* What went wrong, and what is safe in the journal. */

@@ -21,6 +21,7 @@ static const struct command commands[] = {
     {"sites", rh_cmd_sites, "census of the fault space: flip-flops, cycles, analytic and exact fault probabilities"},
     {"predict", rh_cmd_predict,
      "predict the resiliency accuracy from the software models (RA_True, RA_True-nc, RA_SW)"},
+    {"compare", rh_cmd_compare, "measured RA against the predictions, in one table"},
     {"devices", rh_cmd_devices, "list attached FTDI boards and whether they can be opened"},
 };
 

@@ -147,5 +147,27 @@ else
 	ok "$name (no defect planted: the campaign runs to its end)"
 fi
 
+# rahil compare on the iCEBreaker's core: RA_True (exact, calibrated by its own campaign of
+# another seed) inside the measured drop's interval, so --assert-agree exits 0; with a planted
+# calibration that makes every unmodelled cell of every group fail, it must disagree and exit 4.
+name=campaign/compare-assert-agree
+cmp="compare -m models/mlp.rmod --backend sim:ice40 --n 400 --calib-n 400 --images 20 --pred-n 4000 -q"
+# shellcheck disable=SC2086
+"$RAHIL" $cmp --assert-agree --json >"$tmp/cmp.json" 2>"$tmp/cmp.err"
+st=$?
+"$RAHIL" campaign -m models/mlp.rmod --backend sim:ice40 --sampler uniform --n 200 --images 20 --seed 9 -q \
+	--calibration-out "$tmp/cal.json" >/dev/null 2>"$tmp/cal.err"
+sed -e 's/"fail":.*/"fail": 1,/' -e 's/"ci95_fail":.*/"ci95_fail": [1, 1],/' "$tmp/cal.json" >"$tmp/planted.json"
+# shellcheck disable=SC2086
+"$RAHIL" $cmp --assert-agree --calibration "$tmp/planted.json" --json >"$tmp/cmp2.json" 2>"$tmp/cmp2.err"
+st2=$?
+if [ $st -ne 0 ] || ! grep -q '"agree":[[:space:]]*true' "$tmp/cmp.json"; then
+	bad $name "exit $st, expected agreement: $(cat "$tmp/cmp.err") $(grep -A8 'RA_True exact' "$tmp/cmp.json" | tr -d '\n\t')"
+elif [ $st2 -ne 4 ] || ! grep -q '"agree":[[:space:]]*false' "$tmp/cmp2.json"; then
+	bad $name "planted calibration: exit $st2, expected 4: $(cat "$tmp/cmp2.err")"
+else
+	ok "$name (agrees: exit 0; a planted calibration: exit 4)"
+fi
+
 echo "$pass passed, $fail failed, 0 skipped"
 [ "$fail" -eq 0 ]

@@ -1,0 +1,358 @@
+/* rahil compare: the measured resiliency accuracy against the predictions, in one table
+ * (docs/compare.md). */
+#include <cjson/cJSON.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "dataset.h"
+#include "engine.h"
+#include "model.h"
+#include "predict.h"
+
+static void help(void)
+{
+	printf("Usage: rahil compare -m MODEL [--backend B] [OPTIONS]\n\n"
+	       "Measure RA on the accelerator and hold the software predictions to it, on the first K\n"
+	       "test images (docs/compare.md): a uniform calibration campaign (seed S + 1) gives each\n"
+	       "register group's rates; a uniform campaign and an importance-sampled one (seed S)\n"
+	       "measure RA_HW; RA_True (exact occupancy, calibrated), RA_True (the study's analytic\n"
+	       "occupancy, calibrated), RA_True-nc and RA_SW are predicted. One table: RA, the drop\n"
+	       "SA - RA with 95%% intervals and n, and for each prediction its drop against the\n"
+	       "measured one (difference, relative error, inside the combined interval or not).\n\n"
+	       "Options:\n"
+	       "  -m, --model MODEL    the .rmod model file (required)\n"
+	       "  --backend B          sim (default, 8x8), sim:ice40, sim:2x4, serial:PATH, ftdi[:SERIAL]\n"
+	       "  --n N                injections of each measuring campaign (default 3000)\n"
+	       "  --calib-n N          injections of the calibration campaign (default 3000)\n"
+	       "  --calibration FILE   take the calibration from FILE instead of running its campaign\n"
+	       "  --sampler S          the importance-sampled campaign: is (default) or isb\n"
+	       "  --pred-n N           samples of each prediction (default 20000)\n"
+	       "  --images K           the first K test images (default 100)\n"
+	       "  --seed S             random seed (default 1)\n"
+	       "  --data DIR           Fashion-MNIST directory (default $RAHIL_DATA or %s)\n"
+	       "  --assert-agree       exit 4 unless RA_True (exact) lies inside the combined interval\n"
+	       "                       of the measured drop (uniform campaign) and its own\n"
+	       "  --json               print the table as JSON on stdout\n"
+	       "  -q, --quiet          no progress lines\n"
+	       "  -h, --help           this text\n\n",
+	       RH_DEFAULT_DATA_DIR);
+	rh_cli_exit_codes(stdout);
+}
+
+struct args {
+	const char *model, *backend, *data, *sampler, *calib_path;
+	long n, calib_n, pred_n, images, seed;
+	int json, quiet, assert_agree;
+};
+
+static int parse_args(int argc, char **argv, struct args *a)
+{
+	static const struct option opts[] = {
+	    {"model", required_argument, NULL, 'm'},
+	    {"backend", required_argument, NULL, 'b'},
+	    {"n", required_argument, NULL, 'n'},
+	    {"calib-n", required_argument, NULL, 'c'},
+	    {"pred-n", required_argument, NULL, 'p'},
+	    {"images", required_argument, NULL, 'k'},
+	    {"seed", required_argument, NULL, 'S'},
+	    {"data", required_argument, NULL, 'd'},
+	    {"sampler", required_argument, NULL, 's'},
+	    {"calibration", required_argument, NULL, 'L'},
+	    {"json", no_argument, NULL, 'J'},
+	    {"assert-agree", no_argument, NULL, 'A'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	*a = (struct args){
+	    .backend = "sim", .sampler = "is", .n = 3000, .calib_n = 3000, .pred_n = 20000, .images = 100, .seed = 1};
+	int c, bad = 0;
+	optind = 1;
+	while (!bad && (c = rh_cli_getopt("compare", argc, argv, "m:qh", opts)) != -1) {
+		switch (c) {
+		case 'm': a->model = optarg; break;
+		case 'b': a->backend = optarg; break;
+		case 'd': a->data = optarg; break;
+		case 'L': a->calib_path = optarg; break;
+		case 's':
+			a->sampler = optarg;
+			bad = strcmp(optarg, "is") && strcmp(optarg, "isb");
+			if (bad)
+				rh_cli_error("compare", "--sampler %s: expected is or isb", optarg);
+			break;
+		case 'n': bad = rh_cli_int("compare", "n", optarg, 100, 100000000L, &a->n); break;
+		case 'c': bad = rh_cli_int("compare", "calib-n", optarg, 100, 100000000L, &a->calib_n); break;
+		case 'p': bad = rh_cli_int("compare", "pred-n", optarg, 100, 100000000L, &a->pred_n); break;
+		case 'k': bad = rh_cli_int("compare", "images", optarg, 1, 10000, &a->images); break;
+		case 'S': bad = rh_cli_int("compare", "seed", optarg, 0, 0x7ffffffeL, &a->seed); break;
+		case 'J': a->json = 1; break;
+		case 'A': a->assert_agree = 1; break;
+		case 'q': a->quiet = 1; break;
+		case 'h': help(); return RH_EXIT_OK;
+		default: bad = 1;
+		}
+	}
+	if (!bad && optind < argc) {
+		rh_cli_error("compare", "unexpected argument '%s'", argv[optind]);
+		bad = 1;
+	}
+	if (!bad && !a->model) {
+		rh_cli_error("compare", "-m MODEL is required");
+		bad = 1;
+	}
+	return bad ? rh_cli_usage_error("compare") : -1;
+}
+
+/* One row of the table. */
+struct row {
+	const char *name;
+	int pred; /* a prediction: compared with the measured drop */
+	double ra, ci95[2], drop, ci95_drop[2];
+	long n;
+	double diff, rel;
+	int inside;
+};
+
+/* Everything a comparison holds. */
+struct cmp {
+	struct args a;
+	struct rh_model m;
+	struct rh_dataset test;
+	struct rh_backend be;
+	struct rh_backend_info info;
+	int8_t *x;
+	int *labels;
+	struct rh_calib calib;
+	struct row rows[8];
+	int n_rows, have_model;
+};
+
+static void progress(const struct cmp *c, const char *what)
+{
+	if (!c->a.quiet)
+		fprintf(stderr, "rahil compare: %s\n", what);
+}
+
+static int campaign(struct cmp *c, const char *sampler, long n, long seed, const char *name,
+                    struct rh_campaign_result *r, struct rh_err *err)
+{
+	char msg[200];
+	snprintf(msg, sizeof(msg), "%s: %s campaign, %ld injections, seed %ld", name, sampler, n, seed);
+	progress(c, msg);
+	struct rh_campaign_opts o = {.sampler = sampler, .n = n, .images = (int)c->a.images, .seed = seed};
+	int rc = rh_campaign_run(&o, &c->m, &c->test, &c->be, r, err);
+	if (!rc && !strcmp(name, "calibration"))
+		rc = rh_campaign_calibration(r, &o, &c->m, c->a.backend, &c->calib, err);
+	if (!rc && name[0] != 'c')
+		c->rows[c->n_rows++] = (struct row){.name = name,
+		                                    .ra = r->ra,
+		                                    .ci95 = {r->ci95[0], r->ci95[1]},
+		                                    .drop = r->drop,
+		                                    .ci95_drop = {r->ci95_drop[0], r->ci95_drop[1]},
+		                                    .n = r->done};
+	return rc;
+}
+
+static int predict(struct cmp *c, const char *name, int form, int occ, int calibrated, struct rh_err *err)
+{
+	struct rh_pred_opts o = {.form = form,
+	                         .occupancy = occ,
+	                         .n = c->a.pred_n,
+	                         .seed = (uint64_t)c->a.seed,
+	                         .calib = calibrated ? &c->calib : NULL};
+	struct rh_pred_result r;
+	progress(c, name);
+	int rc = rh_predict(&c->m, c->info.ffmap, rh_accel_geom_find(c->info.rows, c->info.cols), c->x, c->labels,
+	                    (int)c->a.images, &o, &r, err);
+	if (rc)
+		return rc;
+	c->rows[c->n_rows++] = (struct row){.name = name,
+	                                    .pred = 1,
+	                                    .ra = r.ra,
+	                                    .ci95 = {r.ci95[0], r.ci95[1]},
+	                                    .drop = r.drop,
+	                                    .ci95_drop = {r.ci95_drop[0], r.ci95_drop[1]},
+	                                    .n = r.n};
+	rh_pred_result_free(&r);
+	return 0;
+}
+
+/* Each prediction's drop against the measured one (the first campaign row). */
+static void judge(struct cmp *c)
+{
+	const struct row *hw = &c->rows[1];
+	double hh = (hw->ci95_drop[1] - hw->ci95_drop[0]) / 2;
+	for (int i = 0; i < c->n_rows; i++) {
+		struct row *w = &c->rows[i];
+		if (!w->pred)
+			continue;
+		double hp = (w->ci95_drop[1] - w->ci95_drop[0]) / 2;
+		w->diff = w->drop - hw->drop;
+		w->rel = hw->drop != 0 ? w->diff / hw->drop : INFINITY;
+		w->inside = fabs(w->diff) <= sqrt(hh * hh + hp * hp);
+	}
+}
+
+/* The model, the images, the back-end and the calibration file if one is given. */
+static int setup(struct cmp *c, struct rh_err *err)
+{
+	const struct args *a = &c->a;
+	int rc = rh_model_load(&c->m, a->model, err);
+	if (rc)
+		return rc;
+	c->have_model = 1;
+	if ((rc = rh_dataset_load(&c->test, a->data, RH_TEST, err)) != 0)
+		return rc;
+	long len = (long)c->test.h * c->test.w;
+	if (c->m.in_h != c->test.h || c->m.in_w != c->test.w || c->m.in_c != 1)
+		return rh_err_set(err, RH_E_INVAL, "%s does not take Fashion-MNIST images", a->model);
+	if (a->images > c->test.n)
+		return rh_err_set(err, RH_E_INVAL, "--images %ld: the test set has %d images", a->images, c->test.n);
+	c->x = malloc((size_t)(len * a->images));
+	c->labels = malloc(sizeof(int) * (size_t)a->images);
+	if (!c->x || !c->labels)
+		return rh_err_set(err, RH_E_NOMEM, "out of memory for %ld images", a->images);
+	for (long i = 0; i < a->images; i++) {
+		rh_dataset_input(&c->test, (int)i, c->x + i * len);
+		c->labels[i] = c->test.labels[i];
+	}
+	if ((rc = rh_backend_open(&c->be, a->backend, &c->m, NULL, err)) != 0)
+		return rc;
+	if ((rc = rh_backend_info(&c->be, &c->info, err)) != 0)
+		return rc;
+	if (!c->info.ffmap || !rh_accel_geom_find(c->info.rows, c->info.cols))
+		return rh_err_set(err, RH_E_INVAL, "--backend %s: no flip-flop map or schedule for its %dx%d array",
+		                  a->backend, c->info.rows, c->info.cols);
+	if (a->calib_path && (rc = rh_calib_read(a->calib_path, &c->calib, err)) == 0 &&
+	    (c->calib.model_hash != rh_model_hash(&c->m) || c->calib.ffmap_hash != c->info.ffmap_hash))
+		rc = rh_err_set(err, RH_E_INVAL, "%s calibrates model %s on flip-flop map %08x, not this one",
+		                a->calib_path, c->calib.model, c->calib.ffmap_hash);
+	return rc;
+}
+
+/* The campaigns, then the predictions, into the rows. */
+static int run(struct cmp *c, struct rh_err *err)
+{
+	struct rh_campaign_result r;
+	int rc = 0;
+	if (!c->a.calib_path)
+		rc = campaign(c, "uniform", c->a.calib_n, c->a.seed + 1, "calibration", &r, err);
+	c->rows[c->n_rows++] = (struct row){.name = "SA"};
+	if (!rc)
+		rc = campaign(c, "uniform", c->a.n, c->a.seed, "RA_HW uniform", &r, err);
+	if (!rc) {
+		c->rows[0] = (struct row){.name = "SA", .ra = r.sa, .ci95 = {r.sa, r.sa}, .n = c->a.images};
+		rc = campaign(c, c->a.sampler, c->a.n, c->a.seed,
+		              !strcmp(c->a.sampler, "is") ? "RA_HW is" : "RA_HW isb", &r, err);
+	}
+	if (!rc)
+		rc = predict(c, "RA_True exact", RH_PF_TRUE, RH_PO_EXACT, 1, err);
+	if (!rc)
+		rc = predict(c, "RA_True analytic", RH_PF_TRUE, RH_PO_ANALYTIC, 1, err);
+	if (!rc)
+		rc = predict(c, "RA_True-nc", RH_PF_TRUE_NC, RH_PO_EXACT, 0, err);
+	if (!rc)
+		rc = predict(c, "RA_SW", RH_PF_SW, RH_PO_EXACT, 0, err);
+	if (!rc)
+		judge(c);
+	return rc;
+}
+
+static cJSON *pair(const double v[2])
+{
+	cJSON *a = cJSON_CreateArray();
+	cJSON_AddItemToArray(a, cJSON_CreateNumber(v[0]));
+	cJSON_AddItemToArray(a, cJSON_CreateNumber(v[1]));
+	return a;
+}
+
+static void print_json(const struct cmp *c, int agree)
+{
+	cJSON *j = cJSON_CreateObject(), *rows = cJSON_CreateArray();
+	cJSON_AddStringToObject(j, "model", c->m.name);
+	cJSON_AddStringToObject(j, "backend", c->a.backend);
+	cJSON_AddNumberToObject(j, "images", (double)c->a.images);
+	cJSON_AddNumberToObject(j, "seed", (double)c->a.seed);
+	cJSON_AddNumberToObject(j, "calibration_seed", (double)c->calib.seed);
+	cJSON_AddNumberToObject(j, "calibration_n", (double)c->calib.n);
+	for (int i = 0; i < c->n_rows; i++) {
+		const struct row *w = &c->rows[i];
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "name", w->name);
+		cJSON_AddNumberToObject(o, "ra", w->ra);
+		cJSON_AddItemToObject(o, "ci95", pair(w->ci95));
+		cJSON_AddNumberToObject(o, "drop", w->drop);
+		cJSON_AddItemToObject(o, "ci95_drop", pair(w->ci95_drop));
+		cJSON_AddNumberToObject(o, "n", (double)w->n);
+		if (w->pred) {
+			cJSON_AddNumberToObject(o, "drop_diff", w->diff);
+			cJSON_AddNumberToObject(o, "drop_rel_err", isfinite(w->rel) ? w->rel : 0);
+			cJSON_AddBoolToObject(o, "inside", w->inside);
+		}
+		cJSON_AddItemToArray(rows, o);
+	}
+	cJSON_AddItemToObject(j, "rows", rows);
+	cJSON_AddBoolToObject(j, "agree", agree);
+	char *s = cJSON_Print(j);
+	if (s)
+		puts(s);
+	free(s);
+	cJSON_Delete(j);
+}
+
+static void print_human(const struct cmp *c, int agree)
+{
+	printf("%s on %s, the first %ld test images, seed %ld; calibration: campaign seed %ld, %ld injections%s\n\n",
+	       c->m.name, c->a.backend, c->a.images, c->a.seed, c->calib.seed, c->calib.n,
+	       c->a.calib_path ? " (from the file)" : "");
+	printf("%-17s %7s  %-17s %8s  %-19s %8s  %9s %8s  %s\n", "", "RA", "95% CI", "drop", "95% CI", "n", "vs HW",
+	       "rel", "inside");
+	for (int i = 0; i < c->n_rows; i++) {
+		const struct row *w = &c->rows[i];
+		printf("%-17s %7.4f  [%.4f, %.4f] %8.5f  [%8.5f, %8.5f] %8ld", w->name, w->ra, w->ci95[0], w->ci95[1],
+		       w->drop, w->ci95_drop[0], w->ci95_drop[1], w->n);
+		if (w->pred)
+			printf("  %+9.5f %+7.1f%%  %s", w->diff, 100 * w->rel, w->inside ? "yes" : "no");
+		printf("\n");
+	}
+	printf("\nagree (RA_True exact inside the combined interval of the measured drop): %s\n", agree ? "yes" : "no");
+}
+
+int rh_cmd_compare(int argc, char **argv)
+{
+	struct cmp *c = calloc(1, sizeof(*c));
+	if (!c) {
+		rh_cli_error("compare", "out of memory");
+		return RH_EXIT_USAGE;
+	}
+	int rc = parse_args(argc, argv, &c->a);
+	if (rc >= 0) {
+		free(c);
+		return rc;
+	}
+	struct rh_err err = {0, ""};
+	rc = setup(c, &err);
+	if (!rc)
+		rc = run(c, &err);
+	int agree = !rc && c->rows[3].inside, want = c->a.assert_agree;
+	if (rc)
+		rh_cli_error("compare", "%s", err.msg);
+	else if (c->a.json)
+		print_json(c, agree);
+	else
+		print_human(c, agree);
+	rh_backend_close(&c->be);
+	if (c->have_model)
+		rh_model_free(&c->m);
+	rh_dataset_free(&c->test);
+	free(c->x);
+	free(c->labels);
+	free(c);
+	if (!rc && want && !agree)
+		return RH_EXIT_ASSERT;
+	return rh_cli_exit_for(rc);
+}
