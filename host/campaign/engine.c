@@ -125,6 +125,8 @@ struct state {
 static int by_image(const void *a, const void *b)
 {
 	const struct rh_plan_item *x = a, *y = b;
+	if (x->round != y->round)
+		return (x->round > y->round) - (x->round < y->round);
 	if (x->image != y->image)
 		return (x->image > y->image) - (x->image < y->image);
 	return (x->draw > y->draw) - (x->draw < y->draw);
@@ -258,6 +260,25 @@ static int prepare(struct state *s, struct rh_err *err)
 	return 0;
 }
 
+/* At the end of a round: whether the stopping target is met (docs/campaign.md); at least 10
+ * changed outcomes first, as the intervals mean little before. */
+static int round_end(const struct state *s, long q)
+{
+	return q + 1 == s->o->n || s->plan[q + 1].round != s->plan[q].round;
+}
+
+static int target_met(struct state *s)
+{
+	const struct rh_campaign_opts *o = s->o;
+	if (!(o->ci > 0 || o->rel_ci > 0) || s->n10 + s->n01 < 10)
+		return 0;
+	estimate(s);
+	const struct rh_campaign_result *r = s->r;
+	if (o->ci > 0)
+		return (r->ci95[1] - r->ci95[0]) / 2 <= o->ci;
+	return r->drop > 0 && (r->ci95_drop[1] - r->ci95_drop[0]) / 2 <= o->rel_ci * r->drop;
+}
+
 /* The journal's injections are the first ones of the plan: check and count them. */
 static int replay_journal(struct state *s, struct rh_err *err)
 {
@@ -273,9 +294,14 @@ static int replay_journal(struct state *s, struct rh_err *err)
 		if (done[q].image != p->image || done[q].bit != p->f.bit || done[q].cycle != p->f.cycle ||
 		    done[q].weight != p->weight)
 			rc = rh_err_set(err, RH_E_FORMAT, "%s: injection %zu is not this campaign's", o->journal, q);
-		else
+		else {
 			tally(s, p->image, p->f.bit, p->f.cycle, (enum rh_outcome)done[q].outcome, done[q].cls,
 			      p->weight);
+			if (round_end(s, (long)q) && target_met(s)) {
+				s->r->target_met = 1; /* a finished campaign's journal ends here */
+				n_done = q + 1;
+			}
+		}
 	}
 	s->r->resumed = (long)n_done;
 	free(done);
@@ -345,16 +371,19 @@ static int run_all(struct state *s, struct rh_err *err)
 	double t0 = rh_now_s();
 	long n0 = s->r->done;
 	int rc = 0;
-	for (long i = s->r->done; i < o->n && !rc;) {
+	for (long i = s->r->done; i < o->n && !rc && !s->r->target_met;) {
 		if (o->stop && *o->stop) {
 			s->r->stopped = 1;
 			rc = RH_E_INTERRUPTED;
 			break;
 		}
 		long j = i;
-		while (j < o->n && j - i < CHUNK && s->plan[j].image == s->plan[i].image)
+		while (j < o->n && j - i < CHUNK && s->plan[j].image == s->plan[i].image &&
+		       s->plan[j].round == s->plan[i].round)
 			j++;
 		rc = run_batch(s, i, j, err);
+		if (!rc && round_end(s, j - 1) && target_met(s))
+			s->r->target_met = 1;
 		if (!rc && o->progress) {
 			estimate(s);
 			struct rh_campaign_progress p = {s->r->done, o->n,          s->r->done - n0, rh_now_s() - t0,
@@ -411,6 +440,9 @@ int rh_campaign_run(const struct rh_campaign_opts *o, const struct rh_model *m, 
 	if (!rc)
 		rc = sampler->plan(s->plan, o->n, &ctx, err);
 	if (!rc) {
+		long round = o->round > 0 ? o->round : o->ci > 0 || o->rel_ci > 0 ? 1000 : o->n;
+		for (long q = 0; q < o->n; q++)
+			s->plan[q].round = s->plan[q].draw / round;
 		qsort(s->plan, (size_t)o->n, sizeof(*s->plan), by_image);
 		/* null injections come from their own stream: the campaign's draws do not depend on them */
 		rh_rng_seed(&s->null_rng, (uint64_t)o->seed ^ 0x6e756c6cull);
@@ -420,6 +452,8 @@ int rh_campaign_run(const struct rh_campaign_opts *o, const struct rh_model *m, 
 	if (!rc)
 		rc = run_all(s, err);
 	estimate(s);
+	if (r->target_met)
+		r->n = r->done;
 	rh_journal_close(&s->jr);
 	if (r->have_buckets)
 		rh_census_free(&s->census);

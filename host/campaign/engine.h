@@ -21,7 +21,8 @@
 /* One planned injection: a fault on an evaluation image, with its importance weight. */
 struct rh_plan_item {
 	int image;
-	long draw; /* position among the draws: keeps the order within an image fixed */
+	long draw;  /* position among the draws: keeps the order within an image fixed */
+	long round; /* draw / the round size: rounds run one after another (sequential stopping) */
 	struct rh_fault f;
 	double weight; /* P / q (1 for the uniform sampler) */
 };
@@ -73,6 +74,11 @@ struct rh_campaign_opts {
 	int (*on_injection)(const struct rh_campaign_injection *inj, void *ctx, struct rh_err *err);
 	void *ctx;
 	volatile sig_atomic_t *stop; /* when set (a signal): stop after the batch in flight */
+	/* sequential stopping: after each round of draws (image by image within it), stop once the
+	 * RA interval's half-width is at most ci, or the drop's at most rel_ci x drop (0: no
+	 * target; n is then the cap); round: draws per round (0: 1000 with a target, else n) */
+	double ci, rel_ci;
+	long round;
 };
 
 /* The injections of one register group or one layer: raw outcome counts and weighted sums, from
@@ -103,6 +109,7 @@ struct rh_campaign_result {
 	struct rh_backend_stats link;  /* round trips and retries of the injections (set-up excluded) */
 	struct rh_backend_stats setup; /* those of opening the back-end and loading the model */
 	int stopped;                   /* the stop flag ended it before the last injection */
+	int target_met;                /* sequential stopping ended it (n is then the injections counted) */
 };
 
 /* Run the campaign on an open back-end. 0 with *r filled; RH_E_INTERRUPTED when the stop flag

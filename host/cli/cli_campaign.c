@@ -46,7 +46,12 @@ static void help(void)
 	       "                      times a failure profile from a software pilot (docs/fault-\n"
 	       "                      model.md, section 9). is and isb weigh each injection P/q\n"
 	       "                      and give the weighted-variance interval\n"
-	       "  --n N               number of injections (required)\n"
+	       "  --n N               number of injections (required; with --ci or --rel-ci the cap)\n"
+	       "  --ci H              stop after the first round of 1,000 draws at which the RA\n"
+	       "                      interval's half-width is at most H (rounds run image by\n"
+	       "                      image; a resumed campaign stops where the uninterrupted one\n"
+	       "                      does, given the same options)\n"
+	       "  --rel-ci R          the same with the drop's half-width at most R x drop\n"
 	       "  --images K          the evaluation set: the first K test images (default 100)\n"
 	       "  --seed S            random seed (default 1)\n"
 	       "  --naive             run every fault from the start of the inference to its end\n"
@@ -176,6 +181,7 @@ static void print_json(const struct rh_campaign_result *r, const struct rh_campa
 	json_pair(j, "ci95", r->ci95);
 	json_pair(j, "ci95_drop", r->ci95_drop);
 	cJSON_AddNumberToObject(j, "ess", r->ess);
+	cJSON_AddBoolToObject(j, "target_met", r->target_met);
 	cJSON *oc = cJSON_AddObjectToObject(j, "outcomes"), *wc = cJSON_AddObjectToObject(j, "outcomes_weighted");
 	for (int q = 0; q < RH_OUT_COUNT; q++) {
 		cJSON_AddNumberToObject(oc, rh_outcome_name((enum rh_outcome)q), (double)r->outcomes[q]);
@@ -303,6 +309,7 @@ static void report_stop(int rc, const struct rh_campaign_result *r, const struct
 struct args {
 	const char *model, *backend, *sampler, *data, *journal, *csv, *calib;
 	long n, images, seed;
+	double ci, rel_ci;
 	int json, quiet, naive;
 };
 
@@ -323,6 +330,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 	    {"json", no_argument, NULL, 'J'},
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"calibration-out", required_argument, NULL, 'K'},
+	    {"ci", required_argument, NULL, 'c'},
+	    {"rel-ci", required_argument, NULL, 'R'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -350,6 +359,14 @@ static int parse_args(int argc, char **argv, struct args *a)
 		case 'j': a->journal = optarg; break;
 		case 'C': a->csv = optarg; break;
 		case 'K': a->calib = optarg; break;
+		case 'c':
+			if (rh_cli_num("campaign", "ci", optarg, 1e-6, 1, &a->ci))
+				return rh_cli_usage_error("campaign");
+			break;
+		case 'R':
+			if (rh_cli_num("campaign", "rel-ci", optarg, 1e-3, 10, &a->rel_ci))
+				return rh_cli_usage_error("campaign");
+			break;
 		case 'N': a->naive = 1; break;
 		case 'J': a->json = 1; break;
 		case 'q': a->quiet = 1; break;
@@ -363,6 +380,10 @@ static int parse_args(int argc, char **argv, struct args *a)
 	}
 	if (!a->model || a->n < 0 || !a->sampler) {
 		rh_cli_error("campaign", "-m MODEL, --sampler and --n N are required");
+		return rh_cli_usage_error("campaign");
+	}
+	if (a->ci > 0 && a->rel_ci > 0) {
+		rh_cli_error("campaign", "--ci and --rel-ci: give one target");
 		return rh_cli_usage_error("campaign");
 	}
 	if (!rh_sampler_find(a->sampler)) {
@@ -425,7 +446,9 @@ int rh_cmd_campaign(int argc, char **argv)
 	                             .progress = progress,
 	                             .on_injection = csv_path ? csv_line : NULL,
 	                             .ctx = &out,
-	                             .stop = &interrupted};
+	                             .stop = &interrupted,
+	                             .ci = a.ci,
+	                             .rel_ci = a.rel_ci};
 	if (!quiet && journal_path)
 		fprintf(stderr, "rahil campaign: journal %s\n", journal_path);
 	rc = run_campaign(&o, &m, &test, &be, &r, &err);

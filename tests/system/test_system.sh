@@ -142,10 +142,11 @@ else
 fi
 
 # kill -9 at random points, again and again, of an importance-sampled campaign (isb: every
-# injection weighted): each run resumes from the journal, and the last one ends exactly as an
-# uninterrupted campaign of the same seed, weighted estimate and outcomes included.
+# injection weighted) with sequential stopping (--rel-ci): each run resumes from the journal,
+# and the last one stops where an uninterrupted campaign of the same seed stops and ends exactly
+# as it does, weighted estimate and outcomes included.
 name=system/campaign-isb-kill9-resume
-camp="campaign -m models/mlp.rmod --backend sim --sampler isb --n 600 --images 6 --seed 9 --json -q"
+camp="campaign -m models/mlp.rmod --backend sim:ice40 --sampler isb --n 6000 --rel-ci 0.15 --images 8 --seed 9 --json -q"
 # shellcheck disable=SC2086
 "$RAHIL" $camp >"$tmp/isb.json" 2>"$tmp/e9"
 kills=0 st=1 why=""
@@ -154,8 +155,8 @@ while [ $st -ne 0 ] && [ $kills -lt 8 ]; do
 	# shellcheck disable=SC2086
 	"$RAHIL" $camp --journal "$tmp/isb.jnl" >"$tmp/isb2.json" 2>"$tmp/e10" &
 	cpid=$!
-	# a random moment in the first 1.5 s of this run (the plan alone takes a fraction of it)
-	sleep "$(awk -v s="$kills$$" 'BEGIN { srand(s); printf "%.2f", 0.2 + 1.3 * rand() }')"
+	# a random moment in the first 2.5 s of this run (the plan alone takes a fraction of it)
+	sleep "$(awk -v s="$kills$$" 'BEGIN { srand(s); printf "%.2f", 0.2 + 2.3 * rand() }')"
 	if kill -9 $cpid 2>/dev/null; then
 		kills=$((kills + 1))
 	fi
@@ -170,12 +171,14 @@ elif [ $st -ne 0 ] && ! "$RAHIL" $camp --journal "$tmp/isb.jnl" >"$tmp/isb2.json
 	bad $name "the last resume: exit $?: $(cat "$tmp/e10")"
 elif [ $kills -lt 2 ]; then
 	bad $name "killed only $kills times: the campaign is too short to test resuming"
-elif [ "$(($(wc -l <"$tmp/isb.jnl") - 1))" -ne 600 ]; then
-	bad $name "the journal holds $(($(wc -l <"$tmp/isb.jnl") - 1)) injections, expected 600"
+elif ! grep -q '"target_met":[[:space:]]*true' "$tmp/isb.json"; then
+	bad $name "the uninterrupted campaign did not stop at its target: make the target looser"
+elif [ "$(($(wc -l <"$tmp/isb.jnl") - 1))" -ne "$(json "$tmp/isb.json" n)" ]; then
+	bad $name "the journal holds $(($(wc -l <"$tmp/isb.jnl") - 1)) injections, the uninterrupted run $(json "$tmp/isb.json" n)"
 elif ! key "$tmp/isb.json" | diff - "$(key "$tmp/isb2.json" >"$tmp/k4"; echo "$tmp/k4")" >/dev/null; then
 	bad $name "after $kills kills the result differs from the uninterrupted one: $(key "$tmp/isb2.json" | tr -d '\n\t')"
 else
-	ok "$name (killed $kills times at random points; resumed, same weighted result)"
+	ok "$name (killed $kills times at random points; resumed, stopped at the same $(json "$tmp/isb.json" n) injections, same weighted result)"
 fi
 
 echo "$pass passed, $fail failed, $skip skipped"
