@@ -1,10 +1,13 @@
 #!/bin/sh
 # rahil: the main job on the embedded default (Verilator simulation, no board): the reference
 # models' standard accuracy on the software path (all 10,000 test images), the simulated
-# accelerator checked logit by logit against it, and one injected bit flip.
+# accelerator checked logit by logit against it, one injected bit flip, and the CNN's resiliency
+# accuracy measured on the simulated accelerator against the software predictions (rahil compare,
+# a few minutes; COMPARE_N injections per campaign).
 set -eu
 RAHIL=${1:-build/rahil}
 SIM_IMAGES=${SIM_IMAGES:-300}
+COMPARE_N=${COMPARE_N:-2000}
 for arch in mlp cnn; do
 	model=models/$arch.rmod
 	if [ ! -f "$model" ]; then
@@ -16,3 +19,5 @@ for arch in mlp cnn; do
 done
 echo "One flip of the sign bit of PE (0,0)'s accumulator at cycle 23900 of test image 3:"
 "$RAHIL" inject -m models/cnn.rmod --image 3 --ff 'gen_row[0].gen_col[0].u_pe.u_acc:31' --cycle 23900
+echo "The CNN's resiliency accuracy, measured on the simulated accelerator and predicted:"
+"$RAHIL" compare -m models/cnn.rmod --n "$COMPARE_N" --calib-n "$COMPARE_N"
