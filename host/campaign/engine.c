@@ -284,8 +284,8 @@ static int replay_journal(struct state *s, struct rh_err *err)
 {
 	const struct rh_campaign_opts *o = s->o;
 	const struct rh_backend_info *info = &s->r->info;
-	struct rh_journal_head head = {s->m->name,      rh_model_hash(s->m), o->sampler,      o->n, o->images, o->seed,
-	                               info->chain_len, info->golden_cycles, info->ffmap_hash};
+	struct rh_journal_head head = {s->m->name,      rh_model_hash(s->m), o->sampler,       o->n, o->images, o->seed,
+	                               info->chain_len, info->golden_cycles, info->ffmap_hash, 0,    1};
 	struct rh_journal_rec *done = NULL;
 	size_t n_done = 0;
 	int rc = rh_journal_open(&s->jr, o->journal, &head, &done, &n_done, err);

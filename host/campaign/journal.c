@@ -11,18 +11,43 @@
 #include "model.h"
 #include "outcome.h"
 
-/* 2: runs start from the canonical start state and may crash (outcome 4); a version 1 journal
- * recorded other semantics and is refused. */
-#define JOURNAL_MAGIC "rahil-journal 2"
-#define LINE_MAX_LEN  512
+/* 3: the head names the shard; 2 (no shard) is still read, as a whole campaign. 2: runs start
+ * from the canonical start state and may crash (outcome 4); a version 1 journal recorded other
+ * semantics and is refused. */
+#define JOURNAL_MAGIC   "rahil-journal "
+#define JOURNAL_VERSION 3
+#define LINE_MAX_LEN    512
 
-static int format_head(char *out, size_t cap, const struct rh_journal_head *h)
+void rh_journal_shard_range(long n, int shard, int shards, long *lo, long *hi)
 {
-	return snprintf(out, cap,
-	                JOURNAL_MAGIC " model=%s model_hash=%08" PRIx32 " sampler=%s n=%ld images=%d seed=%ld "
-	                              "chain_len=%" PRIu32 " golden_cycles=%" PRIu32 " ffmap=%08" PRIx32 "\n",
-	                h->model, h->model_hash, h->sampler, h->n, h->images, h->seed, h->chain_len, h->golden_cycles,
-	                h->ffmap_hash);
+	if (shards <= 1) {
+		*lo = 0;
+		*hi = n;
+		return;
+	}
+	*lo = (long)((long long)shard * n / shards);
+	*hi = (long)((long long)(shard + 1) * n / shards);
+}
+
+/* The head line of a version 3 (or, unsharded, version 2) journal. */
+static int format_head(char *out, size_t cap, const struct rh_journal_head *h, int version)
+{
+	int n = snprintf(out, cap,
+	                 JOURNAL_MAGIC "%d model=%s model_hash=%08" PRIx32 " sampler=%s n=%ld images=%d seed=%ld "
+	                               "chain_len=%" PRIu32 " golden_cycles=%" PRIu32 " ffmap=%08" PRIx32,
+	                 version, h->model, h->model_hash, h->sampler, h->n, h->images, h->seed, h->chain_len,
+	                 h->golden_cycles, h->ffmap_hash);
+	if (n < 0 || (size_t)n >= cap)
+		return -1;
+	int m = version >= 3 ? snprintf(out + n, cap - (size_t)n, " shard=%d/%d\n", h->shards > 1 ? h->shard : 0,
+	                                h->shards > 1 ? h->shards : 1)
+	                     : snprintf(out + n, cap - (size_t)n, "\n");
+	return m < 0 || (size_t)(n + m) >= cap ? -1 : n + m;
+}
+
+int rh_journal_head_text(char *out, size_t cap, const struct rh_journal_head *h)
+{
+	return format_head(out, cap, h, JOURNAL_VERSION);
 }
 
 static uint32_t line_crc(const char *s, size_t n)
@@ -116,7 +141,7 @@ static int head_mismatch(const char *buf, size_t first, const char *want, const 
 	for (; show < first && show < sizeof(seen) - 1 && buf[show] != '\n'; show++)
 		seen[show] = buf[show] >= 0x20 && buf[show] < 0x7f ? buf[show] : '.';
 	seen[show] = 0;
-	if (strncmp(buf, "rahil-journal ", 14) != 0)
+	if (strncmp(buf, JOURNAL_MAGIC, strlen(JOURNAL_MAGIC)) != 0)
 		return rh_err_set(err, RH_E_INVAL,
 		                  "%s is not a rahil journal (it starts with '%.60s'): use another --journal file",
 		                  path, seen);
@@ -126,10 +151,10 @@ static int head_mismatch(const char *buf, size_t first, const char *want, const 
 	                  path, seen, want);
 }
 
-/* The records after the head (buf[first .. len)): complete lines; a cut-short last line is
- * dropped, and *good_end receives where the complete lines end. *recs (malloc'd) receives
- * them, also on an error. */
-static int parse_records(const char *buf, size_t len, size_t first, long max_n, const char *path,
+/* The records after the head (buf[first .. len)), indices lo, lo + 1, ... below hi: complete lines; a cut-short last
+ * line is dropped, and *good_end receives where the complete lines end. *recs (malloc'd) receives them, also on an
+ * error. */
+static int parse_records(const char *buf, size_t len, size_t first, long lo, long hi, const char *path,
                          struct rh_journal_rec **recs, size_t *n_recs, size_t *good_end, struct rh_err *err)
 {
 	size_t cap = 0, n = 0, pos = first;
@@ -152,7 +177,7 @@ static int parse_records(const char *buf, size_t len, size_t first, long max_n, 
 			}
 			r = nr;
 		}
-		if (parse_rec(buf + pos, ll, &r[n]) || r[n].index != (long)n || r[n].index >= max_n) {
+		if (parse_rec(buf + pos, ll, &r[n]) || r[n].index != lo + (long)n || r[n].index >= hi) {
 			rc = rh_err_set(err, RH_E_FORMAT,
 			                "%s, line %ld: damaged record (CRC, fields or order); the journal cannot be "
 			                "trusted past it",
@@ -171,8 +196,9 @@ static int parse_records(const char *buf, size_t len, size_t first, long max_n, 
 int rh_journal_open(struct rh_journal *j, const char *path, const struct rh_journal_head *head,
                     struct rh_journal_rec **recs, size_t *n_recs, struct rh_err *err)
 {
-	char want[LINE_MAX_LEN];
-	int hl = format_head(want, sizeof(want), head);
+	char want[LINE_MAX_LEN], want2[LINE_MAX_LEN];
+	int hl = format_head(want, sizeof(want), head, JOURNAL_VERSION);
+	int hl2 = head->shards > 1 ? -1 : format_head(want2, sizeof(want2), head, 2);
 	memset(j, 0, sizeof(*j));
 	*recs = NULL;
 	*n_recs = 0;
@@ -200,14 +226,17 @@ int rh_journal_open(struct rh_journal *j, const char *path, const struct rh_jour
 	}
 	const char *nl = memchr(buf, '\n', len);
 	size_t first = nl ? (size_t)(nl - buf) + 1 : len;
-	if (first != (size_t)hl || memcmp(buf, want, first) != 0) {
+	int v2 = hl2 > 0 && first == (size_t)hl2 && memcmp(buf, want2, first) == 0; /* a version 2 journal */
+	if (!v2 && (first != (size_t)hl || memcmp(buf, want, first) != 0)) {
 		rc = head_mismatch(buf, first, want, path, err);
 		free(buf);
 		goto fail;
 	}
 	struct rh_journal_rec *r;
 	size_t n, good_end;
-	rc = parse_records(buf, len, first, head->n, path, &r, &n, &good_end, err);
+	long lo, hi;
+	rh_journal_shard_range(head->n, head->shard, head->shards, &lo, &hi);
+	rc = parse_records(buf, len, first, lo, hi, path, &r, &n, &good_end, err);
 	free(buf);
 	if (!rc && good_end < len && (fflush(f) || ftruncate(fileno(f), (off_t)good_end)))
 		rc = rh_err_set(err, RH_E_IO, "%s: cannot cut the partial last line: %s", path, strerror(errno));
@@ -246,4 +275,66 @@ void rh_journal_close(struct rh_journal *j)
 	if (j->f)
 		fclose(j->f);
 	j->f = NULL;
+}
+
+/* Parse the head line buf[0 .. first) into jf->head; it must read back as the same text. */
+static int parse_head(const char *buf, size_t first, struct rh_journal_file *jf, const char *path, struct rh_err *err)
+{
+	struct rh_journal_head *h = &jf->head;
+	char line[LINE_MAX_LEN], again[LINE_MAX_LEN];
+	int version = 0, used = 0;
+	if (first >= sizeof(line) || strncmp(buf, JOURNAL_MAGIC, strlen(JOURNAL_MAGIC)) != 0)
+		return rh_err_set(err, RH_E_INVAL, "%s is not a rahil journal", path);
+	memcpy(line, buf, first);
+	line[first] = 0;
+	*h = (struct rh_journal_head){.model = jf->model, .sampler = jf->sampler, .shards = 1};
+	if (sscanf(line, JOURNAL_MAGIC "%d%n", &version, &used) != 1 || (version != 2 && version != 3))
+		return rh_err_set(err, RH_E_FORMAT, "%s: a version %d journal; this rahil reads versions 2 and 3", path,
+		                  version);
+	int k = sscanf(line + used,
+	               " model=%63s model_hash=%" SCNx32 " sampler=%31s n=%ld images=%d seed=%ld chain_len=%" SCNu32
+	               " golden_cycles=%" SCNu32 " ffmap=%" SCNx32 " shard=%d/%d",
+	               jf->model, &h->model_hash, jf->sampler, &h->n, &h->images, &h->seed, &h->chain_len,
+	               &h->golden_cycles, &h->ffmap_hash, &h->shard, &h->shards);
+	int ok = k == (version == 3 ? 11 : 9) && h->n > 0 && h->shards >= 1 && h->shard >= 0 && h->shard < h->shards;
+	if (!ok || format_head(again, sizeof(again), h, version) != (int)first || memcmp(again, line, first) != 0)
+		return rh_err_set(err, RH_E_FORMAT, "%s: damaged journal head", path);
+	return 0;
+}
+
+int rh_journal_read(const char *path, struct rh_journal_file *jf, struct rh_err *err)
+{
+	memset(jf, 0, sizeof(*jf));
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return rh_err_set(err, RH_E_IO, "%s: %s", path, strerror(errno));
+	char *buf = NULL;
+	size_t len = 0, good_end = 0;
+	int rc = slurp(f, &buf, &len, path, err);
+	fclose(f);
+	if (rc)
+		return rc;
+	const char *nl = memchr(buf, '\n', len);
+	if (!nl)
+		rc = rh_err_set(err, RH_E_FORMAT, "%s: no complete journal head", path);
+	if (!rc)
+		rc = parse_head(buf, (size_t)(nl - buf) + 1, jf, path, err);
+	if (!rc) {
+		long lo, hi;
+		rh_journal_shard_range(jf->head.n, jf->head.shard, jf->head.shards, &lo, &hi);
+		rc = parse_records(buf, len, (size_t)(nl - buf) + 1, lo, hi, path, &jf->recs, &jf->n_recs, &good_end,
+		                   err);
+		jf->cut = good_end < len;
+	}
+	free(buf);
+	if (rc)
+		rh_journal_file_free(jf);
+	return rc;
+}
+
+void rh_journal_file_free(struct rh_journal_file *jf)
+{
+	free(jf->recs);
+	jf->recs = NULL;
+	jf->n_recs = 0;
 }

@@ -12,7 +12,7 @@
 
 #define N_RECS 20
 
-static const struct rh_journal_head head = {"mlp", 0x1234abcdu, "uniform", 100, 5, 7, 733, 51407, 0x366a6b84u};
+static const struct rh_journal_head head = {"mlp", 0x1234abcdu, "uniform", 100, 5, 7, 733, 51407, 0x366a6b84u, 0, 1};
 
 static struct rh_journal_rec rec(long i)
 {
@@ -173,8 +173,51 @@ static int t_refused(struct test_ctx *t)
 	return T_PASS;
 }
 
+/* A shard's journal (shard 1 of 3 of 100: injections 33 .. 65) holds its own range only, is
+ * another campaign's to the other shards, and reads back whole with rh_journal_read. */
+static int t_shard(struct test_ctx *t)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/shard.jnl", t->tmpdir);
+	struct rh_journal_head h = head;
+	h.shard = 1;
+	h.shards = 3;
+	long lo, hi;
+	rh_journal_shard_range(h.n, h.shard, h.shards, &lo, &hi);
+	CHECKF(lo == 33 && hi == 66, "shard 1/3 of 100 is %ld .. %ld", lo, hi - 1);
+	struct rh_journal j;
+	struct rh_journal_rec *got, r[8];
+	size_t n;
+	struct rh_err err;
+	CHECKF(rh_journal_open(&j, path, &h, &got, &n, &err) == 0 && n == 0, "%s", err.msg);
+	for (int i = 0; i < 8; i++)
+		r[i] = rec(lo + i);
+	CHECK(rh_journal_append(&j, r, 8, &err) == 0);
+	rh_journal_close(&j);
+	struct rh_journal_head other = h;
+	other.shard = 2;
+	CHECK(rh_journal_open(&j, path, &other, &got, &n, &err) == RH_E_INVAL);
+	struct rh_journal_file jf;
+	CHECKF(rh_journal_read(path, &jf, &err) == 0, "%s", err.msg);
+	CHECK(jf.head.shard == 1 && jf.head.shards == 3 && jf.head.n == 100 && jf.n_recs == 8 && !jf.cut);
+	CHECK(!strcmp(jf.head.model, "mlp") && jf.head.ffmap_hash == head.ffmap_hash && same(&jf.recs[7], &r[7]));
+	rh_journal_file_free(&jf);
+	/* a record of shard 0 in shard 1's journal is damage */
+	CHECKF(rh_journal_open(&j, path, &h, &got, &n, &err) == 0 && n == 8, "%s", err.msg);
+	free(got);
+	r[0] = rec(0);
+	CHECK(rh_journal_append(&j, r, 1, &err) == 0);
+	rh_journal_close(&j);
+	got = NULL;
+	CHECK(rh_journal_open(&j, path, &h, &got, &n, &err) == RH_E_FORMAT);
+	free(got);
+	CHECK(rh_journal_read(path, &jf, &err) == RH_E_FORMAT);
+	return T_PASS;
+}
+
 const struct test_case journal_tests[] = {
     {"journal_cut_anywhere", t_cut_anywhere},
     {"journal_refused", t_refused},
+    {"journal_shard", t_shard},
     {NULL, NULL},
 };
