@@ -120,6 +120,7 @@ struct state {
 	struct rh_census census; /* register groups and layers, when r->have_buckets */
 	struct rh_wmean drop;
 	struct rh_rng null_rng;
+	long lo, hi; /* the shard this run makes: plan[lo .. hi) */
 };
 
 static int by_image(const void *a, const void *b)
@@ -284,20 +285,22 @@ static int replay_journal(struct state *s, struct rh_err *err)
 {
 	const struct rh_campaign_opts *o = s->o;
 	const struct rh_backend_info *info = &s->r->info;
-	struct rh_journal_head head = {s->m->name,      rh_model_hash(s->m), o->sampler,       o->n, o->images, o->seed,
-	                               info->chain_len, info->golden_cycles, info->ffmap_hash, 0,    1};
+	struct rh_journal_head head = {
+	    s->m->name,      rh_model_hash(s->m), o->sampler,       o->n,     o->images, o->seed,
+	    info->chain_len, info->golden_cycles, info->ffmap_hash, o->shard, o->shards};
 	struct rh_journal_rec *done = NULL;
 	size_t n_done = 0;
 	int rc = rh_journal_open(&s->jr, o->journal, &head, &done, &n_done, err);
 	for (size_t q = 0; !rc && q < n_done; q++) {
-		const struct rh_plan_item *p = &s->plan[q];
+		const struct rh_plan_item *p = &s->plan[s->lo + (long)q];
 		if (done[q].image != p->image || done[q].bit != p->f.bit || done[q].cycle != p->f.cycle ||
 		    done[q].weight != p->weight)
-			rc = rh_err_set(err, RH_E_FORMAT, "%s: injection %zu is not this campaign's", o->journal, q);
+			rc = rh_err_set(err, RH_E_FORMAT, "%s: injection %ld is not this campaign's", o->journal,
+			                s->lo + (long)q);
 		else {
 			tally(s, p->image, p->f.bit, p->f.cycle, (enum rh_outcome)done[q].outcome, done[q].cls,
 			      p->weight);
-			if (round_end(s, (long)q) && target_met(s)) {
+			if (round_end(s, s->lo + (long)q) && target_met(s)) {
 				s->r->target_met = 1; /* a finished campaign's journal ends here */
 				n_done = q + 1;
 			}
@@ -371,14 +374,14 @@ static int run_all(struct state *s, struct rh_err *err)
 	double t0 = rh_now_s();
 	long n0 = s->r->done;
 	int rc = 0;
-	for (long i = s->r->done; i < o->n && !rc && !s->r->target_met;) {
+	for (long i = s->lo + s->r->done; i < s->hi && !rc && !s->r->target_met;) {
 		if (o->stop && *o->stop) {
 			s->r->stopped = 1;
 			rc = RH_E_INTERRUPTED;
 			break;
 		}
 		long j = i;
-		while (j < o->n && j - i < CHUNK && s->plan[j].image == s->plan[i].image &&
+		while (j < s->hi && j - i < CHUNK && s->plan[j].image == s->plan[i].image &&
 		       s->plan[j].round == s->plan[i].round)
 			j++;
 		rc = run_batch(s, i, j, err);
@@ -386,7 +389,7 @@ static int run_all(struct state *s, struct rh_err *err)
 			s->r->target_met = 1;
 		if (!rc && o->progress) {
 			estimate(s);
-			struct rh_campaign_progress p = {s->r->done, o->n,          s->r->done - n0, rh_now_s() - t0,
+			struct rh_campaign_progress p = {s->r->done, s->r->n,       s->r->done - n0, rh_now_s() - t0,
 			                                 s->r->ra,   s->r->ci95[0], s->r->ci95[1]};
 			o->progress(&p, o->ctx);
 		}
@@ -413,6 +416,19 @@ static void buckets_init(struct state *s)
 	}
 }
 
+static void state_free(struct state *s)
+{
+	rh_journal_close(&s->jr);
+	if (s->r->have_buckets)
+		rh_census_free(&s->census);
+	free(s->plan);
+	free(s->inputs);
+	free(s->golden);
+	free(s->golden_cls);
+	free(s->labels);
+	free(s);
+}
+
 int rh_campaign_run(const struct rh_campaign_opts *o, const struct rh_model *m, const struct rh_dataset *test,
                     struct rh_backend *be, struct rh_campaign_result *r, struct rh_err *err)
 {
@@ -429,6 +445,10 @@ int rh_campaign_run(const struct rh_campaign_opts *o, const struct rh_model *m, 
 		                rh_sampler_names());
 	else if (o->images < 1 || o->images > test->n || o->n < 1)
 		rc = rh_err_set(err, RH_E_INVAL, "%d images of %d, %ld injections", o->images, test->n, o->n);
+	else if (o->shards > 1 && (o->shard < 0 || o->shard >= o->shards || o->shards > o->n))
+		rc = rh_err_set(err, RH_E_INVAL, "shard %d of %d of %ld injections", o->shard, o->shards, o->n);
+	else if (o->shards > 1 && (o->ci > 0 || o->rel_ci > 0)) /* the target is the whole campaign's */
+		rc = rh_err_set(err, RH_E_INVAL, "a shard cannot stop at a precision target");
 	if (!rc)
 		rc = prepare(s, err);
 	if (!rc)
@@ -444,6 +464,9 @@ int rh_campaign_run(const struct rh_campaign_opts *o, const struct rh_model *m, 
 		for (long q = 0; q < o->n; q++)
 			s->plan[q].round = s->plan[q].draw / round;
 		qsort(s->plan, (size_t)o->n, sizeof(*s->plan), by_image);
+		/* a shard runs a slice of the sorted plan: the campaign order and indices stay the whole one's */
+		rh_journal_shard_range(o->n, o->shard, o->shards, &s->lo, &s->hi);
+		r->n = s->hi - s->lo;
 		/* null injections come from their own stream: the campaign's draws do not depend on them */
 		rh_rng_seed(&s->null_rng, (uint64_t)o->seed ^ 0x6e756c6cull);
 		if (o->journal)
@@ -454,15 +477,40 @@ int rh_campaign_run(const struct rh_campaign_opts *o, const struct rh_model *m, 
 	estimate(s);
 	if (r->target_met)
 		r->n = r->done;
-	rh_journal_close(&s->jr);
-	if (r->have_buckets)
-		rh_census_free(&s->census);
-	free(s->plan);
-	free(s->inputs);
-	free(s->golden);
-	free(s->golden_cls);
-	free(s->labels);
-	free(s);
+	state_free(s);
+	return rc;
+}
+
+int rh_campaign_tally(const struct rh_campaign_opts *o, const struct rh_model *m, const struct rh_dataset *test,
+                      const struct rh_backend_info *info, const struct rh_journal_rec *recs, long n_recs,
+                      struct rh_campaign_result *r, struct rh_err *err)
+{
+	struct state *s = calloc(1, sizeof(*s));
+	memset(r, 0, sizeof(*r));
+	r->n = o->n;
+	r->info = *info;
+	if (!s)
+		return rh_err_set(err, RH_E_NOMEM, "out of memory for the campaign");
+	*s = (struct state){.o = o, .m = m, .test = test, .r = r, .weighted = strcmp(o->sampler, "uniform") != 0};
+	int rc = 0;
+	if (o->images < 1 || o->images > test->n || o->n < 1 || n_recs > o->n)
+		rc = rh_err_set(err, RH_E_INVAL, "%d images of %d, %ld records of %ld injections", o->images, test->n,
+		                n_recs, o->n);
+	if (!rc)
+		rc = prepare(s, err);
+	if (!rc)
+		buckets_init(s);
+	for (long q = 0; !rc && q < n_recs; q++) {
+		const struct rh_journal_rec *x = &recs[q];
+		if (x->image >= o->images || x->bit >= info->chain_len || x->cycle >= info->golden_cycles)
+			rc = rh_err_set(err, RH_E_FORMAT,
+			                "injection %ld (image %d, bit %u, cycle %u) is outside the campaign", x->index,
+			                x->image, x->bit, x->cycle);
+		else
+			tally(s, x->image, x->bit, x->cycle, (enum rh_outcome)x->outcome, x->cls, x->weight);
+	}
+	estimate(s);
+	state_free(s);
 	return rc;
 }
 

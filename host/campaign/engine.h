@@ -70,6 +70,7 @@ struct rh_campaign_opts {
 	int images; /* the first `images` test images */
 	long seed;
 	const char *journal; /* NULL: none */
+	int shard, shards;   /* run only shard `shard` of `shards` (0 or 1: all of it; journal.h) */
 	void (*progress)(const struct rh_campaign_progress *p, void *ctx);
 	int (*on_injection)(const struct rh_campaign_injection *inj, void *ctx, struct rh_err *err);
 	void *ctx;
@@ -96,7 +97,7 @@ struct rh_campaign_result {
 	struct rh_backend_info info; /* the fault space */
 	double sa;                   /* exact, over the evaluation images */
 	double ra, drop, ci95[2], ci95_drop[2], ess;
-	long n, done, resumed;           /* planned, counted, taken from the journal */
+	long n, done, resumed;           /* planned (in this shard), counted, taken from the journal */
 	long outcomes[RH_OUT_COUNT];     /* raw counts */
 	double w_outcomes[RH_OUT_COUNT]; /* weighted: each injection's share of P (sum w / n) */
 	long by_class[4][RH_OUT_COUNT];  /* by flip-flop class of the struck bit */
@@ -125,5 +126,12 @@ int rh_campaign_run(const struct rh_campaign_opts *o, const struct rh_model *m, 
  * hold a weighted rate). RH_E_INVAL when the campaign had no register groups. */
 int rh_campaign_calibration(const struct rh_campaign_result *r, const struct rh_campaign_opts *o,
                             const struct rh_model *m, const char *backend, struct rh_calib *out, struct rh_err *err);
+
+/* The estimate from finished injections instead of a back-end (rahil merge): records
+ * recs[0 .. n_recs) in campaign order, of the campaign o describes (o->n, o->images, o->sampler)
+ * on the fault space info, tallied and estimated exactly as rh_campaign_run does. */
+int rh_campaign_tally(const struct rh_campaign_opts *o, const struct rh_model *m, const struct rh_dataset *test,
+                      const struct rh_backend_info *info, const struct rh_journal_rec *recs, long n_recs,
+                      struct rh_campaign_result *r, struct rh_err *err);
 
 #endif

@@ -11,6 +11,7 @@
 #include "backend.h"
 #include "calib.h"
 #include "cli.h"
+#include "cli_result.h"
 #include "dataset.h"
 #include "engine.h"
 #include "model.h"
@@ -66,6 +67,11 @@ static void help(void)
 	       "  --journal FILE      record every finished injection in FILE; when FILE exists,\n"
 	       "                      resume the campaign it records (same options) without\n"
 	       "                      repeating or losing an injection\n"
+	       "  --shard I/N         run only shard I (0..N-1) of N: the I-th of N contiguous\n"
+	       "                      slices of the campaign's fault list (the same list as\n"
+	       "                      without --shard); needs --journal. rahil merge combines the\n"
+	       "                      shards' journals into the whole campaign's result\n"
+	       "                      (docs/scale.md)\n"
 	       "  --data DIR          Fashion-MNIST directory (default $RAHIL_DATA or %s)\n"
 	       "  --json              print the result as JSON on stdout\n"
 	       "  -q, --quiet         no progress lines\n"
@@ -130,75 +136,18 @@ static void progress(const struct rh_campaign_progress *p, void *ctx)
 	        p->n, rate, (double)(p->n - p->done) / rate, 100 * p->ra, 100 * p->lo, 100 * p->hi);
 }
 
-static void json_pair(cJSON *o, const char *key, const double v[2])
-{
-	cJSON *a = cJSON_AddArrayToObject(o, key);
-	cJSON_AddItemToArray(a, cJSON_CreateNumber(v[0]));
-	cJSON_AddItemToArray(a, cJSON_CreateNumber(v[1]));
-}
-
-static cJSON *bucket(const struct rh_campaign_bucket *b, long done)
-{
-	cJSON *x = cJSON_CreateObject();
-	cJSON_AddNumberToObject(x, "n", (double)b->n);
-	for (int k = 0; k < RH_OUT_COUNT; k++)
-		cJSON_AddNumberToObject(x, rh_outcome_name((enum rh_outcome)k), (double)b->outcomes[k]);
-	cJSON_AddNumberToObject(x, "drop", done ? b->w_drop / (double)done : 0);
-	return x;
-}
-
-/* by_group (register group of the struck bit) and by_layer (the layer active at its cycle): raw
- * outcomes and each bucket's share of the drop. */
-static void json_buckets(cJSON *j, const struct rh_campaign_result *r)
-{
-	cJSON *g = cJSON_AddObjectToObject(j, "by_group"), *l = cJSON_AddArrayToObject(j, "by_layer");
-	for (int i = 0; i < RH_SG_COUNT; i++)
-		if (r->by_group[i].n)
-			cJSON_AddItemToObject(g, rh_site_group_name(i), bucket(&r->by_group[i], r->done));
-	for (int i = 0; i < r->n_layers; i++)
-		cJSON_AddItemToArray(l, bucket(&r->by_layer[i], r->done));
-}
-
 static void print_json(const struct rh_campaign_result *r, const struct rh_campaign_opts *o, const char *name,
                        const char *file, const char *backend)
 {
-	cJSON *j = cJSON_CreateObject();
-	char hash[16];
-	cJSON_AddStringToObject(j, "model", name);
-	cJSON_AddStringToObject(j, "model_file", file);
-	cJSON_AddStringToObject(j, "backend", backend);
-	cJSON_AddStringToObject(j, "sampler", o->sampler);
-	cJSON_AddNumberToObject(j, "images", o->images);
-	cJSON_AddNumberToObject(j, "n", (double)r->n);
-	cJSON_AddNumberToObject(j, "seed", (double)o->seed);
-	cJSON_AddNumberToObject(j, "chain_len", r->info.chain_len);
-	snprintf(hash, sizeof(hash), "%08x", r->info.ffmap_hash);
-	cJSON_AddStringToObject(j, "ffmap_hash", hash);
-	cJSON_AddNumberToObject(j, "golden_cycles", r->info.golden_cycles);
-	cJSON_AddNumberToObject(j, "sa", r->sa);
-	cJSON_AddNumberToObject(j, "ra", r->ra);
-	cJSON_AddNumberToObject(j, "drop", r->drop);
-	json_pair(j, "ci95", r->ci95);
-	json_pair(j, "ci95_drop", r->ci95_drop);
-	cJSON_AddNumberToObject(j, "ess", r->ess);
-	cJSON_AddBoolToObject(j, "target_met", r->target_met);
-	cJSON *oc = cJSON_AddObjectToObject(j, "outcomes"), *wc = cJSON_AddObjectToObject(j, "outcomes_weighted");
-	for (int q = 0; q < RH_OUT_COUNT; q++) {
-		cJSON_AddNumberToObject(oc, rh_outcome_name((enum rh_outcome)q), (double)r->outcomes[q]);
-		cJSON_AddNumberToObject(wc, rh_outcome_name((enum rh_outcome)q), r->w_outcomes[q]);
+	/* n: the campaign's (a shard's r->n is its slice; a campaign stopped at its target has r->n done) */
+	struct rh_cli_campaign_id id = {name, file, o->sampler, o->images, o->shards > 1 ? o->n : r->n, o->seed};
+	cJSON *j = rh_cli_result_json(&id, backend, r);
+	if (o->shards > 1) {
+		char shard[32];
+		snprintf(shard, sizeof(shard), "%d/%d", o->shard, o->shards);
+		cJSON_AddStringToObject(j, "shard", shard);
+		cJSON_AddNumberToObject(j, "shard_n", (double)r->n);
 	}
-	cJSON *bc = cJSON_AddObjectToObject(j, "by_class");
-	for (int q = 0; q < 4; q++) {
-		cJSON *x = cJSON_AddObjectToObject(bc, rh_ff_class_name(q));
-		long tot = 0;
-		for (int k = 0; k < RH_OUT_COUNT; k++) {
-			cJSON_AddNumberToObject(x, rh_outcome_name((enum rh_outcome)k), (double)r->by_class[q][k]);
-			tot += r->by_class[q][k];
-		}
-		cJSON_AddNumberToObject(x, "n", (double)tot);
-	}
-	if (r->have_buckets)
-		json_buckets(j, r);
 	cJSON *sc = cJSON_AddObjectToObject(j, "self_check");
 	cJSON_AddNumberToObject(sc, "golden_runs", (double)r->golden_runs);
 	cJSON_AddNumberToObject(sc, "null_injections", (double)r->null_injections);
@@ -221,38 +170,15 @@ static void print_json(const struct rh_campaign_result *r, const struct rh_campa
 static void print_human(const struct rh_campaign_result *r, const struct rh_campaign_opts *o, const char *name,
                         const char *backend)
 {
-	const long *c = r->outcomes;
+	struct rh_cli_campaign_id id = {name, NULL, o->sampler, o->images, o->n, o->seed};
 	long ran = r->done - r->resumed;
-	printf("%s on %s: %ld injections over the first %d test images, seed %ld\n", name, backend, r->n, o->images,
-	       o->seed);
-	printf("  sa %.2f%% (exact, those images)  ra %.2f%% (95%% CI %.2f..%.2f)\n", 100 * r->sa, 100 * r->ra,
-	       100 * r->ci95[0], 100 * r->ci95[1]);
-	printf("  drop %.3f points (95%% CI %.3f..%.3f)\n", 100 * r->drop, 100 * r->ci95_drop[0],
-	       100 * r->ci95_drop[1]);
-	printf("  masked %ld  benign %ld  sdc %ld  hang %ld  crash %ld\n", c[RH_OUT_MASKED], c[RH_OUT_BENIGN],
-	       c[RH_OUT_SDC], c[RH_OUT_HANG], c[RH_OUT_CRASH]);
-	if (strcmp(o->sampler, "uniform") != 0) {
-		const double *w = r->w_outcomes;
-		printf(
-		    "  weighted (shares of P): masked %.4f  benign %.4f  sdc %.4f  hang %.4f  crash %.4f; ess %.0f\n",
-		    w[RH_OUT_MASKED], w[RH_OUT_BENIGN], w[RH_OUT_SDC], w[RH_OUT_HANG], w[RH_OUT_CRASH], r->ess);
-	}
-	printf("  by flip-flop class of the struck bit (masked/benign/sdc/hang/crash):\n");
-	for (int q = 0; q < 4; q++) {
-		const long *b = r->by_class[q];
-		printf("    %-10s %ld/%ld/%ld/%ld/%ld\n", rh_ff_class_name(q), b[RH_OUT_MASKED], b[RH_OUT_BENIGN],
-		       b[RH_OUT_SDC], b[RH_OUT_HANG], b[RH_OUT_CRASH]);
-	}
-	if (r->have_buckets) {
-		printf("  by register group (injections, sdc/hang/crash, share of the drop in points):\n");
-		for (int q = 0; q < RH_SG_COUNT; q++) {
-			const struct rh_campaign_bucket *b = &r->by_group[q];
-			if (b->n)
-				printf("    %-10s %6ld  %ld/%ld/%ld  %.3f\n", rh_site_group_name(q), b->n,
-				       b->outcomes[RH_OUT_SDC], b->outcomes[RH_OUT_HANG], b->outcomes[RH_OUT_CRASH],
-				       100 * b->w_drop / (double)r->done);
-		}
-	}
+	printf("%s on %s: %ld injections over the first %d test images, seed %ld", name, backend,
+	       o->shards > 1 ? o->n : r->n, o->images, o->seed);
+	if (o->shards > 1)
+		printf("; shard %d/%d: %ld of them (the estimate below is this shard's alone)", o->shard, o->shards,
+		       r->n);
+	printf("\n");
+	rh_cli_result_human(&id, r);
 	printf("  self-checks: %ld golden runs equal to the reference model, %ld null injections equal to them\n",
 	       r->golden_runs, r->null_injections);
 	printf("  %.0f injections/s", r->seconds > 0 ? (double)ran / r->seconds : 0);
@@ -311,7 +237,55 @@ struct args {
 	long n, images, seed;
 	double ci, rel_ci;
 	int json, quiet, naive;
+	int shard, shards; /* --shard I/N; shards 0: none */
 };
+
+/* --shard I/N: 0 <= I < N <= 10000; -1 with a message naming the option. */
+static int parse_shard(const char *arg, struct args *a)
+{
+	long i, k;
+	char tail;
+	if (sscanf(arg, "%ld/%ld%c", &i, &k, &tail) != 2 || k < 1 || k > 10000 || i < 0 || i >= k) {
+		rh_cli_error("campaign", "--shard wants I/N with 0 <= I < N <= 10000 (e.g. 0/4), got '%s'", arg);
+		return -1;
+	}
+	a->shard = (int)i;
+	a->shards = (int)k;
+	return 0;
+}
+
+/* What parse_args checks once every option is read; -1 to go on, else the exit code. */
+static int check_args(const struct args *a)
+{
+	if (!a->model || a->n < 0 || !a->sampler) {
+		rh_cli_error("campaign", "-m MODEL, --sampler and --n N are required");
+		return rh_cli_usage_error("campaign");
+	}
+	if (a->ci > 0 && a->rel_ci > 0) {
+		rh_cli_error("campaign", "--ci and --rel-ci: give one target");
+		return rh_cli_usage_error("campaign");
+	}
+	if (!rh_sampler_find(a->sampler)) {
+		rh_cli_error("campaign", "--sampler %s is not available (this version has: %s)", a->sampler,
+		             rh_sampler_names());
+		return rh_cli_usage_error("campaign");
+	}
+	if (a->shards && (a->ci > 0 || a->rel_ci > 0)) {
+		rh_cli_error("campaign", "--shard with --ci or --rel-ci: a precision target is the whole campaign's; "
+		                         "run the shards to their end and merge them");
+		return rh_cli_usage_error("campaign");
+	}
+	if (a->shards && !a->journal) {
+		rh_cli_error("campaign", "--shard needs --journal FILE (rahil merge combines the shards' journals)");
+		return rh_cli_usage_error("campaign");
+	}
+	if (a->shards > a->n) {
+		rh_cli_error("campaign", "--shard %d/%d: more shards than the %ld injections of --n", a->shard,
+		             a->shards, a->n);
+		return rh_cli_usage_error("campaign");
+	}
+	return -1;
+}
 
 /* Parse argv into *a; -1 to go on, else the exit code. */
 static int parse_args(int argc, char **argv, struct args *a)
@@ -332,6 +306,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 	    {"calibration-out", required_argument, NULL, 'K'},
 	    {"ci", required_argument, NULL, 'c'},
 	    {"rel-ci", required_argument, NULL, 'R'},
+	    {"shard", required_argument, NULL, 'H'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -357,6 +332,10 @@ static int parse_args(int argc, char **argv, struct args *a)
 			break;
 		case 'd': a->data = optarg; break;
 		case 'j': a->journal = optarg; break;
+		case 'H':
+			if (parse_shard(optarg, a))
+				return rh_cli_usage_error("campaign");
+			break;
 		case 'C': a->csv = optarg; break;
 		case 'K': a->calib = optarg; break;
 		case 'c':
@@ -378,20 +357,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		rh_cli_error("campaign", "unexpected argument '%s'", argv[optind]);
 		return rh_cli_usage_error("campaign");
 	}
-	if (!a->model || a->n < 0 || !a->sampler) {
-		rh_cli_error("campaign", "-m MODEL, --sampler and --n N are required");
-		return rh_cli_usage_error("campaign");
-	}
-	if (a->ci > 0 && a->rel_ci > 0) {
-		rh_cli_error("campaign", "--ci and --rel-ci: give one target");
-		return rh_cli_usage_error("campaign");
-	}
-	if (!rh_sampler_find(a->sampler)) {
-		rh_cli_error("campaign", "--sampler %s is not available (this version has: %s)", a->sampler,
-		             rh_sampler_names());
-		return rh_cli_usage_error("campaign");
-	}
-	return -1;
+	return check_args(a);
 }
 
 int rh_cmd_campaign(int argc, char **argv)
@@ -443,6 +409,8 @@ int rh_cmd_campaign(int argc, char **argv)
 	                             .images = (int)images,
 	                             .seed = a.seed,
 	                             .journal = journal_path,
+	                             .shard = a.shard,
+	                             .shards = a.shards,
 	                             .progress = progress,
 	                             .on_injection = csv_path ? csv_line : NULL,
 	                             .ctx = &out,

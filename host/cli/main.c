@@ -18,6 +18,7 @@ static const struct command commands[] = {
     {"eval", rh_cmd_eval, "measure a model's standard accuracy on a back-end"},
     {"inject", rh_cmd_inject, "one inference on the simulated accelerator with one bit flip"},
     {"campaign", rh_cmd_campaign, "inject sampled bit flips and estimate the resiliency accuracy"},
+    {"merge", rh_cmd_merge, "combine the journals of a campaign's shards into the whole campaign's result"},
     {"sites", rh_cmd_sites, "census of the fault space: flip-flops, cycles, analytic and exact fault probabilities"},
     {"predict", rh_cmd_predict,
      "predict the resiliency accuracy from the software models (RA_True, RA_True-nc, RA_SW)"},

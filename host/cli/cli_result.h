@@ -1,0 +1,23 @@
+/* rahil: a campaign's estimate printed the same way by `rahil campaign` and `rahil merge`. */
+#ifndef RAHIL_CLI_RESULT_H
+#define RAHIL_CLI_RESULT_H
+
+#include <cjson/cJSON.h>
+
+#include "engine.h"
+
+/* What a campaign is: the model's name, the options that define its fault list. */
+struct rh_cli_campaign_id {
+	const char *model, *model_file, *sampler;
+	int images;
+	long n, seed;
+};
+
+/* A JSON object with the campaign's identity and its estimate (sa, ra, drop, ci95, ci95_drop,
+ * ess, outcomes, outcomes_weighted, by_class, by_group, by_layer): the caller adds its own keys
+ * and prints it. */
+cJSON *rh_cli_result_json(const struct rh_cli_campaign_id *id, const char *backend, const struct rh_campaign_result *r);
+/* The estimate's lines of the human output (sa .. by register group). */
+void rh_cli_result_human(const struct rh_cli_campaign_id *id, const struct rh_campaign_result *r);
+
+#endif
