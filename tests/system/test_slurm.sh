@@ -83,9 +83,13 @@ if [ ! -S "$sock" ]; then
 	finish
 fi
 
-# slurm.conf: one node with this machine's CPUs, one partition, no cgroups, no accounting.
+# slurm.conf: one node (this machine), one partition, no cgroups, no accounting.
 host=$(hostname -s 2>/dev/null || hostname)
-cpus=$(nproc)
+# the node as slurmd itself sees the hardware (CPUs and topology; not the memory, which moves),
+# so that it registers; the machine's CPU count alone when slurmd -C says nothing
+hw=$(slurmd -C 2>/dev/null | head -n 1 | tr ' ' '\n' |
+	grep -E '^(CPUs|Boards|SocketsPerBoard|CoresPerSocket|ThreadsPerCore)=[0-9]+$' | tr '\n' ' ')
+case $hw in *CPUs=*) ;; *) hw="CPUs=$(nproc) " ;; esac
 ctld_port=$(free_port $((20000 + $$ % 20000)))
 slurmd_port=$(free_port $((ctld_port + 1)))
 conf="$tmp/slurm.conf"
@@ -118,7 +122,7 @@ MpiDefault=none
 ReturnToService=2
 SlurmctldTimeout=30
 SlurmdTimeout=30
-NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus State=UNKNOWN
+NodeName=$host NodeAddr=127.0.0.1 ${hw}State=UNKNOWN
 PartitionName=rahil Nodes=$host Default=YES MaxTime=INFINITE State=UP
 CONF
 SLURM_CONF=$conf
