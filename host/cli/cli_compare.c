@@ -26,7 +26,10 @@ static void help(void)
 	       "Options:\n"
 	       "  -m, --model MODEL    the .rmod model file (required)\n"
 	       "  --backend B          sim (default, 8x8), sim:ice40, sim:2x4, serial:PATH, ftdi[:SERIAL]\n"
-	       "  --n N                injections of each measuring campaign (default 3000)\n"
+	       "  --n N                injections of each measuring campaign (default 3000; with\n"
+	       "                       --rel-ci the cap)\n"
+	       "  --rel-ci R           stop each measuring campaign once its drop's half-width is\n"
+	       "                       at most R x drop (rounds of 1,000 draws, docs/campaign.md)\n"
 	       "  --calib-n N          injections of the calibration campaign (default 3000)\n"
 	       "  --calibration FILE   take the calibration from FILE instead of running its campaign\n"
 	       "  --sampler S          the importance-sampled campaign: is (default) or isb\n"
@@ -46,27 +49,21 @@ static void help(void)
 struct args {
 	const char *model, *backend, *data, *sampler, *calib_path;
 	long n, calib_n, pred_n, images, seed;
+	double rel_ci;
 	int json, quiet, assert_agree;
 };
 
 static int parse_args(int argc, char **argv, struct args *a)
 {
 	static const struct option opts[] = {
-	    {"model", required_argument, NULL, 'm'},
-	    {"backend", required_argument, NULL, 'b'},
-	    {"n", required_argument, NULL, 'n'},
-	    {"calib-n", required_argument, NULL, 'c'},
-	    {"pred-n", required_argument, NULL, 'p'},
-	    {"images", required_argument, NULL, 'k'},
-	    {"seed", required_argument, NULL, 'S'},
-	    {"data", required_argument, NULL, 'd'},
-	    {"sampler", required_argument, NULL, 's'},
-	    {"calibration", required_argument, NULL, 'L'},
-	    {"json", no_argument, NULL, 'J'},
-	    {"assert-agree", no_argument, NULL, 'A'},
-	    {"quiet", no_argument, NULL, 'q'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	    {"model", required_argument, NULL, 'm'},   {"backend", required_argument, NULL, 'b'},
+	    {"n", required_argument, NULL, 'n'},       {"calib-n", required_argument, NULL, 'c'},
+	    {"pred-n", required_argument, NULL, 'p'},  {"images", required_argument, NULL, 'k'},
+	    {"seed", required_argument, NULL, 'S'},    {"data", required_argument, NULL, 'd'},
+	    {"sampler", required_argument, NULL, 's'}, {"calibration", required_argument, NULL, 'L'},
+	    {"json", no_argument, NULL, 'J'},          {"assert-agree", no_argument, NULL, 'A'},
+	    {"quiet", no_argument, NULL, 'q'},         {"rel-ci", required_argument, NULL, 'R'},
+	    {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
 	};
 	*a = (struct args){
 	    .backend = "sim", .sampler = "is", .n = 3000, .calib_n = 3000, .pred_n = 20000, .images = 100, .seed = 1};
@@ -89,6 +86,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		case 'p': bad = rh_cli_int("compare", "pred-n", optarg, 100, 100000000L, &a->pred_n); break;
 		case 'k': bad = rh_cli_int("compare", "images", optarg, 1, 10000, &a->images); break;
 		case 'S': bad = rh_cli_int("compare", "seed", optarg, 0, 0x7ffffffeL, &a->seed); break;
+		case 'R': bad = rh_cli_num("compare", "rel-ci", optarg, 1e-3, 10, &a->rel_ci); break;
 		case 'J': a->json = 1; break;
 		case 'A': a->assert_agree = 1; break;
 		case 'q': a->quiet = 1; break;
@@ -144,6 +142,8 @@ static int campaign(struct cmp *c, const char *sampler, long n, long seed, const
 	snprintf(msg, sizeof(msg), "%s: %s campaign, %ld injections, seed %ld", name, sampler, n, seed);
 	progress(c, msg);
 	struct rh_campaign_opts o = {.sampler = sampler, .n = n, .images = (int)c->a.images, .seed = seed};
+	if (strcmp(name, "calibration") != 0)
+		o.rel_ci = c->a.rel_ci;
 	int rc = rh_campaign_run(&o, &c->m, &c->test, &c->be, r, err);
 	if (!rc && !strcmp(name, "calibration"))
 		rc = rh_campaign_calibration(r, &o, &c->m, c->a.backend, &c->calib, err);
