@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_result.h"
 #include "dataset.h"
 #include "model.h"
 #include "predict.h"
@@ -216,11 +217,6 @@ static cJSON *array(const double *v, int n)
 	return o;
 }
 
-static cJSON *pair(const double *v)
-{
-	return array(v, 2);
-}
-
 static void add_common(cJSON *o, const struct args *a, const struct rh_model *m, const struct rh_pred_result *r)
 {
 	cJSON_AddStringToObject(o, "model", m->name);
@@ -237,8 +233,8 @@ static void add_common(cJSON *o, const struct args *a, const struct rh_model *m,
 	cJSON_AddNumberToObject(o, "sa", r->sa);
 	cJSON_AddNumberToObject(o, "ra", r->ra);
 	cJSON_AddNumberToObject(o, "drop", r->drop);
-	cJSON_AddItemToObject(o, "ci95", pair(r->ci95));
-	cJSON_AddItemToObject(o, "ci95_drop", pair(r->ci95_drop));
+	rh_cli_json_pair(o, "ci95", r->ci95);
+	rh_cli_json_pair(o, "ci95_drop", r->ci95_drop);
 	cJSON_AddNumberToObject(o, "n", (double)r->n);
 	cJSON_AddNumberToObject(o, "ess", r->ess);
 	cJSON_AddNumberToObject(o, "unmodelled", (double)r->unmodelled);
@@ -263,9 +259,9 @@ static void print_json(const struct args *a, const struct rh_model *m, const str
 		cJSON *t = cJSON_CreateObject();
 		cJSON_AddNumberToObject(t, "n", (double)p->n);
 		cJSON_AddNumberToObject(t, "ra", p->ra);
-		cJSON_AddItemToObject(t, "ci95", pair(p->ci95));
+		rh_cli_json_pair(t, "ci95", p->ci95);
 		cJSON_AddNumberToObject(t, "drop", p->drop);
-		cJSON_AddItemToObject(t, "ci95_drop", pair(p->ci95_drop));
+		rh_cli_json_pair(t, "ci95_drop", p->ci95_drop);
 		cJSON_AddItemToArray(tr, t);
 	}
 	cJSON_AddItemToObject(o, "trace", tr);

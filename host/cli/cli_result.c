@@ -6,7 +6,7 @@
 
 #include "outcome.h"
 
-static void json_pair(cJSON *o, const char *key, const double v[2])
+void rh_cli_json_pair(cJSON *o, const char *key, const double v[2])
 {
 	cJSON *a = cJSON_AddArrayToObject(o, key);
 	cJSON_AddItemToArray(a, cJSON_CreateNumber(v[0]));
@@ -73,8 +73,8 @@ cJSON *rh_cli_result_json(const struct rh_cli_campaign_id *id, const char *backe
 	cJSON_AddNumberToObject(j, "sa", r->sa);
 	cJSON_AddNumberToObject(j, "ra", r->ra);
 	cJSON_AddNumberToObject(j, "drop", r->drop);
-	json_pair(j, "ci95", r->ci95);
-	json_pair(j, "ci95_drop", r->ci95_drop);
+	rh_cli_json_pair(j, "ci95", r->ci95);
+	rh_cli_json_pair(j, "ci95_drop", r->ci95_drop);
 	cJSON_AddNumberToObject(j, "ess", r->ess);
 	cJSON_AddBoolToObject(j, "target_met", r->target_met);
 	json_outcomes(j, r);

@@ -17,6 +17,8 @@ struct rh_cli_campaign_id {
  * ess, outcomes, outcomes_weighted, by_class, by_group, by_layer): the caller adds its own keys
  * and prints it. */
 cJSON *rh_cli_result_json(const struct rh_cli_campaign_id *id, const char *backend, const struct rh_campaign_result *r);
+/* o[key] = [v[0], v[1]], an interval. */
+void rh_cli_json_pair(cJSON *o, const char *key, const double v[2]);
 /* The estimate's lines of the human output (sa .. by register group). */
 void rh_cli_result_human(const struct rh_cli_campaign_id *id, const struct rh_campaign_result *r);
 

@@ -539,17 +539,12 @@ static int live_shares(struct pred *p, const struct rh_accel_geom *g, struct rh_
 }
 
 /* isb's profile of key k: the pilot's rate of changed outcomes among its live samples, shrunk
- * towards their mean rate; 1 everywhere (isb as is) when the pilot saw no change. */
-static double profile(const struct pred *p, int k)
+ * towards their mean rate (rate, -1 when the pilot saw no change: 1 everywhere, isb as is). */
+static double profile(const struct pred *p, int k, double rate)
 {
-	long n = 0, e = 0;
-	for (int i = 0; i < NKEY; i++) {
-		n += p->pilot_n[i];
-		e += p->pilot_k[i];
-	}
-	if (e == 0)
+	if (rate < 0)
 		return 1;
-	return (p->pilot_k[k] + PILOT_PRIOR * (double)e / (double)n) / (p->pilot_n[k] + PILOT_PRIOR);
+	return (p->pilot_k[k] + PILOT_PRIOR * rate) / (p->pilot_n[k] + PILOT_PRIOR);
 }
 
 /* From now on draw from the defensive mixture of the target and the target times the score
@@ -557,14 +552,20 @@ static double profile(const struct pred *p, int k)
 static void propose(struct pred *p, double *g)
 {
 	int isb = p->o->sampler == RH_PS_ISB;
+	long n = 0, e = 0;
+	for (int i = 0; i < NKEY; i++) {
+		n += p->pilot_n[i];
+		e += p->pilot_k[i];
+	}
+	double rate = e > 0 ? (double)e / (double)n : -1;
 	for (int s = 0; s < p->prop.n; s++) {
 		if (p->o->form == RH_PF_SW) {
 			int gr = (s / 8) % 2 == 0 ? RH_SG_PE_WGT : RH_SG_PE_ACT;
-			g[s] = isb ? profile(p, gr * RH_PRED_BITPOS + s % 8) : 1;
+			g[s] = isb ? profile(p, gr * RH_PRED_BITPOS + s % 8, rate) : 1;
 			continue;
 		}
 		int l = s / NKEY, k = s % NKEY;
-		g[s] = p->live_share[l][k / RH_PRED_BITPOS] * (isb ? profile(p, k) : 1);
+		g[s] = p->live_share[l][k / RH_PRED_BITPOS] * (isb ? profile(p, k, rate) : 1);
 	}
 	rh_proposal_mix(&p->prop, g, p->o->defensive > 0 ? p->o->defensive : 0.1);
 	p->use_prop = 1;
