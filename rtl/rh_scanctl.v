@@ -61,7 +61,8 @@ module rh_scanctl (
     reg [31:0] tcycle /*verilator public_flat_rw*/;
     reg hold /*verilator public_flat_rw*/;
 
-    wire run_hit = (state == S_RUN) && !i_core_done && (cyc != i_budget) && pending && (cyc == tcycle);
+    // public to the simulator's fast path, which injects at the edge where it is high
+    wire run_hit /*verilator public_flat_rd*/ = (state == S_RUN) && !i_core_done && (cyc != i_budget) && pending && (cyc == tcycle);
     wire xor_now = (state == S_SCAN) && flip && (sidx == i_chain_len - 32'd1 - bitpos);
 
     assign o_core_rst = (state == S_RST) || (state == S_HANG);

@@ -76,7 +76,7 @@ ifeq ($$(RTL_TRACE_$(1)),1)
 RTL_VLIBS_$(1) := $$(RTL_OBJ_$(1))/libVrh_fi.a $$(RTL_OBJ_$(1))_tr/libVrh_fi_tr.a \
 	$$(RTL_OBJ_$(1))_tr/libverilated.a
 RTL_SIMDEF_$(1) := -I$$(RTL_OBJ_$(1))_tr -DRH_VL_TR_MODEL=Vrh_fi_$(1)_tr -DRH_VL_TR_HDR='"Vrh_fi_$(1)_tr.h"' \
-	-DRH_VL_TR_ROOT_HDR='"Vrh_fi_$(1)_tr___024root.h"'
+	-DRH_VL_TR_ROOT_HDR='"Vrh_fi_$(1)_tr___024root.h"' -DRH_VL_TR_SETTLE=Vrh_fi_$(1)_tr___024root___eval_settle
 else
 RTL_VLIBS_$(1) := $$(RTL_OBJ_$(1))/libVrh_fi.a $$(RTL_OBJ_$(1))/libverilated.a
 RTL_SIMDEF_$(1) := -DRH_SIM_NO_TRACE
@@ -94,7 +94,7 @@ $(BUILD)/rtl/$(1)/ffmap_tool: verilator/ffmap_main.cpp $$(RTL_VLIBS_$(1))
 
 # The FF map, generated from the RTL (never hand-written): TSV, the C table rh_ffmap_<set>
 # (host/accel/ffmap.h) and the TSV's FNV-1a 32 hash (8 hex digits), which IDENTIFY reports.
-$(BUILD)/ffmap_$(1).tsv $(BUILD)/rtl/$(1)/ffmap.c: $(BUILD)/rtl/$(1)/ffmap_tool verilator/gen_ffmap.sh
+$(BUILD)/ffmap_$(1).tsv $(BUILD)/rtl/$(1)/ffmap.c &: $(BUILD)/rtl/$(1)/ffmap_tool verilator/gen_ffmap.sh
 	verilator/gen_ffmap.sh $(BUILD)/rtl/$(1)/ffmap_tool $$(RTL_ROWS_$(1)) $$(RTL_COLS_$(1)) \
 		$(BUILD)/ffmap_$(1).tsv $(BUILD)/rtl/$(1)/ffmap.c rh_ffmap_$(1)
 
@@ -105,10 +105,16 @@ $(BUILD)/rtl/$(1)/ffmap_$(1).o: $(BUILD)/rtl/$(1)/ffmap.c host/accel/ffmap.h
 	@mkdir -p $$(dir $$@)
 	$(CC) $(CPPFLAGS) -std=c11 -O1 -c $$< -o $$@
 
-$(BUILD)/rtl/$(1)/rh_sim.o: verilator/rh_sim.cpp verilator/rh_sim.h host/accel/accel_image.h host/accel/ffmap.h host/accel/run.h $$(RTL_VLIBS_$(1))
+# The fast path's direct-injection table (verilator/rh_sim.cpp), from the FF map.
+$(BUILD)/rtl/$(1)/fliptab.h: $(BUILD)/ffmap_$(1).tsv verilator/gen_fliptab.sh
+	sh verilator/gen_fliptab.sh $$< $$@
+
+$(BUILD)/rtl/$(1)/rh_sim.o: verilator/rh_sim.cpp verilator/rh_sim.h host/accel/accel_image.h host/accel/ffmap.h host/accel/run.h $$(RTL_VLIBS_$(1)) \
+		$(BUILD)/rtl/$(1)/fliptab.h
 	@mkdir -p $$(dir $$@)
 	$(CXX) $(VL_CXXFLAGS) -I$$(RTL_OBJ_$(1)) $$(RTL_SIMDEF_$(1)) -DRH_FFMAP_BUILT=rh_ffmap_$(1) \
 		-DRH_VL_MODEL=Vrh_fi_$(1) -DRH_VL_HDR='"Vrh_fi_$(1).h"' -DRH_VL_ROOT_HDR='"Vrh_fi_$(1)___024root.h"' \
+		-DRH_VL_SETTLE=Vrh_fi_$(1)___024root___eval_settle -iquote $(BUILD)/rtl/$(1) -DRH_FLIPTAB_HDR='"fliptab.h"' \
 		-DRH_SIM_SET_SYM=rh_sim_set_$(1) -DRH_SIM_SET_NAME=$(1) -c $$< -o $$@
 
 # yosys flip-flop count of the core without injection logic (memories as black boxes).
@@ -131,6 +137,13 @@ $(BUILD)/rtl/$(1)/rtl-tests: tests/rtl/test_sim.c $$(RTL_SIM_DEPS) $(BUILD)/libr
 	$(CXX) $(OPT) -o $$@ $(BUILD)/rtl/$(1)/test_sim.o $$(RTL_SIM_LINK) $(BUILD)/librahil.a $(HOST_LIBS)
 endef
 
+# The simulator library and what links it (defined before the sets' rules, whose prerequisites
+# name them).
+RTL_SIM_LINK := $(BUILD)/librahil_sim.a $(BUILD)/obj_dir_sim/libVrh_fi.a $(BUILD)/obj_dir_sim_tr/libVrh_fi_tr.a \
+	$(BUILD)/obj_dir_board/libVrh_fi.a $(BUILD)/obj_dir_ice40/libVrh_fi.a $(BUILD)/obj_dir_sim_tr/libverilated.a \
+	-lz -lstdc++ -lpthread
+RTL_SIM_DEPS := $(BUILD)/librahil_sim.a $(BUILD)/obj_dir_sim/libVrh_fi.a $(BUILD)/obj_dir_sim_tr/libVrh_fi_tr.a \
+	$(BUILD)/obj_dir_board/libVrh_fi.a $(BUILD)/obj_dir_ice40/libVrh_fi.a $(BUILD)/obj_dir_sim_tr/libverilated.a
 $(eval $(call rtl_cfg,sim))
 $(eval $(call rtl_cfg,board))
 $(eval $(call rtl_cfg,ice40))
@@ -150,11 +163,6 @@ $(BUILD)/librahil_sim.a: $(BUILD)/rtl/rh_sim_api.o $(BUILD)/rtl/backend_sim.o $(
 		$(foreach c,$(RTL_SETS),$(BUILD)/rtl/$(c)/rh_sim.o $(BUILD)/rtl/$(c)/ffmap_$(c).o)
 	rm -f $@ && $(AR) rcs $@ $^
 
-RTL_SIM_LINK := $(BUILD)/librahil_sim.a $(BUILD)/obj_dir_sim/libVrh_fi.a $(BUILD)/obj_dir_sim_tr/libVrh_fi_tr.a \
-	$(BUILD)/obj_dir_board/libVrh_fi.a $(BUILD)/obj_dir_ice40/libVrh_fi.a $(BUILD)/obj_dir_sim_tr/libverilated.a \
-	-lz -lstdc++ -lpthread
-RTL_SIM_DEPS := $(BUILD)/librahil_sim.a $(BUILD)/obj_dir_sim/libVrh_fi.a $(BUILD)/obj_dir_sim_tr/libVrh_fi_tr.a \
-	$(BUILD)/obj_dir_board/libVrh_fi.a $(BUILD)/obj_dir_ice40/libVrh_fi.a $(BUILD)/obj_dir_sim_tr/libverilated.a
 # The FF maps librahil.a carries (host/accel/ffmap.h): the simulator's and the bitstream's.
 RTL_HOST_FFMAPS := $(BUILD)/rtl/sim/ffmap_sim.o $(BUILD)/rtl/ice40/ffmap_ice40.o
 

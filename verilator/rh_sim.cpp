@@ -13,6 +13,7 @@
 #include <cstring>
 #include <memory>
 #include <new>
+#include <type_traits>
 #include <vector>
 
 #if !defined(RH_VL_MODEL) || !defined(RH_VL_HDR) || !defined(RH_VL_ROOT_HDR) || !defined(RH_SIM_SET_SYM)
@@ -26,7 +27,6 @@
 #endif
 extern "C" const struct rh_ffmap RH_FFMAP_BUILT;
 #include "verilated.h"
-#include "verilated_save.h"
 #ifndef RH_SIM_NO_TRACE
 #include RH_VL_TR_HDR
 #include RH_VL_TR_ROOT_HDR
@@ -48,6 +48,20 @@ class VerilatedFstC
 using Vrh_fi = RH_VL_MODEL;
 #ifdef RH_SIM_NO_TRACE
 using Vrh_fi_tr = Vrh_fi;
+#endif
+
+// Verilator's settle region (static evaluation of every combinational signal from the state),
+// for the fast path's direct injection. Generated as a plain function per model,
+// <prefix>___024root___eval_settle, internal to Verilator 5.006: a version that renames it
+// fails this build, it cannot go unnoticed.
+#if !defined(RH_VL_SETTLE) || !defined(RH_FLIPTAB_HDR)
+#error "build with the set's macros (rtl/rtl.mk)"
+#endif
+using Vrh_fi_root = std::remove_pointer<decltype(Vrh_fi::rootp)>::type;
+using Vrh_fi_tr_root = std::remove_pointer<decltype(Vrh_fi_tr::rootp)>::type;
+void RH_VL_SETTLE(Vrh_fi_root *vlSelf);
+#ifndef RH_SIM_NO_TRACE
+void RH_VL_TR_SETTLE(Vrh_fi_tr_root *vlSelf);
 #endif
 
 namespace
@@ -73,12 +87,15 @@ struct handle : rh_sim {
 	std::vector<int8_t> input; // the input written last (rh_sim_load_input)
 	// rh_sim_run_faults: the canonical start state (s0) and checkpoints of the golden run from
 	// it: model state before the clock edge at which the cycle counter leaves ck_cycle[i].
-	std::vector<uint8_t> s0;
-	std::vector<std::vector<uint8_t>> ck;
+	struct snapshot {
+		std::vector<uint8_t> bytes; // the model's root object (save_state)
+		uint64_t time;              // the context's simulation time
+	};
+	snapshot s0;
+	std::vector<snapshot> ck;
 	std::vector<uint32_t> ck_cycle;
-	std::vector<uint64_t> ck_time; // the context's time there (saved with the model)
-	struct rh_result golden;       // the golden run's result from s0, and its final state
-	std::vector<uint8_t> s_end;
+	struct rh_result golden; // the golden run's result from s0, and its final state
+	snapshot s_end;
 	struct scan_record {
 		uint32_t sidx, bitpos, tcycle;
 		uint8_t ret, flip, hold;
@@ -211,94 +228,29 @@ int run(handle *s, T *t, const struct rh_fault *fault, int hold, uint32_t budget
 	return 0;
 }
 
-// A model's state in memory (Verilator --savable), for checkpoints: saved into `out`, or, with
-// a pointer to a saved state, only compared with it on the way (same()).
-class MemSave final : public VerilatedSerialize
+// A model's whole state, for checkpoints: the bytes of its root object, which holds every
+// signal, memory word and input and Verilator's scheduling state (its only pointers, to the
+// model's symbol table and name, keep their values for the model's life), and the simulation
+// time. Saved and restored by copying the object and compared with memcmp: a few hundred
+// microseconds for the 8 x 8 set's 600 kB, where Verilator's serialisation (--savable) goes word
+// by word. A snapshot is only ever put back into the model it was taken from.
+template <class T> void save_state(handle *s, T *t, handle::snapshot &out)
 {
-	std::vector<uint8_t> *out_ = nullptr;
-	const std::vector<uint8_t> *ref_ = nullptr;
-	size_t at_ = 0;
-	bool same_ = true;
+	const uint8_t *p = reinterpret_cast<const uint8_t *>(t->rootp);
+	out.bytes.assign(p, p + sizeof(*t->rootp));
+	out.time = s->ctx->time();
+}
 
-      public:
-	explicit MemSave(std::vector<uint8_t> &out) : out_(&out)
-	{
-		out_->clear();
-		m_isOpen = true;
-		header();
-	}
-	explicit MemSave(const std::vector<uint8_t> *ref) : ref_(ref)
-	{
-		m_isOpen = true;
-		header();
-	}
-	~MemSave() override
-	{
-		close();
-	}
-	void close() override
-	{
-		if (!m_isOpen)
-			return;
-		trailer();
-		flush();
-		m_isOpen = false;
-	}
-	void flush() override
-	{
-		size_t k = (size_t)(m_cp - m_bufp);
-		if (out_)
-			out_->insert(out_->end(), m_bufp, m_cp);
-		else if (same_ && (at_ + k > ref_->size() || memcmp(ref_->data() + at_, m_bufp, k) != 0))
-			same_ = false;
-		at_ += k;
-		m_cp = m_bufp;
-	}
-	bool same()
-	{
-		close();
-		return ref_ && same_ && at_ == ref_->size();
-	}
-};
-
-class MemRestore final : public VerilatedDeserialize
+template <class T> void restore(handle *s, T *t, const handle::snapshot &in)
 {
-	const uint8_t *p_, *end_;
+	memcpy(static_cast<void *>(t->rootp), in.bytes.data(), in.bytes.size());
+	s->ctx->time(in.time);
+}
 
-      public:
-	explicit MemRestore(const std::vector<uint8_t> &in) : p_(in.data()), end_(in.data() + in.size())
-	{
-		m_isOpen = true;
-		m_cp = m_bufp;
-		m_endp = m_bufp;
-		header();
-	}
-	~MemRestore() override
-	{
-		close();
-	}
-	void close() override
-	{
-		if (!m_isOpen)
-			return;
-		trailer();
-		m_isOpen = false;
-	}
-	void fill() override
-	{
-		size_t keep = (size_t)(m_endp - m_cp);
-		memmove(m_bufp, m_cp, keep);
-		m_cp = m_bufp;
-		m_endp = m_bufp + keep;
-		size_t room = bufferSize() - keep, k = std::min(room, (size_t)(end_ - p_));
-		memcpy(m_endp, p_, k);
-		p_ += k;
-		m_endp += k;
-		if (k < room) // past the end: zeros, as VerilatedRestore does at end of file
-			memset(m_endp, 0, room - k);
-		m_endp = m_bufp + bufferSize();
-	}
-};
+template <class T> bool same_state(T *t, const handle::snapshot &ref)
+{
+	return memcmp(static_cast<const void *>(t->rootp), ref.bytes.data(), ref.bytes.size()) == 0;
+}
 
 // The scan controller's record of an injection (rtl/rh_scanctl.v): what the last rotation
 // requested and left. Once a rotation has ended and nothing is pending, it is dead: the next
@@ -324,20 +276,93 @@ template <class T> void set_scan_record(T *t, const handle::scan_record &v)
 	r->rh_fi__DOT__u_scan__DOT__hold = v.hold;
 }
 
+// The fast path (RH_REPLAY_FAST) injects without the rotation. At the edge where the scan
+// controller would start rotating (rtl/rh_scanctl.v: run_hit high), the harness does in place
+// what the whole rotation does to the state: it inverts the struck flip-flop, clears the pending
+// injection and settles the combinational logic on the changed flip-flop. The rotation's clocks
+// are not spent, and the scan controller's dead record of it (ret, sidx, flip) is not written;
+// everything else is the rotation's, bit for bit (check_direct proves it, rh_sim_check_direct).
+//
+// The struck flip-flop is found from the FF map: the register holding chain position p is a
+// Verilator member (verilator/gen_fliptab.sh), bit p - OFS of it.
+template <class V> void invert(V &v, uint32_t b)
+{
+	v = (V)(v ^ ((V)1 << b));
+}
+
+template <std::size_t N> void invert(VlWide<N> &v, uint32_t b)
+{
+	v[b / VL_EDATASIZE] ^= (EData)1 << (b % VL_EDATASIZE);
+}
+
+template <class R> struct flip_reg {
+	uint32_t ofs, width;
+	void (*invert)(R *r, uint32_t b);
+};
+
+template <class R> const std::vector<flip_reg<R>> &flip_regs()
+{
+	static const std::vector<flip_reg<R>> regs = {
+#define RH_FLIP_REG(ofs, width, member) {ofs, width, [](R *r, uint32_t b) { invert(r->member, b); }},
+#include RH_FLIPTAB_HDR
+#undef RH_FLIP_REG
+	};
+	return regs;
+}
+
+// Invert chain position p (< chain_len: the registers tile the chain from 0, gen_ffmap.sh).
+template <class T> void invert_chain_bit(T *t, uint32_t p)
+{
+	using R = typename std::remove_pointer<decltype(t->rootp)>::type;
+	const auto &regs = flip_regs<R>();
+	auto it =
+	    std::upper_bound(regs.begin(), regs.end(), p, [](uint32_t q, const flip_reg<R> &r) { return q < r.ofs; });
+	--it;
+	it->invert(t->rootp, p - it->ofs);
+}
+
+void settle(Vrh_fi_root *r)
+{
+	RH_VL_SETTLE(r);
+}
+
+#ifndef RH_SIM_NO_TRACE
+void settle(Vrh_fi_tr_root *r)
+{
+	RH_VL_TR_SETTLE(r);
+}
+#endif
+
+// An armed injection, done directly: tick to the edge at which its rotation would start and do
+// there what the rotation does. A run that ends first is left as it is (the rotation would not
+// have run either).
+template <class T> void inject_direct(handle *s, T *t, const struct rh_fault *f)
+{
+	auto *r = t->rootp;
+	for (;;) {
+		int st = t->o_state;
+		if (st == ST_DONE || st == ST_HANG || !r->rh_fi__DOT__u_scan__DOT__pending)
+			return;
+		if (st == ST_RUN && t->o_cycles == r->rh_fi__DOT__u_scan__DOT__tcycle) {
+			t->eval(); // run_hit from the state the last edge left (clk stays high: no edge)
+			if (r->rh_fi__DOT__u_scan__DOT__run_hit)
+				break;
+		}
+		tick(s, t);
+	}
+	if (!f->no_flip)
+		invert_chain_bit(t, f->bit);
+	r->rh_fi__DOT__u_scan__DOT__pending = 0;
+	settle(r);
+}
+
 // The canonical start state of the runs of one input, saved: every run restores it (or a
 // checkpoint of the golden run from it) instead of scrubbing again.
 template <class T> void canonical_start(handle *s, T *t)
 {
 	clear_inputs(t);
 	scrub(s, t);
-	MemSave os(s->s0);
-	os << *t;
-}
-
-template <class T> void restore(T *t, const std::vector<uint8_t> &state)
-{
-	MemRestore is(state);
-	is >> *t;
+	save_state(s, t, s->s0);
 }
 
 // The golden run from the canonical start, with a checkpoint every `every` cycles from cycle
@@ -346,8 +371,7 @@ template <class T> void golden_checkpoints(handle *s, T *t, uint32_t budget, uin
 {
 	s->ck.clear();
 	s->ck_cycle.clear();
-	s->ck_time.clear();
-	restore(t, s->s0);
+	restore(s, t, s->s0);
 	clear_inputs(t);
 	t->i_budget = budget;
 	t->i_inj_bit = 0;
@@ -363,37 +387,29 @@ template <class T> void golden_checkpoints(handle *s, T *t, uint32_t budget, uin
 			break;
 		if (st == ST_RUN && t->o_cycles == next) {
 			s->ck.emplace_back();
-			MemSave os(s->ck.back());
-			os << *t;
+			save_state(s, t, s->ck.back());
 			s->ck_cycle.push_back(next);
-			s->ck_time.push_back(s->ctx->time());
 			next += every;
 		}
 		tick(s, t);
 	}
 	finish(s, t, &s->golden);
-	MemSave os(s->s_end);
-	os << *t;
+	save_state(s, t, s->s_end);
 }
 
 // Is a running faulty run, its injection done, in the golden run's state at checkpoint j?
-// Everything saved is compared (every flip-flop, every memory word, the inputs) except two
-// things that do not steer the run, taken as the golden run's for the comparison and put back
-// after it: the scan controller's dead record of the injection, and the simulation time (the
-// faulty run spent clocks on its rotation). The simulation itself is not touched.
+// The whole model is compared (every flip-flop, every memory word, the inputs) except the scan
+// controller's dead record of the injection, which does not steer the run: taken as the golden
+// run's for the comparison and put back after it. (The simulation time, which differs when the
+// run spent clocks on a rotation, is the context's, not the model's.)
 template <class T> bool same_as_golden(handle *s, T *t, size_t j)
 {
 	if (t->rootp->rh_fi__DOT__u_scan__DOT__pending)
 		return false;
 	handle::scan_record own = scan_record_of(t);
-	uint64_t now = s->ctx->time();
 	set_scan_record(t, s->golden_scan);
-	s->ctx->time(s->ck_time[j]);
-	MemSave cmp(&s->ck[j]);
-	cmp << *t;
-	bool same = cmp.same();
+	bool same = same_state(t, s->ck[j]);
 	set_scan_record(t, own);
-	s->ctx->time(now);
 	return same;
 }
 
@@ -439,7 +455,7 @@ int run_faults(handle *s, T *t, const struct rh_fault *f, size_t n, uint32_t bud
 		auto it = std::lower_bound(s->ck_cycle.begin(), s->ck_cycle.end(), f[i].cycle);
 		uint64_t c0 = s->clocks;
 		int from_start = it == s->ck_cycle.begin();
-		restore(t, from_start ? s->s0 : s->ck[(size_t)(it - s->ck_cycle.begin()) - 1]);
+		restore(s, t, from_start ? s->s0 : s->ck[(size_t)(it - s->ck_cycle.begin()) - 1]);
 		clear_inputs(t);
 		t->i_budget = budget;
 		t->i_run = from_start;
@@ -452,6 +468,8 @@ int run_faults(handle *s, T *t, const struct rh_fault *f, size_t n, uint32_t bud
 		clear_inputs(t);
 		t->i_inj_bit = 0; // as in the golden run, whose state the run may rejoin
 		t->i_inj_cycle = 0;
+		if (replay == RH_REPLAY_FAST)
+			inject_direct(s, t, &f[i]);
 		mid_run = run_to_end(s, t, &f[i], replay == RH_REPLAY_FAST);
 		if (mid_run) {
 			res[i] = s->golden;
@@ -462,13 +480,68 @@ int run_faults(handle *s, T *t, const struct rh_fault *f, size_t n, uint32_t bud
 		res[i].clock_cycles = s->clocks - c0;
 	}
 	if (mid_run) // leave the model where the last run would have ended
-		restore(t, s->s_end);
+		restore(s, t, s->s_end);
 	s->ck.clear();
 	s->ck_cycle.clear();
-	s->ck_time.clear();
-	s->s0.clear();
-	s->s_end.clear();
+	s->s0.bytes.clear();
+	s->s_end.bytes.clear();
 	return 0;
+}
+
+// The fast path's proof for one fault on the loaded input: from the canonical start, the state
+// right after the rotation that injects it, and the state right after the direct injection at
+// the same edge, saved whole (every flip-flop, memory word, combinational value and input), with
+// the scan controller's dead record and the host port's read registers set alike in both. 1: equal, 0: they
+// differ, 2: the run ended before the fault's cycle.
+template <class T> int check_direct(handle *s, T *t, const struct rh_fault *f)
+{
+	handle::snapshot st[2], entry;
+	save_state(s, t, entry); // put back at the end: both ways leave the model mid-run
+	canonical_start(s, t);
+	int rc = 1;
+	for (int way = 0; way < 2 && rc == 1; way++) {
+		restore(s, t, s->s0);
+		clear_inputs(t);
+		t->i_budget = (uint32_t)(2 * s->model_cycles + 1024);
+		t->i_run = 1;
+		t->i_inj_en = 1;
+		t->i_inj_flip = f->no_flip ? 0 : 1;
+		t->i_inj_bit = f->bit;
+		t->i_inj_cycle = f->cycle;
+		tick(s, t);
+		clear_inputs(t);
+		t->i_inj_bit = 0;
+		t->i_inj_cycle = 0;
+		if (t->o_state != ST_RST || !t->rootp->rh_fi__DOT__u_scan__DOT__pending) {
+			rc = RH_E_INVAL; // the run did not start armed: nothing would be compared
+			break;
+		}
+		if (way == 0) {
+			while (t->o_state != ST_DONE && t->o_state != ST_HANG &&
+			       !(t->o_state == ST_RUN && !t->rootp->rh_fi__DOT__u_scan__DOT__pending))
+				tick(s, t);
+		} else {
+			inject_direct(s, t, f);
+		}
+		if (t->o_state != ST_RUN) {
+			rc = 2;
+			break;
+		}
+		set_scan_record(t, handle::scan_record{0, 0, 0, 0, 0, 0});
+		// The host port's logit read registers read on every clock (rtl/rh_core.v: u_logits,
+		// u_logw), the rotation's clocks too: after a rotation they may hold a logit the core
+		// wrote in its last cycle, after a direct injection the word before. Only the host reads
+		// them, after setting their address and clocking (finish): set alike for the comparison.
+		auto *r = t->rootp;
+		r->rh_fi__DOT__u_core__DOT__u_logits__DOT__gen_dp__DOT__q = 0;
+		r->rh_fi__DOT__u_core__DOT__u_logw__DOT__gen_dp__DOT__q = 0;
+		t->o_hr_data = 0;
+		t->o_hr_written = 0;
+		save_state(s, t, st[way]);
+	}
+	s->s0.bytes.clear();
+	restore(s, t, entry);
+	return rc == 1 ? st[0].bytes == st[1].bytes : rc;
 }
 
 template <class T> int resume(handle *s, T *t, struct rh_result *res)
@@ -668,6 +741,14 @@ int op_run_faults(struct rh_sim *p, const struct rh_fault *f, size_t n, uint32_t
 	return with_model(s, [&](auto *t) { return run_faults(s, t, f, n, budget, replay, golden, res); });
 }
 
+int op_check_direct(struct rh_sim *p, const struct rh_fault *f)
+{
+	handle *s = H(p);
+	if (!s->loaded || s->input.empty() || f->bit >= s->chain_len)
+		return RH_E_INVAL;
+	return with_model(s, [&](auto *t) { return check_direct(s, t, f); });
+}
+
 int op_resume(struct rh_sim *p, struct rh_result *res)
 {
 	handle *s = H(p);
@@ -718,6 +799,7 @@ extern "C" const struct rh_sim_set RH_SIM_SET_SYM = {
     op_load_input,
     op_run,
     op_run_faults,
+    op_check_direct,
     op_resume,
     op_read_state,
     op_trace_open,

@@ -59,10 +59,19 @@ int rh_sim_run(struct rh_sim *s, const struct rh_fault *fault, int hold, uint32_
  * run from the canonical start state, as rh_sim_run. replay: enum rh_replay. With checkpoints, the
  * golden run leaves a checkpoint every 1/32 of the model's cycles and each fault runs from the
  * last one before its cycle. With early stop, a run whose whole state equals the golden run's
- * at a later checkpoint ends there with the golden result (rejoined set). clock_cycles counts
- * what was simulated. */
+ * at a later checkpoint ends there with the golden result (rejoined set). RH_REPLAY_FAST also
+ * injects without rotating the chain (rh_sim_check_direct); the other modes rotate it, as a board
+ * does. clock_cycles counts what was simulated. */
 int rh_sim_run_faults(struct rh_sim *s, const struct rh_fault *f, size_t n, uint32_t budget, int replay,
                       struct rh_result *golden, struct rh_result *res);
+/* The fast path's proof (RH_REPLAY_FAST injects without rotating the chain: verilator/rh_sim.cpp),
+ * for one fault on the loaded input: from the canonical start, the state right after the
+ * rotation that injects the fault equals, bit for bit, the state right after the fast path's
+ * direct injection at the same edge (every flip-flop, memory word, combinational value and
+ * input; not the scan controller's dead record of the rotation, nor the clocks it took, nor the
+ * host port's logit read registers, which read on every clock).
+ * Returns 1 when equal, 0 when not, 2 when the run ends before the fault's cycle, <0 on error. */
+int rh_sim_check_direct(struct rh_sim *s, const struct rh_fault *f);
 /* After RH_RUN_HELD: continue the run to its end. */
 int rh_sim_resume(struct rh_sim *s, struct rh_result *res);
 /* Read the whole core state out (one rotation, nothing inverted) while held, done or hung. */
@@ -87,6 +96,7 @@ struct rh_sim_set {
 	           struct rh_result *res);
 	int (*run_faults)(struct rh_sim *s, const struct rh_fault *f, size_t n, uint32_t budget, int replay,
 	                  struct rh_result *golden, struct rh_result *res);
+	int (*check_direct)(struct rh_sim *s, const struct rh_fault *f);
 	int (*resume)(struct rh_sim *s, struct rh_result *res);
 	int (*read_state)(struct rh_sim *s, uint8_t *state);
 	int (*trace_open)(struct rh_sim *s, const char *path, struct rh_err *err);

@@ -59,6 +59,11 @@ int rh_sim_run_faults(struct rh_sim *s, const struct rh_fault *f, size_t n, uint
 	return s->set->run_faults(s, f, n, budget, replay, golden, res);
 }
 
+int rh_sim_check_direct(struct rh_sim *s, const struct rh_fault *f)
+{
+	return s->set->check_direct(s, f);
+}
+
 int rh_sim_resume(struct rh_sim *s, struct rh_result *res)
 {
 	return s->set->resume(s, res);

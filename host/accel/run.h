@@ -45,7 +45,8 @@ struct rh_result {
 
 /* How a simulator replays a fault list: the results are the same in every mode. */
 enum rh_replay {
-	RH_REPLAY_FAST = 0,    /* from checkpoints of the golden run, stopped where a run rejoins it */
+	RH_REPLAY_FAST = 0,    /* from checkpoints of the golden run, the flip made in place (no chain
+	                        * rotation), stopped where a run rejoins the golden run */
 	RH_REPLAY_NAIVE,       /* every fault from the start, to the end (--naive) */
 	RH_REPLAY_CHECKPOINTS, /* from checkpoints, every run to its end */
 };

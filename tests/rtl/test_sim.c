@@ -403,6 +403,66 @@ static int t_checkpoints_rnd(struct ctx *c)
 	return checkpoints_on(c, &c->rnd);
 }
 
+/* The fast path injects without rotating the chain (rh_sim_run_faults, RH_REPLAY_FAST): the whole
+ * state right after its direct injection equals the state right after the rotation that injects
+ * the same fault (rh_sim_check_direct). One random bit of every register of the chain at a random
+ * cycle, then bits of every class at the first and last cycles, with null injections among them;
+ * a fault past the end leaves nothing to compare (2). */
+static int direct_on(struct ctx *c, const struct rh_model *m)
+{
+	const struct rh_ffmap *map = rh_sim_ffmap(c->sim);
+	size_t n = map->n_regs + 8;
+	int8_t x[4096];
+	struct rh_rng r;
+	int cls_seen[4] = {0, 0, 0, 0}, past = 0;
+	rh_rng_seed(&r, 23);
+	CHECKF(use_model(c, m) == 0, "load model");
+	make_input(c, m, 5, x);
+	CHECKF(rh_sim_load_input(c->sim, x, (size_t)(m->in_h * m->in_w * m->in_c)) == 0, "input");
+	struct rh_result gold;
+	CHECKF(rh_sim_run(c->sim, NULL, 0, 0, NULL, &gold) == 0 && gold.end == RH_RUN_DONE, "golden run failed");
+	uint32_t cyc = gold.cycles;
+	const uint32_t edge[] = {0, 1, cyc - 1, cyc, 0, 1, cyc - 1, cyc + 3};
+	for (size_t i = 0; i < n; i++) {
+		const struct rh_ffmap_reg *reg = &map->regs[i % map->n_regs];
+		if (i >= map->n_regs) /* a register of class (i % 4) */
+			while (reg->cls != (int)(i % 4))
+				reg = &map->regs[rh_rng_below(&r, map->n_regs)];
+		struct rh_fault f = {.bit = reg->ofs + (uint32_t)rh_rng_below(&r, reg->width),
+		                     .cycle =
+		                         i >= map->n_regs ? edge[i - map->n_regs] : (uint32_t)rh_rng_below(&r, cyc),
+		                     .no_flip = i % 29 == 3};
+		int rc = rh_sim_check_direct(c->sim, &f);
+		CHECKF(rc >= 0, "rh_sim_check_direct failed (%d)", rc);
+		CHECKF(rc != 0,
+		       "%s: bit %u (%s[%u]) cycle %u flip %d: the direct injection's state differs from the rotation's",
+		       m->name, f.bit, reg->name, f.bit - reg->ofs, f.cycle, !f.no_flip);
+		CHECKF(rc == 1 || f.cycle >= cyc, "%s: bit %u cycle %u: the run ended before the fault's cycle",
+		       m->name, f.bit, f.cycle);
+		past += rc == 2;
+		cls_seen[reg->cls] += rc == 1;
+	}
+	CHECKF(past == 2, "%s: %d faults past the end, 2 expected", m->name, past);
+	printf("      %s: %d faults, a bit of each of the %zu registers among them (%d input_act, %d weight, %d "
+	       "output_act, %d control): every state after the direct injection equals the rotation's\n",
+	       m->name, (int)n - past, map->n_regs, cls_seen[0], cls_seen[1], cls_seen[2], cls_seen[3]);
+	return T_PASS;
+}
+
+static int t_direct(struct ctx *c)
+{
+	int rc = direct_on(c, &c->rnd);
+	if (rc == T_PASS && c->have_mlp)
+		rc = direct_on(c, &c->mlp);
+	if (rc == T_PASS && c->have_cnn)
+		rc = direct_on(c, &c->cnn);
+	if (rc == T_PASS && (!c->have_mlp || !c->have_cnn)) {
+		snprintf(c->why, sizeof(c->why), "models/mlp.rmod or models/cnn.rmod missing");
+		return T_FAIL;
+	}
+	return rc;
+}
+
 /* The same (bit, cycle) twice gives the same result and the same final state. */
 static int t_repeat(struct ctx *c)
 {
@@ -737,6 +797,7 @@ static const struct test_case tests[] = {
     {"rtl_checkpoint_injection_mlp", t_checkpoints_mlp},
     {"rtl_checkpoint_injection_cnn", t_checkpoints_cnn},
     {"rtl_checkpoint_injection_rnd", t_checkpoints_rnd},
+    {"rtl_direct_injection", t_direct},
     {"rtl_readout_each_class", t_readout},
     {"rtl_named_accumulator", t_named_acc},
     {"rtl_schedule_occupancy", t_schedule_occupancy},
