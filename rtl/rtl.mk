@@ -105,9 +105,10 @@ $(BUILD)/rtl/$(1)/ffmap_$(1).o: $(BUILD)/rtl/$(1)/ffmap.c host/accel/ffmap.h
 	@mkdir -p $$(dir $$@)
 	$(CC) $(CPPFLAGS) -std=c11 -O1 -c $$< -o $$@
 
-# The fast path's direct-injection table (verilator/rh_sim.cpp), from the FF map.
-$(BUILD)/rtl/$(1)/fliptab.h: $(BUILD)/ffmap_$(1).tsv verilator/gen_fliptab.sh
-	sh verilator/gen_fliptab.sh $$< $$@
+# The fast path's tables of the model's members (verilator/rh_sim.cpp), from the FF map and the
+# verilated root header.
+$(BUILD)/rtl/$(1)/fliptab.h: $(BUILD)/ffmap_$(1).tsv $$(RTL_OBJ_$(1))/libVrh_fi.a verilator/gen_fliptab.sh
+	sh verilator/gen_fliptab.sh $$< $$(RTL_OBJ_$(1))/Vrh_fi_$(1)___024root.h $$@
 
 $(BUILD)/rtl/$(1)/rh_sim.o: verilator/rh_sim.cpp verilator/rh_sim.h host/accel/accel_image.h host/accel/ffmap.h host/accel/run.h $$(RTL_VLIBS_$(1)) \
 		$(BUILD)/rtl/$(1)/fliptab.h

@@ -26,6 +26,9 @@
 #error "build with -DRH_FFMAP_BUILT=rh_ffmap_<set>"
 #endif
 extern "C" const struct rh_ffmap RH_FFMAP_BUILT;
+extern "C" {
+#include "refmodel.h"
+}
 #include "verilated.h"
 #ifndef RH_SIM_NO_TRACE
 #include RH_VL_TR_HDR
@@ -87,6 +90,19 @@ struct handle : rh_sim {
 	std::vector<int8_t> input; // the input written last (rh_sim_load_input)
 	// rh_sim_run_faults: the canonical start state (s0) and checkpoints of the golden run from
 	// it: model state before the clock edge at which the cycle counter leaves ck_cycle[i].
+	// The fast mode's finish on the reference model (finish_on_ref): the model loaded last (its
+	// owner keeps it alive while the handle runs it), its reference inference, the cycle at which
+	// each layer's descriptor load starts (the schedule), and where the activation memory's copies
+	// lie in the model's root object (offset, size), with the ranges around them.
+	const struct rh_model *m = nullptr;
+	struct rh_ref ref;
+	bool have_ref = false;
+	std::vector<long> layer_start;
+	struct span {
+		size_t root, len, snap; // offset in the root object, length, offset in a snapshot
+	};
+	std::vector<span> held, act, non_act; // find_layout
+	size_t held_len = 0;
 	struct snapshot {
 		std::vector<uint8_t> bytes; // the model's root object (save_state)
 		uint64_t time;              // the context's simulation time
@@ -94,7 +110,8 @@ struct handle : rh_sim {
 	snapshot s0;
 	std::vector<snapshot> ck;
 	std::vector<uint32_t> ck_cycle;
-	struct rh_result golden; // the golden run's result from s0, and its final state
+	std::vector<int> ck_layer; // the layer whose descriptor load starts at the checkpoint, or -1
+	struct rh_result golden;   // the golden run's result from s0, and its final state
 	snapshot s_end;
 	struct scan_record {
 		uint32_t sidx, bitpos, tcycle;
@@ -228,28 +245,121 @@ int run(handle *s, T *t, const struct rh_fault *fault, int hold, uint32_t budget
 	return 0;
 }
 
-// A model's whole state, for checkpoints: the bytes of its root object, which holds every
-// signal, memory word and input and Verilator's scheduling state (its only pointers, to the
-// model's symbol table and name, keep their values for the model's life), and the simulation
-// time. Saved and restored by copying the object and compared with memcmp: a few hundred
-// microseconds for the 8 x 8 set's 600 kB, where Verilator's serialisation (--savable) goes word
-// by word. A snapshot is only ever put back into the model it was taken from.
+// A model's state, for checkpoints: the bytes of its root object that a run can change, and the
+// simulation time. The root object holds every signal, memory word and input and Verilator's
+// scheduling state (its only pointers, to the model's symbol table and name, keep their values
+// for the model's life); the memories only the host writes (program, parameters, weights, the
+// scrub's copy of the input: verilator/gen_fliptab.sh) keep theirs from the host's last write to
+// the end of the runs, so a snapshot leaves them out: about 90 kB of the 8 x 8 set's 600 kB.
+// Saved and restored by copying, compared with memcmp, where Verilator's serialisation
+// (--savable) goes word by word; a snapshot is only ever put back into the model it was taken
+// from, between the same host writes.
+//
+// The model's layout (find_layout): the spans of the root object a snapshot holds, packed in
+// object order (root offset, length, offset in the snapshot); the activation memory's copies (one
+// per array row, every one written alike: rtl/rh_core.v), and the held spans around them.
+template <class T> void find_layout(handle *s, T *t)
+{
+	auto *r = t->rootp;
+	const uint8_t *base = reinterpret_cast<const uint8_t *>(r);
+	std::vector<handle::span> host;
+	s->act.clear();
+#define RH_FLIP_REG(ofs, width, member)
+#define RH_ACT_MEM(member)                                                                                             \
+	s->act.push_back({(size_t)(reinterpret_cast<const uint8_t *>(&r->member) - base), sizeof(r->member), 0});
+#define RH_HOST_MEM(member)                                                                                            \
+	host.push_back({(size_t)(reinterpret_cast<const uint8_t *>(&r->member) - base), sizeof(r->member), 0});
+#include RH_FLIPTAB_HDR
+#undef RH_FLIP_REG
+#undef RH_ACT_MEM
+#undef RH_HOST_MEM
+	// the held spans: everything but the host's memories
+	std::sort(host.begin(), host.end(),
+	          [](const handle::span &x, const handle::span &y) { return x.root < y.root; });
+	s->held.clear();
+	size_t at = 0;
+	s->held_len = 0;
+	auto hold = [s](size_t from, size_t to) {
+		if (to > from) {
+			s->held.push_back({from, to - from, s->held_len});
+			s->held_len += to - from;
+		}
+	};
+	for (const auto &h : host) {
+		hold(at, h.root);
+		at = std::max(at, h.root + h.len);
+	}
+	hold(at, sizeof(*r));
+	// where each activation copy lies in a snapshot, and the held spans without them
+	auto snap_of = [s](size_t root) {
+		for (const auto &h : s->held)
+			if (root >= h.root && root < h.root + h.len)
+				return h.snap + (root - h.root);
+		return (size_t)-1; // not held: cannot happen (gen_fliptab.sh keeps them apart)
+	};
+	for (auto &a : s->act)
+		a.snap = snap_of(a.root);
+	auto sorted = s->act;
+	std::sort(sorted.begin(), sorted.end(),
+	          [](const handle::span &x, const handle::span &y) { return x.root < y.root; });
+	s->non_act.clear();
+	for (const auto &h : s->held) {
+		size_t from = h.root, end = h.root + h.len;
+		for (const auto &a : sorted) {
+			if (a.root + a.len <= from || a.root >= end)
+				continue;
+			if (a.root > from)
+				s->non_act.push_back({from, a.root - from, h.snap + (from - h.root)});
+			from = a.root + a.len;
+		}
+		if (end > from)
+			s->non_act.push_back({from, end - from, h.snap + (from - h.root)});
+	}
+}
+
 template <class T> void save_state(handle *s, T *t, handle::snapshot &out)
 {
 	const uint8_t *p = reinterpret_cast<const uint8_t *>(t->rootp);
-	out.bytes.assign(p, p + sizeof(*t->rootp));
+	out.bytes.resize(s->held_len);
+	for (const auto &h : s->held)
+		memcpy(out.bytes.data() + h.snap, p + h.root, h.len);
 	out.time = s->ctx->time();
 }
 
 template <class T> void restore(handle *s, T *t, const handle::snapshot &in)
 {
-	memcpy(static_cast<void *>(t->rootp), in.bytes.data(), in.bytes.size());
+	uint8_t *p = reinterpret_cast<uint8_t *>(static_cast<void *>(t->rootp));
+	for (const auto &h : s->held)
+		memcpy(p + h.root, in.bytes.data() + h.snap, h.len);
 	s->ctx->time(in.time);
 }
 
-template <class T> bool same_state(T *t, const handle::snapshot &ref)
+// Every held byte compared, the first activation copy first: a faulty run that has not rejoined
+// the golden run mostly differs there or in the registers (the front of the object), so the
+// comparison mostly stops within a few kilobytes.
+template <class T> bool same_state(handle *s, T *t, const handle::snapshot &ref)
 {
-	return memcmp(static_cast<const void *>(t->rootp), ref.bytes.data(), ref.bytes.size()) == 0;
+	const uint8_t *p = reinterpret_cast<const uint8_t *>(t->rootp);
+	if (!s->act.empty() && memcmp(p + s->act[0].root, ref.bytes.data() + s->act[0].snap, s->act[0].len) != 0)
+		return false;
+	for (const auto &h : s->held)
+		if (memcmp(p + h.root, ref.bytes.data() + h.snap, h.len) != 0)
+			return false;
+	return true;
+}
+
+// Do the model's held bytes equal ref's outside the activation memory, and are its copies all
+// alike?
+template <class T> bool same_but_activations(handle *s, T *t, const handle::snapshot &ref)
+{
+	const uint8_t *p = reinterpret_cast<const uint8_t *>(t->rootp);
+	for (const auto &h : s->non_act)
+		if (memcmp(p + h.root, ref.bytes.data() + h.snap, h.len) != 0)
+			return false;
+	for (size_t g = 1; g < s->act.size(); g++)
+		if (memcmp(p + s->act[g].root, p + s->act[0].root, s->act[0].len) != 0)
+			return false;
+	return true;
 }
 
 // The scan controller's record of an injection (rtl/rh_scanctl.v): what the last rotation
@@ -304,8 +414,12 @@ template <class R> const std::vector<flip_reg<R>> &flip_regs()
 {
 	static const std::vector<flip_reg<R>> regs = {
 #define RH_FLIP_REG(ofs, width, member) {ofs, width, [](R *r, uint32_t b) { invert(r->member, b); }},
+#define RH_ACT_MEM(member)
+#define RH_HOST_MEM(member)
 #include RH_FLIPTAB_HDR
 #undef RH_FLIP_REG
+#undef RH_ACT_MEM
+#undef RH_HOST_MEM
 	};
 	return regs;
 }
@@ -365,12 +479,39 @@ template <class T> void canonical_start(handle *s, T *t)
 	save_state(s, t, s->s0);
 }
 
-// The golden run from the canonical start, with a checkpoint every `every` cycles from cycle
-// `every` on.
-template <class T> void golden_checkpoints(handle *s, T *t, uint32_t budget, uint32_t every)
+// The activations layer L reads (its input, HWC) as the memory holds them: activation half L & 1
+// of the first copy (rtl/rh_core.v; host/accel/accel_image.c, layer_desc).
+// first: the first copy's place in the buffer (its root or its snapshot offset)
+const uint8_t *layer_input(const handle *s, const uint8_t *first, int layer)
 {
+	return first + ((size_t)(layer & 1) << s->geom.act_aw);
+}
+
+size_t layer_input_len(const struct rh_layer *l)
+{
+	return (size_t)l->in_h * (size_t)l->in_w * (size_t)l->in_c;
+}
+
+// The golden run from the canonical start, with a checkpoint every `every` cycles from cycle
+// `every` on and, when layers is set, one where each layer but the first starts (its descriptor
+// load: the previous layer has written all its outputs). A layer checkpoint serves the fast
+// mode's finish on the reference model only where the activations the memory holds there are
+// the reference model's, every copy alike (checked here for every input; else it is an
+// ordinary checkpoint).
+template <class T> void golden_checkpoints(handle *s, T *t, uint32_t budget, uint32_t every, bool layers)
+{
+	std::vector<std::pair<uint32_t, int>> at; // cycle, layer starting there or -1
+	for (uint64_t c = every; c < (uint64_t)s->model_cycles; c += every)
+		at.emplace_back((uint32_t)c, -1);
+	if (layers && s->have_ref)
+		for (size_t l = 1; l < s->layer_start.size(); l++)
+			at.emplace_back((uint32_t)s->layer_start[l], (int)l);
+	std::sort(at.begin(), at.end(), [](const std::pair<uint32_t, int> &x, const std::pair<uint32_t, int> &y) {
+		return x.first != y.first ? x.first < y.first : x.second > y.second;
+	});
 	s->ck.clear();
 	s->ck_cycle.clear();
+	s->ck_layer.clear();
 	restore(s, t, s->s0);
 	clear_inputs(t);
 	t->i_budget = budget;
@@ -380,21 +521,47 @@ template <class T> void golden_checkpoints(handle *s, T *t, uint32_t budget, uin
 	tick(s, t);
 	clear_inputs(t);
 	s->golden_scan = scan_record_of(t); // no rotation in this run: it stays as it is now
-	uint32_t next = every;
+	size_t k = 0;
 	for (;;) {
 		int st = t->o_state;
 		if (st == ST_DONE || st == ST_HANG)
 			break;
-		if (st == ST_RUN && t->o_cycles == next) {
-			s->ck.emplace_back();
-			save_state(s, t, s->ck.back());
-			s->ck_cycle.push_back(next);
-			next += every;
+		while (st == ST_RUN && k < at.size() && t->o_cycles == at[k].first) {
+			if (s->ck_cycle.empty() || s->ck_cycle.back() != at[k].first) {
+				s->ck.emplace_back();
+				save_state(s, t, s->ck.back());
+				s->ck_cycle.push_back(at[k].first);
+				s->ck_layer.push_back(at[k].second);
+			}
+			k++;
 		}
 		tick(s, t);
 	}
 	finish(s, t, &s->golden);
 	save_state(s, t, s->s_end);
+	if (!layers || !s->have_ref)
+		return;
+	// the reference model's activations of this input, layer by layer
+	const struct rh_model *m = s->m;
+	std::vector<std::vector<int8_t>> act((size_t)m->n_layers);
+	act[0] = s->input;
+	for (int l = 0; l + 1 < m->n_layers; l++) {
+		act[(size_t)l + 1].resize(layer_input_len(&m->layers[l + 1]));
+		rh_ref_layer(&m->layers[l], act[(size_t)l].data(), s->ref.acc, act[(size_t)l + 1].data());
+	}
+	for (size_t j = 0; j < s->ck.size(); j++) {
+		int l = s->ck_layer[j];
+		if (l < 0)
+			continue;
+		const uint8_t *snap = s->ck[j].bytes.data();
+		bool ok =
+		    act[(size_t)l].size() == layer_input_len(&m->layers[l]) &&
+		    memcmp(layer_input(s, snap + s->act[0].snap, l), act[(size_t)l].data(), act[(size_t)l].size()) == 0;
+		for (size_t g = 1; ok && g < s->act.size(); g++)
+			ok = memcmp(snap + s->act[g].snap, snap + s->act[0].snap, s->act[0].len) == 0;
+		if (!ok)
+			s->ck_layer[j] = -1;
+	}
 }
 
 // Is a running faulty run, its injection done, in the golden run's state at checkpoint j?
@@ -408,7 +575,7 @@ template <class T> bool same_as_golden(handle *s, T *t, size_t j)
 		return false;
 	handle::scan_record own = scan_record_of(t);
 	set_scan_record(t, s->golden_scan);
-	bool same = same_state(t, s->ck[j]);
+	bool same = same_state(s, t, s->ck[j]);
 	set_scan_record(t, own);
 	return same;
 }
@@ -417,8 +584,11 @@ template <class T> bool same_as_golden(handle *s, T *t, size_t j)
 // each checkpoint past the fault's cycle (same_as_golden) and stop where they are equal: the
 // simulation is deterministic and its inputs are the golden run's from there on, so the run
 // would end as the golden run did. Returns 1 when it stopped early (the result is then the
-// golden run's), 0 when the run went to its end (the caller collects the result).
-template <class T> int run_to_end(handle *s, T *t, const struct rh_fault *f, int early)
+// golden run's), 0 when the run went to its end (the caller collects the result). With early
+// stop, a run that is in the golden run's state but for its activations where layer L starts
+// (a layer checkpoint) returns 2 with *layer = L: the caller finishes it on the reference model
+// (finish_on_ref).
+template <class T> int run_to_end(handle *s, T *t, const struct rh_fault *f, int early, int *layer)
 {
 	size_t j = (size_t)(std::upper_bound(s->ck_cycle.begin(), s->ck_cycle.end(), f->cycle) - s->ck_cycle.begin());
 	for (;;) {
@@ -426,12 +596,41 @@ template <class T> int run_to_end(handle *s, T *t, const struct rh_fault *f, int
 		if (st == ST_DONE || st == ST_HANG || st == ST_HOLD)
 			return 0;
 		if (early && st == ST_RUN && j < s->ck.size() && t->o_cycles >= s->ck_cycle[j]) {
-			if (t->o_cycles == s->ck_cycle[j] && same_as_golden(s, t, j))
-				return 1;
+			if (t->o_cycles == s->ck_cycle[j]) {
+				if (same_as_golden(s, t, j))
+					return 1;
+				if (s->ck_layer[j] >= 0 && !t->rootp->rh_fi__DOT__u_scan__DOT__pending) {
+					handle::scan_record own = scan_record_of(t);
+					set_scan_record(t, s->golden_scan);
+					bool near = same_but_activations(s, t, s->ck[j]);
+					set_scan_record(t, own);
+					if (near) {
+						*layer = s->ck_layer[j];
+						return 2;
+					}
+				}
+			}
 			j++;
 		}
 		tick(s, t);
 	}
+}
+
+// A run in the golden run's state but for its activations where layer L starts: from here the
+// core runs the golden run's schedule (its control is the golden run's, and no later layer reads
+// activations but its predecessor's outputs), so it ends as the reference model ends on the
+// activations layer L reads, at the golden run's cycle.
+template <class T> void finish_on_ref(handle *s, T *t, int layer, struct rh_result *res)
+{
+	const struct rh_layer *l = &s->m->layers[layer];
+	const uint8_t *in = layer_input(s, reinterpret_cast<const uint8_t *>(t->rootp) + s->act[0].root, layer);
+	std::vector<int8_t> x(in, in + layer_input_len(l));
+	memset(res, 0, sizeof(*res));
+	res->end = RH_RUN_DONE;
+	res->n_logits = s->n_logits;
+	res->cycles = s->golden.cycles;
+	res->cls = rh_ref_infer_from(&s->ref, layer, NULL, x.data(), res->logits);
+	res->finished_ref = 1;
 }
 
 // n faults on the loaded input, each from the canonical start state: from the start of the
@@ -444,10 +643,10 @@ int run_faults(handle *s, T *t, const struct rh_fault *f, size_t n, uint32_t bud
 {
 	budget = budget ? budget : (uint32_t)(2 * s->model_cycles + 1024);
 	// naive: the golden run leaves no checkpoint (every fault runs from the start)
-	uint32_t every = replay == RH_REPLAY_NAIVE ? UINT32_MAX : (uint32_t)std::max<long>(64, s->model_cycles / 32);
+	uint32_t every = replay == RH_REPLAY_NAIVE ? UINT32_MAX : (uint32_t)std::max<long>(64, s->model_cycles / 128);
 	uint64_t g0 = s->clocks;
 	canonical_start(s, t);
-	golden_checkpoints(s, t, budget, every);
+	golden_checkpoints(s, t, budget, every, replay == RH_REPLAY_FAST);
 	*golden = s->golden;
 	golden->clock_cycles = s->clocks - g0;
 	int mid_run = 0; // the model was left in the middle of a run
@@ -470,8 +669,11 @@ int run_faults(handle *s, T *t, const struct rh_fault *f, size_t n, uint32_t bud
 		t->i_inj_cycle = 0;
 		if (replay == RH_REPLAY_FAST)
 			inject_direct(s, t, &f[i]);
-		mid_run = run_to_end(s, t, &f[i], replay == RH_REPLAY_FAST);
-		if (mid_run) {
+		int layer = -1;
+		mid_run = run_to_end(s, t, &f[i], replay == RH_REPLAY_FAST, &layer);
+		if (mid_run == 2) {
+			finish_on_ref(s, t, layer, &res[i]);
+		} else if (mid_run) {
 			res[i] = s->golden;
 			res[i].rejoined = 1;
 		} else {
@@ -483,6 +685,7 @@ int run_faults(handle *s, T *t, const struct rh_fault *f, size_t n, uint32_t bud
 		restore(s, t, s->s_end);
 	s->ck.clear();
 	s->ck_cycle.clear();
+	s->ck_layer.clear();
 	s->s0.bytes.clear();
 	s->s_end.bytes.clear();
 	return 0;
@@ -605,6 +808,8 @@ void op_destroy(struct rh_sim *p)
 {
 	handle *s = H(p);
 	op_trace_close(s);
+	if (s->have_ref)
+		rh_ref_free(&s->ref);
 	// Verilator 5.006 unregisters scopes through the thread's current context, not the model's
 	// own: point it at ours, or a model destroyed after another handle's context is gone locks a
 	// dead mutex.
@@ -648,6 +853,7 @@ int op_create(struct rh_sim **out, int flags, struct rh_err *err)
 	s->geom = *g;
 	with_model(s, [s](auto *t) {
 		reset(s, t);
+		find_layout(s, t);
 		return 0;
 	});
 	if (s->chain_len != RH_FFMAP_BUILT.chain_len) {
@@ -701,6 +907,24 @@ int op_load_model(struct rh_sim *p, const struct rh_model *m, struct rh_err *err
 	s->n_logits = img.n_logits;
 	s->loaded = 1;
 	rh_accel_image_free(&img);
+	// the fast mode's finish on the reference model: the model and where its layers start
+	if (s->have_ref)
+		rh_ref_free(&s->ref);
+	s->have_ref = false;
+	s->m = m;
+	s->layer_start.assign((size_t)m->n_layers, -1);
+	rh_accel_schedule(
+	    m, &s->geom,
+	    [](const struct rh_accel_seg *seg, void *ctx) {
+		    auto *starts = static_cast<std::vector<long> *>(ctx);
+		    if (seg->phase == RH_PH_LOAD && seg->layer >= 0 && (size_t)seg->layer < starts->size())
+			    (*starts)[(size_t)seg->layer] = seg->start;
+	    },
+	    &s->layer_start);
+	rc = rh_ref_init(&s->ref, m, err);
+	if (rc)
+		return rc;
+	s->have_ref = true;
 	return 0;
 }
 

@@ -41,7 +41,8 @@ void rh_sim_geom(const struct rh_sim *s, struct rh_accel_geom *g);
 uint32_t rh_sim_chain_len(const struct rh_sim *s);
 const struct rh_ffmap *rh_sim_ffmap(const struct rh_sim *s);
 
-/* Write a model's image into the core's memories (through the host port). */
+/* Write a model's image into the core's memories (through the host port). The handle keeps m (the
+ * fast mode finishes some runs on its reference model): it must outlive the handle's runs. */
 int rh_sim_load_model(struct rh_sim *s, const struct rh_model *m, struct rh_err *err);
 /* Golden cycle count of the loaded model (from the schedule). */
 long rh_sim_model_cycles(const struct rh_sim *s);
@@ -57,11 +58,13 @@ int rh_sim_run(struct rh_sim *s, const struct rh_fault *fault, int hold, uint32_
                struct rh_result *res);
 /* Run the loaded input once fault-free (the golden run, into *golden) and once per fault, every
  * run from the canonical start state, as rh_sim_run. replay: enum rh_replay. With checkpoints, the
- * golden run leaves a checkpoint every 1/32 of the model's cycles and each fault runs from the
+ * golden run leaves a checkpoint every 1/128 of the model's cycles and each fault runs from the
  * last one before its cycle. With early stop, a run whose whole state equals the golden run's
  * at a later checkpoint ends there with the golden result (rejoined set). RH_REPLAY_FAST also
  * injects without rotating the chain (rh_sim_check_direct); the other modes rotate it, as a board
- * does. clock_cycles counts what was simulated. */
+ * does. It also finishes on the reference model a run whose state, where a layer starts, is the
+ * golden run's but for its activations (finished_ref set). clock_cycles counts what was
+ * simulated. */
 int rh_sim_run_faults(struct rh_sim *s, const struct rh_fault *f, size_t n, uint32_t budget, int replay,
                       struct rh_result *golden, struct rh_result *res);
 /* The fast path's proof (RH_REPLAY_FAST injects without rotating the chain: verilator/rh_sim.cpp),

@@ -32,6 +32,7 @@ struct ctx {
 	struct rh_dataset data;
 	int have_data;
 	int n_images;
+	int finish_per_class; /* faults of each class in rtl_finish_on_ref (--finish-faults) */
 	const char *tmpdir;
 	/* measured by the exact tests, for --json: [0] mlp, [1] cnn */
 	double cps[2], ips[2];
@@ -290,7 +291,7 @@ static int checkpoints_on(struct ctx *c, const struct rh_model *m)
 	struct rh_rng r;
 	rh_rng_seed(&r, 11);
 	CHECKF(run_one(c, m, 3, NULL, 0, NULL, &gold) == 0 && gold.end == RH_RUN_DONE, "golden run failed");
-	uint32_t cyc = gold.cycles, every = cyc / 32 > 64 ? cyc / 32 : 64; /* as rh_sim.cpp spaces them */
+	uint32_t cyc = gold.cycles, every = cyc / 128 > 64 ? cyc / 128 : 64; /* as rh_sim.cpp spaces them */
 	const uint32_t edge[] = {0, 1, every - 1, every, every + 1, 5 * every, 5 * every + 1, cyc - 1, cyc, cyc + 7};
 	const struct rh_ffmap *map = rh_sim_ffmap(c->sim);
 	for (int i = 0; i < N; i++) {
@@ -461,6 +462,94 @@ static int t_direct(struct ctx *c)
 		return T_FAIL;
 	}
 	return rc;
+}
+
+/* The fast mode's finish on the reference model (a run whose state where a layer starts is the
+ * golden run's but for its activations ends as the reference model ends on them) gives, fault by
+ * fault, what the naive runs give (every fault from the start to the end, the chain rotated):
+ * per_class faults of each class at uniform cycles on the first images of the set. Some must be
+ * finished on the reference model, and some of those must change the result. */
+static int finish_on_ref_on(struct ctx *c, const struct rh_model *m, int per_class)
+{
+	enum { IMAGES = 4 };
+	const struct rh_ffmap *map = rh_sim_ffmap(c->sim);
+	size_t n = (size_t)per_class * 4;
+	struct rh_fault *f = calloc(n, sizeof(*f));
+	struct rh_result *fast = calloc(n, sizeof(*fast)), *slow = calloc(n, sizeof(*slow)), g[2];
+	int8_t x[4096];
+	struct rh_rng r;
+	int rc = T_PASS, by_ref[4] = {0, 0, 0, 0}, changed = 0, differ = 0;
+	if (!f || !fast || !slow) {
+		rc = fail(c, __LINE__, "out of memory");
+		goto out;
+	}
+	rh_rng_seed(&r, 31);
+	if (use_model(c, m)) {
+		rc = fail(c, __LINE__, "load model");
+		goto out;
+	}
+	uint32_t cyc = (uint32_t)rh_sim_model_cycles(c->sim);
+	for (size_t i = 0; i < n; i++) {
+		const struct rh_ffmap_reg *reg;
+		do
+			reg = &map->regs[rh_rng_below(&r, map->n_regs)];
+		while (reg->cls != (int)(i % 4));
+		f[i] = (struct rh_fault){.bit = reg->ofs + (uint32_t)rh_rng_below(&r, reg->width),
+		                         .cycle = (uint32_t)rh_rng_below(&r, cyc)};
+	}
+	for (int k = 0; k < IMAGES; k++) {
+		size_t a = n * (size_t)k / IMAGES, b = n * (size_t)(k + 1) / IMAGES;
+		make_input(c, m, 10 + k, x);
+		if (rh_sim_load_input(c->sim, x, (size_t)(m->in_h * m->in_w * m->in_c)) ||
+		    rh_sim_run_faults(c->sim, f + a, b - a, 0, RH_REPLAY_FAST, &g[0], fast + a) ||
+		    rh_sim_run_faults(c->sim, f + a, b - a, 0, RH_REPLAY_NAIVE, &g[1], slow + a)) {
+			rc = fail(c, __LINE__, "rh_sim_run_faults failed");
+			goto out;
+		}
+		for (size_t i = a; i < b; i++) {
+			if (!same_result(&fast[i], &slow[i])) {
+				if (!differ)
+					fail(c, __LINE__,
+					     "%s: bit %u cycle %u: fast (%s) class %d, %u cycles; naive class %d, %u "
+					     "cycles",
+					     m->name, f[i].bit, f[i].cycle,
+					     fast[i].finished_ref ? "finished on the reference model"
+					     : fast[i].rejoined   ? "rejoined"
+					                          : "simulated to the end",
+					     fast[i].cls, fast[i].cycles, slow[i].cls, slow[i].cycles);
+				differ++;
+			}
+			by_ref[i % 4] += fast[i].finished_ref;
+			changed += fast[i].finished_ref && !same_result(&slow[i], &g[1]);
+		}
+	}
+	if (differ) {
+		rc = T_FAIL;
+		goto out;
+	}
+	if (by_ref[0] + by_ref[1] + by_ref[2] + by_ref[3] == 0 || changed == 0) {
+		rc = fail(c, __LINE__, "%s: %d runs finished on the reference model, %d of them changed: not exercised",
+		          m->name, by_ref[0] + by_ref[1] + by_ref[2] + by_ref[3], changed);
+		goto out;
+	}
+	printf("      %s: %zu faults (%d of each class) equal the naive runs'; finished on the reference model: %d "
+	       "input_act, %d weight, %d output_act, %d control (%d with a changed result)\n",
+	       m->name, n, per_class, by_ref[0], by_ref[1], by_ref[2], by_ref[3], changed);
+out:
+	free(f);
+	free(fast);
+	free(slow);
+	return rc;
+}
+
+static int t_finish_on_ref(struct ctx *c)
+{
+	if (!c->have_mlp || !c->have_cnn) {
+		snprintf(c->why, sizeof(c->why), "models/mlp.rmod or models/cnn.rmod missing");
+		return T_FAIL;
+	}
+	int rc = finish_on_ref_on(c, &c->mlp, c->finish_per_class);
+	return rc == T_PASS ? finish_on_ref_on(c, &c->cnn, c->finish_per_class) : rc;
 }
 
 /* The same (bit, cycle) twice gives the same result and the same final state. */
@@ -798,6 +887,7 @@ static const struct test_case tests[] = {
     {"rtl_checkpoint_injection_cnn", t_checkpoints_cnn},
     {"rtl_checkpoint_injection_rnd", t_checkpoints_rnd},
     {"rtl_direct_injection", t_direct},
+    {"rtl_finish_on_ref", t_finish_on_ref},
     {"rtl_readout_each_class", t_readout},
     {"rtl_named_accumulator", t_named_acc},
     {"rtl_schedule_occupancy", t_schedule_occupancy},
@@ -850,17 +940,22 @@ int main(int argc, char **argv)
 	snprintf(tmpl, sizeof(tmpl), "%s/rahil-rtl-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	memset(&c, 0, sizeof(c));
 	c.n_images = 300;
+	/* 1,000 faults of each class on the 8 x 8 set, 100 on the others (make bench: rtl-bench) */
+	c.finish_per_class = strcmp(rh_sim_set_name(&RH_TEST_SET), "sim") == 0 ? 1000 : 100;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--images") == 0 && i + 1 < argc)
 			c.n_images = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--finish-faults") == 0 && i + 1 < argc)
+			c.finish_per_class = atoi(argv[++i]);
 		else if (strcmp(argv[i], "--models") == 0 && i + 1 < argc)
 			models = argv[++i];
 		else if (strcmp(argv[i], "--json") == 0 && i + 1 < argc)
 			json = argv[++i];
 		else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-			printf("Usage: rtl-tests [--images N] [--models DIR] [--json FILE] [FILTER]\n"
-			       "Runs the RTL simulation tests whose name contains FILTER; --json writes the\n"
-			       "measured simulation speed and mismatches of the mlp and cnn models.\n");
+			printf(
+			    "Usage: rtl-tests [--images N] [--finish-faults N] [--models DIR] [--json FILE] [FILTER]\n"
+			    "Runs the RTL simulation tests whose name contains FILTER; --json writes the\n"
+			    "measured simulation speed and mismatches of the mlp and cnn models.\n");
 			return 0;
 		} else
 			filter = argv[i];
