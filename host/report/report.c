@@ -688,6 +688,17 @@ static int html(struct rep *r, struct rh_err *err)
 	return 0;
 }
 
+/* A row name goes into the data files and the script: letters, digits, space, _ + - only, so
+ * that no table can close a quoted string there. */
+static int plain_name(const char *s)
+{
+	for (; *s; s++)
+		if (!(*s >= 'a' && *s <= 'z') && !(*s >= 'A' && *s <= 'Z') && !(*s >= '0' && *s <= '9') &&
+		    !strchr(" _+-", *s))
+			return 0;
+	return 1;
+}
+
 int rh_report_write(const struct rh_report_in *in, struct rh_err *err)
 {
 	struct rep *r = calloc(1, sizeof(*r));
@@ -695,9 +706,15 @@ int rh_report_write(const struct rh_report_in *in, struct rh_err *err)
 		return rh_err_set(err, RH_E_NOMEM, "out of memory for the report");
 	r->in = in;
 	int rc = 0;
-	for (int i = 0; i < in->n_rows; i++) {
+	for (int i = 0; !rc && i < in->n_rows; i++) {
 		const struct rh_report_row *w = &in->rows[i];
 		char csv[64];
+		if (!plain_name(w->name)) {
+			rc = rh_err_set(err, RH_E_FORMAT,
+			                "%s/compare.json: row name '%s' is not one rahil compare writes", in->dir,
+			                w->name);
+			break;
+		}
 		if (w->pred && r->n_preds < MAX_SERIES)
 			r->preds[r->n_preds++].row = w;
 		else if (rh_report_csv_name(w->name, csv, sizeof(csv)) && r->n_camps < MAX_SERIES) {
@@ -708,7 +725,7 @@ int rh_report_write(const struct rh_report_in *in, struct rh_err *err)
 				r->uniform = c;
 		}
 	}
-	if (!r->uniform)
+	if (!rc && !r->uniform)
 		rc = rh_err_set(err, RH_E_FORMAT, "%s/compare.json has no row 'RA_HW uniform'", in->dir);
 	for (int i = 0; !rc && i < r->n_camps; i++)
 		rc = read_csv(r, &r->camps[i], err);

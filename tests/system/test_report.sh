@@ -3,14 +3,15 @@
 # same text as --json prints), one CSV per campaign with one line per injection the table counts
 # and the listed columns, and the predictions' buckets; rahil report DIR draws every plot (a
 # nonempty PNG) and a page that shows each of them; rahil report refuses, exit 1 naming what is
-# wrong, an empty directory, a missing CSV, a CSV one injection short and a PATH without gnuplot.
+# wrong, an empty directory, a missing CSV, a CSV one injection short or with another estimate,
+# a row name that is not one compare writes, and a PATH without gnuplot.
 # usage: test_report.sh RAHIL
 set -u
 RAHIL=${1:-build/rahil}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0 skip=0
-echo "declared: 9 tests"
+echo "declared: 10 tests"
 ok() { echo "ok    $1"; pass=$((pass + 1)); }
 bad() { echo "FAIL  $1: $2"; fail=$((fail + 1)); }
 
@@ -111,6 +112,10 @@ if cmp -s "$run/uniform.csv" "$tmp/other/uniform.csv"; then
 else
 	refuse report_refuses_other_estimate "uniform.csv gives the drop" "$tmp/other"
 fi
+# a row name that could close a quoted string in the gnuplot script
+mkdir "$tmp/quote" && cp "$run"/* "$tmp/quote/" &&
+	sed -i "s/\"RA_True-nc\"/\"RA_True-nc');print('x\"/" "$tmp/quote/compare.json"
+refuse report_refuses_quote_in_a_name "row name 'RA_True-nc');print('x' is not" "$tmp/quote"
 refuse report_needs_gnuplot "gnuplot is not on PATH" "$run" PATH="$tmp/empty"
 
 echo "$pass passed, $fail failed, $skip skipped"
