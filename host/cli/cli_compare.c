@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -294,10 +293,8 @@ static int setup(struct cmp *c, struct rh_err *err)
 		rc = rh_err_set(err, RH_E_INVAL, "%s calibrates model %s on flip-flop map %08x, not this one",
 		                a->calib_path, c->calib.model, c->calib.ffmap_hash);
 	if (!rc && a->out) {
-		struct stat st;
-		if (mkdir(a->out, 0777) != 0 && (errno != EEXIST || stat(a->out, &st) != 0 || !S_ISDIR(st.st_mode)))
-			return rh_err_set(err, RH_E_IO, "--out %s: cannot create the directory: %s", a->out,
-			                  errno == EEXIST ? "a file of that name is there" : strerror(errno));
+		if ((rc = rh_injlog_mkdir(a->out, err)) != 0)
+			return rc;
 		const char *path = out_path(c, "predictions.csv", err);
 		if (!path)
 			return RH_E_INVAL;

@@ -21,8 +21,10 @@ static void help(void)
 	       "the table and links to the CSVs (docs/report.md): the convergence of each measuring\n"
 	       "campaign's drop with its 95%% interval, RA by formulation, the failure rate by\n"
 	       "flip-flop class, register group, layer and bit position, and the predicted against\n"
-	       "the measured drop by layer and by class. Each CSV must hold one line per injection\n"
-	       "the table counts and give the table's drop. Needs gnuplot (gnuplot-nox) on PATH.\n\n"
+	       "the measured drop by layer and by class. A directory of `rahil campaign --out`\n"
+	       "(campaign.json and one CSV) gives the same page for one campaign, without the\n"
+	       "predictions. Each CSV must hold one line per injection the table counts and give\n"
+	       "the table's drop. Needs gnuplot (gnuplot-nox) on PATH.\n\n"
 	       "Options:\n"
 	       "  --out FILE      the page to write (default RUN_DIR/report.html)\n"
 	       "  -q, --quiet     do not print the page's path\n"
@@ -137,15 +139,59 @@ static int read_row(const cJSON *o, struct rh_report_row *w)
 	return 0;
 }
 
-/* RUN_DIR/compare.json into *in. */
+/* RUN_DIR/campaign.json (rahil campaign --out) as a table of two rows: SA and the campaign's. */
+static int read_campaign(const char *path, const char *text, struct rh_report_in *in, struct rh_err *err)
+{
+	cJSON *j = cJSON_Parse(text);
+	const cJSON *sampler = cJSON_GetObjectItemCaseSensitive(j, "sampler");
+	struct rh_report_row *sa = &in->rows[0], *w = &in->rows[1];
+	double images = 0, seed = 0, n = 0;
+	int rc = 0;
+	if (!cJSON_IsString(sampler) || num(j, "images", &images) || num(j, "seed", &seed) || num(j, "n", &n) ||
+	    num(j, "sa", &sa->ra) || num(j, "ra", &w->ra) || pair(j, "ci95", w->ci95) || num(j, "drop", &w->drop) ||
+	    pair(j, "ci95_drop", w->ci95_drop))
+		rc = rh_err_set(err, RH_E_FORMAT,
+		                "%s is not a campaign's result (rahil campaign --json): no sampler, "
+		                "images, seed, n, sa, ra, ci95, drop or ci95_drop",
+		                path);
+	if (!rc) {
+		str(j, "model", in->model, sizeof(in->model));
+		str(j, "backend", in->backend, sizeof(in->backend));
+		in->images = (long)images;
+		in->seed = (long)seed;
+		in->campaign = 1;
+		snprintf(sa->name, sizeof(sa->name), "SA");
+		sa->ci95[0] = sa->ci95[1] = sa->ra;
+		sa->n = in->images;
+		snprintf(w->name, sizeof(w->name), "RA_HW %.20s", sampler->valuestring);
+		w->n = (long)n;
+		in->n_rows = 2;
+	}
+	cJSON_Delete(j);
+	return rc;
+}
+
+/* RUN_DIR/compare.json, or else RUN_DIR/campaign.json, into *in. */
 static int read_table(const char *dir, struct rh_report_in *in, struct rh_err *err)
 {
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/compare.json", dir);
 	char *text = slurp(path);
+	if (!text && errno == ENOENT) {
+		char other[4096];
+		snprintf(other, sizeof(other), "%s/campaign.json", dir);
+		if ((text = slurp(other)) != NULL) {
+			int rc = read_campaign(other, text, in, err);
+			free(text);
+			return rc;
+		}
+		errno = ENOENT;
+	}
 	if (!text)
-		return rh_err_set(err, RH_E_IO, "%s: %s (rahil compare --out %s writes it)", path, strerror(errno),
-		                  dir);
+		return rh_err_set(err, RH_E_IO,
+		                  "%s: %s (rahil compare --out %s writes it; rahil campaign --out writes "
+		                  "campaign.json instead)",
+		                  path, strerror(errno), dir);
 	cJSON *j = cJSON_Parse(text);
 	free(text);
 	const cJSON *rows = cJSON_GetObjectItemCaseSensitive(j, "rows");

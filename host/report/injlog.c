@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "outcome.h"
 
@@ -61,4 +62,16 @@ int rh_injlog_close(struct rh_injlog *l, struct rh_err *err)
 	free(l->path);
 	l->path = NULL;
 	return rc;
+}
+
+int rh_injlog_mkdir(const char *dir, struct rh_err *err)
+{
+	struct stat st;
+	if (mkdir(dir, 0777) == 0)
+		return 0;
+	int e = errno;
+	if (e == EEXIST && stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+		return 0;
+	return rh_err_set(err, RH_E_IO, "--out %s: cannot create the directory: %s", dir,
+	                  e == EEXIST ? "a file of that name is there" : strerror(e));
 }

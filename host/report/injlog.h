@@ -32,6 +32,9 @@ int rh_injlog_open(struct rh_injlog *l, const char *path, const struct rh_model 
                    struct rh_err *err);
 /* One line: an on_injection hook, ctx the struct rh_injlog. */
 int rh_injlog_add(const struct rh_campaign_injection *inj, void *ctx, struct rh_err *err);
+/* Create the run directory dir, or take it when it is one already; RH_E_IO naming it. */
+int rh_injlog_mkdir(const char *dir, struct rh_err *err);
+
 /* Close the file (0, or RH_E_IO naming it when a write failed); safe on a log never opened. */
 int rh_injlog_close(struct rh_injlog *l, struct rh_err *err);
 

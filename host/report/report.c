@@ -44,7 +44,8 @@ struct camp {
 /* Failures and drop by bucket: class, register group, layer, bit position. */
 struct bucket {
 	long n, fail;
-	double wd; /* sum of w d */
+	double wd;            /* sum of w d */
+	double w, w2, w_fail; /* sums of w, w^2 and w over the failed injections */
 };
 struct buckets {
 	struct bucket cls[N_CLASSES], group[RH_SG_COUNT], layer[RH_MAX_LAYERS], bit[N_BITPOS];
@@ -65,9 +66,10 @@ struct rep {
 	int n_camps;
 	struct pred preds[MAX_SERIES];
 	int n_preds;
-	struct buckets vuln; /* the uniform campaign's */
-	const struct camp *uniform;
-	int n_layers; /* of the predicted against measured plot */
+	struct buckets vuln;        /* the uniform campaign's, else the first campaign's */
+	const struct camp *uniform; /* the uniform campaign, else the first */
+	const char *table;          /* compare.json or campaign.json */
+	int n_layers;               /* of the predicted against measured plot */
 	char path[PATH_MAX];
 };
 
@@ -169,9 +171,8 @@ static int read_csv(struct rep *r, struct camp *c, struct rh_err *err)
 	while (!rc && fgets(line, sizeof(line), f)) {
 		lineno++;
 		if (c->n == cap) {
-			rc = rh_err_set(err, RH_E_FORMAT,
-			                "%s has more than the %ld injections compare.json counts for %s", path,
-			                c->row->n, c->row->name);
+			rc = rh_err_set(err, RH_E_FORMAT, "%s has more than the %ld injections %s counts for %s", path,
+			                c->row->n, r->table, c->row->name);
 			break;
 		}
 		int k = split(line, fld, 32);
@@ -182,7 +183,7 @@ static int read_csv(struct rep *r, struct camp *c, struct rh_err *err)
 			c->n++;
 	}
 	if (!rc && c->n != c->row->n)
-		rc = rh_err_set(err, RH_E_FORMAT, "%s has %ld injections, compare.json counts %ld for %s", path, c->n,
+		rc = rh_err_set(err, RH_E_FORMAT, "%s has %ld injections, %s counts %ld for %s", path, c->n, r->table,
 		                c->row->n, c->row->name);
 	fclose(f);
 	if (!rc)
@@ -239,6 +240,9 @@ static void bucket_add(struct bucket *b, const struct inj *x)
 	b->n++;
 	b->fail += x->failed;
 	b->wd += x->w * x->d;
+	b->w += x->w;
+	b->w2 += x->w * x->w;
+	b->w_fail += x->failed ? x->w : 0;
 }
 
 static void tally(struct buckets *b, const struct camp *c)
@@ -307,7 +311,7 @@ static int convergence(struct rep *r, const struct camp *c, const char *name, st
 	int rc = finish(r, f, name, err);
 	double d = rh_wmean_mean(&m);
 	if (!rc && fabs(d - c->row->drop) > 1e-9)
-		rc = rh_err_set(err, RH_E_FORMAT, "%s gives the drop %.9f, compare.json %.9f for %s", c->csv, d,
+		rc = rh_err_set(err, RH_E_FORMAT, "%s gives the drop %.9f, %s %.9f for %s", c->csv, d, r->table,
 		                c->row->drop, c->row->name);
 	return rc;
 }
@@ -326,18 +330,29 @@ static int rows_dat(struct rep *r, struct rh_err *err)
 	return finish(r, f, "report-rows.dat", err);
 }
 
-/* Failure rate (sdc, hang, crash) of one kind of bucket, with Wilson intervals, in percent. */
+/* Wilson's score interval for a rate p from n samples (n need not be whole). */
+static void wilson(double p, double n, double *lo, double *hi)
+{
+	double z2 = RH_Z95 * RH_Z95, den = 1 + z2 / n, mid = (p + z2 / (2 * n)) / den;
+	double h = RH_Z95 * sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / den;
+	*lo = fmax(0, mid - h);
+	*hi = fmin(1, mid + h);
+}
+
+/* Failure rate (sdc, hang, crash) of one kind of bucket, in percent: the weighted share
+ * sum w failed / sum w (the plain share under the uniform sampler) with Wilson's interval on
+ * Kish's effective sample size (sum w)^2 / sum w^2 (the plain count under the uniform sampler). */
 static void vuln_lines(FILE *f, const struct bucket *b, int n, const char *(*label)(int, char *, size_t))
 {
 	char buf[48];
 	fprintf(f, "# bucket rate lo hi n (percent)\n");
 	for (int i = 0; i < n; i++) {
-		if (b[i].n == 0)
+		if (b[i].n == 0 || b[i].w <= 0)
 			continue;
-		double lo, hi;
-		rh_wilson(b[i].fail, b[i].n, RH_Z95, &lo, &hi);
-		fprintf(f, "\"%s\" %.6f %.6f %.6f %ld\n", label(i, buf, sizeof(buf)),
-		        100.0 * (double)b[i].fail / (double)b[i].n, 100 * lo, 100 * hi, b[i].n);
+		double p = b[i].w_fail / b[i].w, lo, hi;
+		wilson(p, b[i].w * b[i].w / b[i].w2, &lo, &hi);
+		fprintf(f, "\"%s\" %.6f %.6f %.6f %ld\n", label(i, buf, sizeof(buf)), 100 * p, 100 * lo, 100 * hi,
+		        b[i].n);
 	}
 }
 
@@ -421,30 +436,41 @@ static int pvm_dat(struct rep *r, enum kind k, struct rh_err *err)
 /* The plots: one PNG each, their names in `plots`. */
 static const struct plot {
 	const char *file, *title, *about;
+	const char *alone; /* the title without predictions (NULL: the same) */
 } plots[] = {
     {"report-convergence.png", "Convergence of the measured drop",
      "The running estimate of the drop SA - RA (points) of each measuring campaign against the injections "
      "counted, in the sampler's draw order, with its 95% interval as a band; the dashed line is RA_True "
-     "(exact)'s predicted drop."},
+     "(exact)'s predicted drop.",
+     NULL},
     {"report-rows.png", "RA by formulation",
-     "The compare table: SA, the measured RA (uniform and importance-sampled campaigns) and each "
-     "prediction's RA, with 95% intervals."},
+     "The table: SA, the RA each campaign measured and, from a compare run, each prediction's RA, with "
+     "95% intervals.",
+     "RA measured"},
     {"report-vuln-class.png", "Failure rate by flip-flop class",
-     "Share of the uniform campaign's injections into each flip-flop class that ended in sdc, hang or crash, "
-     "with Wilson 95% intervals."},
+     "Share of the injections into each flip-flop class that ended in sdc, hang or crash, from the uniform "
+     "campaign (without one, the campaign's, weighted P/q), with Wilson 95% intervals (on Kish's effective "
+     "sample size when weighted).",
+     NULL},
     {"report-vuln-group.png", "Failure rate by register group",
-     "The same by register group of the struck bit (docs/fault-model.md, section 6.1)."},
-    {"report-vuln-layer.png", "Failure rate by layer", "The same by the layer active at the fault's cycle."},
+     "The same by register group of the struck bit (docs/fault-model.md, section 6.1).", NULL},
+    {"report-vuln-layer.png", "Failure rate by layer", "The same by the layer active at the fault's cycle.", NULL},
     {"report-vuln-bit.png", "Failure rate by bit position",
-     "The same by the struck bit's position inside its register."},
+     "The same by the struck bit's position inside its register.", NULL},
     {"report-pvm-layer.png", "Predicted against measured, by layer",
      "Each layer's share of the drop (points): the probability that a fault lands in the layer's cycles and "
      "turns a correct classification wrong, less the reverse; measured by each campaign (weighted P/q) and "
-     "predicted by each formulation. The bars of one series add up to its drop."},
+     "predicted by each formulation. The bars of one series add up to its drop.",
+     "Measured share of the drop, by layer"},
     {"report-pvm-class.png", "Predicted against measured, by flip-flop class",
-     "The same by the class of the struck flip-flop."},
+     "The same by the class of the struck flip-flop.", "Measured share of the drop, by flip-flop class"},
 };
 #define N_PLOTS (int)(sizeof(plots) / sizeof(plots[0]))
+
+static const char *title(const struct rep *r, int i)
+{
+	return !r->n_preds && plots[i].alone ? plots[i].alone : plots[i].title;
+}
 
 static void gp_bars(FILE *f, const char *png, const char *dat, const char *title, const char *xlabel)
 {
@@ -503,16 +529,16 @@ static int script(struct rep *r, struct rh_err *err)
 	        "set xtics rotate by -25\nset offsets 0.5, 0.5, 0, 0\n"
 	        "plot 'report-rows.dat' using 0:2:3:4:xtic(1) with yerrorbars pt 7 ps 1.5 lc rgb '#4477aa'\n"
 	        "set xtics norotate\nset offsets 0, 0, 0, 0\n\n",
-	        plots[1].title);
-	gp_bars(f, "report-vuln-class.png", "report-vuln-class.dat", plots[2].title, "flip-flop class");
-	gp_bars(f, "report-vuln-group.png", "report-vuln-group.dat", plots[3].title, "register group");
-	gp_bars(f, "report-vuln-layer.png", "report-vuln-layer.dat", plots[4].title, "layer");
-	gp_bars(f, "report-vuln-bit.png", "report-vuln-bit.dat", plots[5].title, "bit position in the register");
+	        title(r, 1));
+	gp_bars(f, "report-vuln-class.png", "report-vuln-class.dat", title(r, 2), "flip-flop class");
+	gp_bars(f, "report-vuln-group.png", "report-vuln-group.dat", title(r, 3), "register group");
+	gp_bars(f, "report-vuln-layer.png", "report-vuln-layer.dat", title(r, 4), "layer");
+	gp_bars(f, "report-vuln-bit.png", "report-vuln-bit.dat", title(r, 5), "bit position in the register");
 	int series = r->n_camps;
 	for (int i = 0; i < r->n_preds; i++)
 		series += r->preds[i].have;
-	gp_pvm(f, "report-pvm-layer.png", "report-pvm-layer.dat", plots[6].title, series);
-	gp_pvm(f, "report-pvm-class.png", "report-pvm-class.dat", plots[7].title, series);
+	gp_pvm(f, "report-pvm-layer.png", "report-pvm-layer.dat", title(r, 6), series);
+	gp_pvm(f, "report-pvm-class.png", "report-pvm-class.dat", title(r, 7), series);
 	return finish(r, f, "report.gp", err);
 }
 
@@ -627,11 +653,16 @@ static int html(struct rep *r, struct rh_err *err)
 	html_text(f, in->model);
 	fputs(" on ", f);
 	html_text(f, in->backend);
-	fprintf(f,
-	        "</h1>\n<p>Measured against predicted resiliency accuracy (docs/compare.md) on the first %ld test "
-	        "images, seed %ld; calibration from %ld injections. agree (RA_True exact inside the combined "
-	        "interval of the measured drop): <b>%s</b>.</p>\n",
-	        in->images, in->seed, in->calibration_n, in->agree ? "yes" : "no");
+	if (in->campaign)
+		fprintf(f, "</h1>\n<p>One campaign (docs/campaign.md) on the first %ld test images, seed %ld.</p>\n",
+		        in->images, in->seed);
+	else
+		fprintf(
+		    f,
+		    "</h1>\n<p>Measured against predicted resiliency accuracy (docs/compare.md) on the first %ld test "
+		    "images, seed %ld; calibration from %ld injections. agree (RA_True exact inside the combined "
+		    "interval of the measured drop): <b>%s</b>.</p>\n",
+		    in->images, in->seed, in->calibration_n, in->agree ? "yes" : "no");
 	fputs("<table>\n<tr><th>row</th><th>RA</th><th>95% CI</th><th>drop (points)</th><th>95% CI</th><th>n</th>"
 	      "<th>vs measured</th><th>inside</th></tr>\n",
 	      f);
@@ -651,21 +682,21 @@ static int html(struct rep *r, struct rh_err *err)
 	fputs("</table>\n", f);
 	for (int i = 0; i < N_PLOTS; i++) {
 		fputs("<h2>", f);
-		html_text(f, plots[i].title);
+		html_text(f, title(r, i));
 		fputs("</h2>\n<p>", f);
 		html_text(f, plots[i].about);
 		fputs("</p>\n<img src=\"", f);
 		html_text(f, prefix);
 		html_text(f, plots[i].file);
 		fputs("\" alt=\"", f);
-		html_text(f, plots[i].title);
+		html_text(f, title(r, i));
 		fputs("\">\n", f);
 	}
 	fputs("<h2>Files</h2>\n<ul>\n<li>", f);
-	html_link(f, prefix, "compare.json");
-	fputs(": the table</li>\n", f);
+	html_link(f, prefix, r->table);
+	fputs(in->campaign ? ": the campaign's result</li>\n" : ": the table</li>\n", f);
 	struct stat st;
-	if (stat(in_dir(r, "calibration.csv"), &st) == 0) {
+	if (!in->campaign && stat(in_dir(r, "calibration.csv"), &st) == 0) {
 		fputs("<li>", f);
 		html_link(f, prefix, "calibration.csv");
 		fprintf(f, ": the calibration campaign, one line per injection (%ld)</li>\n", in->calibration_n);
@@ -677,9 +708,12 @@ static int html(struct rep *r, struct rh_err *err)
 		html_text(f, r->camps[i].row->name);
 		fprintf(f, ", one line per injection (%ld)</li>\n", r->camps[i].n);
 	}
+	if (r->n_preds) {
+		fputs("<li>", f);
+		html_link(f, prefix, "predictions.csv");
+		fputs(": each prediction's drop by layer, class and bit position</li>\n", f);
+	}
 	fputs("<li>", f);
-	html_link(f, prefix, "predictions.csv");
-	fputs(": each prediction's drop by layer, class and bit position</li>\n<li>", f);
 	html_link(f, prefix, "report.gp");
 	fputs(": the gnuplot script that drew the plots from the report-*.dat files</li>\n</ul>\n</body>\n</html>\n",
 	      f);
@@ -705,14 +739,14 @@ int rh_report_write(const struct rh_report_in *in, struct rh_err *err)
 	if (!r)
 		return rh_err_set(err, RH_E_NOMEM, "out of memory for the report");
 	r->in = in;
+	r->table = in->campaign ? "campaign.json" : "compare.json";
 	int rc = 0;
 	for (int i = 0; !rc && i < in->n_rows; i++) {
 		const struct rh_report_row *w = &in->rows[i];
 		char csv[64];
 		if (!plain_name(w->name)) {
-			rc = rh_err_set(err, RH_E_FORMAT,
-			                "%s/compare.json: row name '%s' is not one rahil compare writes", in->dir,
-			                w->name);
+			rc = rh_err_set(err, RH_E_FORMAT, "%s/%s: row name '%s' is not one rahil writes", in->dir,
+			                r->table, w->name);
 			break;
 		}
 		if (w->pred && r->n_preds < MAX_SERIES)
@@ -725,11 +759,15 @@ int rh_report_write(const struct rh_report_in *in, struct rh_err *err)
 				r->uniform = c;
 		}
 	}
+	if (!rc && !r->uniform && !in->campaign)
+		rc = rh_err_set(err, RH_E_FORMAT, "%s/%s has no row 'RA_HW uniform'", in->dir, r->table);
+	else if (!rc && !r->n_camps)
+		rc = rh_err_set(err, RH_E_FORMAT, "%s/%s has no measuring campaign", in->dir, r->table);
 	if (!rc && !r->uniform)
-		rc = rh_err_set(err, RH_E_FORMAT, "%s/compare.json has no row 'RA_HW uniform'", in->dir);
+		r->uniform = &r->camps[0];
 	for (int i = 0; !rc && i < r->n_camps; i++)
 		rc = read_csv(r, &r->camps[i], err);
-	if (!rc)
+	if (!rc && r->n_preds)
 		rc = read_preds(r, err); /* r->n_layers: the predictions' layers */
 	if (!rc) {
 		tally(&r->vuln, r->uniform);

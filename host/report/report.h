@@ -1,5 +1,6 @@
 /* rahil: the HTML report of a run directory (docs/report.md): from the compare table and the
- * per-injection CSVs that `rahil compare --out DIR` leaves, data files and a gnuplot script in
+ * per-injection CSVs that `rahil compare --out DIR` leaves (or the result and the CSV of
+ * `rahil campaign --out DIR`), data files and a gnuplot script in
  * DIR, the plots gnuplot draws from them (PNG, pngcairo) and one static page that shows them. */
 #ifndef RAHIL_REPORT_H
 #define RAHIL_REPORT_H
@@ -25,6 +26,7 @@ struct rh_report_in {
 	char model[64], backend[64];
 	long images, seed, calibration_n;
 	int agree;
+	int campaign; /* one campaign (rahil campaign --out: campaign.json), no predictions */
 	struct rh_report_row rows[RH_REPORT_MAX_ROWS];
 	int n_rows;
 };

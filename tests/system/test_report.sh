@@ -4,14 +4,15 @@
 # and the listed columns, and the predictions' buckets; rahil report DIR draws every plot (a
 # nonempty PNG) and a page that shows each of them; rahil report refuses, exit 1 naming what is
 # wrong, an empty directory, a missing CSV, a CSV one injection short or with another estimate,
-# a row name that is not one compare writes, and a PATH without gnuplot.
+# a row name that is not one compare writes, and a PATH without gnuplot; rahil campaign --out
+# DIR saves one campaign, whose page rahil report draws too, and refuses --journal.
 # usage: test_report.sh RAHIL
 set -u
 RAHIL=${1:-build/rahil}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0 skip=0
-echo "declared: 10 tests"
+echo "declared: 12 tests"
 ok() { echo "ok    $1"; pass=$((pass + 1)); }
 bad() { echo "FAIL  $1: $2"; fail=$((fail + 1)); }
 
@@ -117,6 +118,34 @@ mkdir "$tmp/quote" && cp "$run"/* "$tmp/quote/" &&
 	sed -i "s/\"RA_True-nc\"/\"RA_True-nc');print('x\"/" "$tmp/quote/compare.json"
 refuse report_refuses_quote_in_a_name "row name 'RA_True-nc');print('x' is not" "$tmp/quote"
 refuse report_needs_gnuplot "gnuplot is not on PATH" "$run" PATH="$tmp/empty"
+
+# rahil campaign --out: one campaign's directory, and its page without predictions
+name=campaign_out_and_report
+one="$tmp/one"
+if ! "$RAHIL" campaign -m models/mlp.rmod --backend sim:ice40 --sampler is --n 200 --images 10 --json -q \
+	--out "$one" >"$tmp/one.json" 2>"$tmp/err"; then
+	bad $name "rahil campaign --out failed: $(cat "$tmp/err")"
+elif ! cmp -s "$tmp/one.json" "$one/campaign.json"; then
+	bad $name "$one/campaign.json differs from what --json printed"
+elif [ "$(head -n 1 "$one/is.csv")" != "$cols" ] || [ "$(wc -l <"$one/is.csv")" -ne 201 ]; then
+	bad $name "$one/is.csv: not the header and 200 injections"
+elif ! "$RAHIL" report "$one" >/dev/null 2>"$tmp/err"; then
+	bad $name "rahil report on it failed: $(cat "$tmp/err")"
+elif [ "$(grep -c '<img src="report-.*\.png"' "$one/report.html")" -ne 8 ] ||
+	! grep -q 'href="campaign.json"' "$one/report.html" || grep -q 'predictions.csv' "$one/report.html"; then
+	bad $name "$one/report.html does not show 8 plots and link campaign.json (and no predictions)"
+else
+	ok $name
+fi
+name=campaign_out_refuses_journal
+"$RAHIL" campaign -m models/mlp.rmod --backend sim:ice40 --sampler uniform --n 200 --images 10 -q \
+	--out "$tmp/j" --journal "$tmp/j.jnl" >/dev/null 2>"$tmp/err"
+rc=$?
+if [ $rc -ne 1 ] || ! grep -q -- "--out with --journal" "$tmp/err" || [ -e "$tmp/j" ]; then
+	bad $name "exit $rc, expected 1 before creating the directory: $(cat "$tmp/err")"
+else
+	ok $name
+fi
 
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]
