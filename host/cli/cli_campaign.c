@@ -312,10 +312,6 @@ static int check_args(const struct args *a)
 		                         "run in one go");
 		return rh_cli_usage_error("campaign");
 	}
-	if (a->out && strchr(a->sampler, '/')) {
-		rh_cli_error("campaign", "--sampler %s: not a name", a->sampler);
-		return rh_cli_usage_error("campaign");
-	}
 	if (a->shards > a->n) {
 		rh_cli_error("campaign", "--shard %d/%d: more shards than the %ld injections of --n", a->shard,
 		             a->shards, a->n);
