@@ -113,6 +113,7 @@ test: deps
 		campaign "$(MAKE) --no-print-directory $(BUILD)/rahil-sim $(BUILD)/tests/fake_board && \
 			tests/system/test_campaign.sh $(BUILD)/rahil $(BUILD)/rahil-sim $(BUILD)/tests/fake_board" \
 		shard "tests/system/test_shard.sh $(BUILD)/rahil" \
+		report "tests/system/test_report.sh $(BUILD)/rahil" \
 		slurm "tests/system/test_slurm.sh $(BUILD)/rahil" \
 		bitstream "$(MAKE) --no-print-directory bitstream BOARD=icebreaker"
 

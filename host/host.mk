@@ -4,7 +4,7 @@
 ifndef RH_HOST_MK
 RH_HOST_MK := 1
 
-HOST_LAYERS := core data nn accel link backend predict campaign cli
+HOST_LAYERS := core data nn accel link backend predict campaign report cli
 HOST_INC := $(addprefix -Ihost/,$(HOST_LAYERS))
 # the same, as absolute paths, for builds that run in another directory (Verilator's)
 HOST_INC_ABS := $(addprefix -I$(abspath host)/,$(HOST_LAYERS))
@@ -29,13 +29,14 @@ HOST_BACKEND_SIM_SRC := host/backend/backend_sim.c host/backend/registry.c
 HOST_PREDICT_SRC := host/predict/census.c host/predict/effect.c host/predict/proposal.c host/predict/calib.c host/predict/predict.c
 HOST_CAMPAIGN_SRC := host/campaign/journal.c host/campaign/outcome.c host/campaign/engine.c \
 	host/campaign/merge.c
+HOST_REPORT_SRC := host/report/injlog.c host/report/report.c
 HOST_CLI_SRC := host/cli/main.c host/cli/cli_util.c host/cli/cli_train.c host/cli/cli_eval.c \
 	host/cli/cli_campaign.c host/cli/cli_devices.c host/cli/cli_inject.c \
 	host/cli/cli_sites.c host/cli/cli_predict.c host/cli/cli_compare.c host/cli/cli_result.c \
-	host/cli/cli_merge.c
+	host/cli/cli_merge.c host/cli/cli_report.c
 
 # librahil.a: every layer below the back-end table and the CLI
 HOST_LIB_SRC := $(HOST_CORE_SRC) $(HOST_DATA_SRC) $(HOST_NN_SRC) $(HOST_ACCEL_SRC) $(HOST_LINK_SRC) \
-	$(HOST_BACKEND_SRC) $(HOST_PREDICT_SRC) $(HOST_CAMPAIGN_SRC)
+	$(HOST_BACKEND_SRC) $(HOST_PREDICT_SRC) $(HOST_CAMPAIGN_SRC) $(HOST_REPORT_SRC)
 
 endif

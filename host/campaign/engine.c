@@ -353,7 +353,7 @@ static int run_batch(struct state *s, long i, long j, struct rh_err *err)
 		                                     .outcome = (int)o,
 		                                     .cls = cls,
 		                                     .weight = s->plan[i + q].weight};
-		struct rh_campaign_injection inj = {&s->recs[q], x, &g, s->test->labels[img]};
+		struct rh_campaign_injection inj = {&s->recs[q], x, &g, s->test->labels[img], s->plan[i + q].draw};
 		if (s->o->on_injection && (rc = s->o->on_injection(&inj, s->o->ctx, err)))
 			return rc;
 	}

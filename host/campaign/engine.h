@@ -54,6 +54,7 @@ struct rh_campaign_injection {
 	const struct rh_result *res;      /* what the back-end returned */
 	const struct rh_result *golden;   /* the back-end's golden run of that image */
 	int label;
+	long draw; /* its position among the sampler's draws (a prefix of the draws is a sample) */
 };
 
 /* Where a campaign stands, after every batch. */

@@ -21,6 +21,7 @@ int rh_cmd_sites(int argc, char **argv);
 int rh_cmd_predict(int argc, char **argv);
 int rh_cmd_compare(int argc, char **argv);
 int rh_cmd_merge(int argc, char **argv);
+int rh_cmd_report(int argc, char **argv);
 
 /* Print "rahil CMD: message" on stderr. */
 void rh_cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -14,6 +14,7 @@
 #include "cli_result.h"
 #include "dataset.h"
 #include "engine.h"
+#include "injlog.h"
 #include "model.h"
 #include "outcome.h"
 
@@ -62,6 +63,11 @@ static void help(void)
 	       "  --csv FILE          write every injection this run makes to FILE, one line each:\n"
 	       "                      image, chain bit, flip-flop, class, cycle, outcome, returned\n"
 	       "                      class, weight, cycles and logits\n"
+	       "  --out DIR           save the run into DIR (created if need be): the result\n"
+	       "                      (campaign.json, as --json prints it) and a CSV with a line per\n"
+	       "                      injection (SAMPLER.csv: flip-flop, class, register group,\n"
+	       "                      layer, outcome, weight), for rahil report DIR (docs/report.md);\n"
+	       "                      not with --journal or --shard\n"
 	       "  --calibration-out FILE  write the measured rates per register group (with 95%%\n"
 	       "                      intervals) for `rahil predict --calibration FILE`\n"
 	       "  --journal FILE      record every finished injection in FILE; when FILE exists,\n"
@@ -84,6 +90,7 @@ static void help(void)
 
 /* --csv: one line per injection (host/campaign/engine.h, on_injection). */
 struct out_ctx {
+	struct rh_injlog *log; /* --out */
 	FILE *csv;
 	const char *csv_path;
 	const struct rh_ffmap *map;
@@ -124,6 +131,14 @@ static int csv_line(const struct rh_campaign_injection *inj, void *ctx, struct r
 	return 0;
 }
 
+/* --csv and --out: both hooks. */
+static int both_lines(const struct rh_campaign_injection *inj, void *ctx, struct rh_err *err)
+{
+	struct out_ctx *c = ctx;
+	int rc = c->csv ? csv_line(inj, ctx, err) : 0;
+	return rc || !c->log ? rc : rh_injlog_add(inj, c->log, err);
+}
+
 /* Progress on stderr, every two seconds: rate, ETA, the running RA and its interval. */
 static void progress(const struct rh_campaign_progress *p, void *ctx)
 {
@@ -136,7 +151,8 @@ static void progress(const struct rh_campaign_progress *p, void *ctx)
 	        p->n, rate, (double)(p->n - p->done) / rate, 100 * p->ra, 100 * p->lo, 100 * p->hi);
 }
 
-static void print_json(const struct rh_campaign_result *r, const struct rh_campaign_opts *o, const char *name,
+/* The result as JSON text (malloc'ed), as --json prints it and --out saves it. */
+static char *json_text(const struct rh_campaign_result *r, const struct rh_campaign_opts *o, const char *name,
                        const char *file, const char *backend)
 {
 	/* n: the campaign's (a shard's r->n is its slice; a campaign stopped at its target has r->n done) */
@@ -161,10 +177,22 @@ static void print_json(const struct rh_campaign_result *r, const struct rh_campa
 	cJSON_AddNumberToObject(j, "setup_round_trips", (double)r->setup.round_trips);
 	cJSON_AddNumberToObject(j, "retries", (double)r->link.retries);
 	char *s = cJSON_Print(j);
-	if (s)
-		puts(s);
-	free(s);
 	cJSON_Delete(j);
+	return s;
+}
+
+/* --out: DIR/campaign.json. */
+static int save_json(const char *dir, const char *json, struct rh_err *err)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/campaign.json", dir);
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return rh_err_set(err, RH_E_IO, "cannot write %s: %s", path, strerror(errno));
+	int bad = fprintf(f, "%s\n", json) < 0;
+	if ((fclose(f) != 0) | bad)
+		return rh_err_set(err, RH_E_IO, "cannot write %s", path);
+	return 0;
 }
 
 static void print_human(const struct rh_campaign_result *r, const struct rh_campaign_opts *o, const char *name,
@@ -233,7 +261,7 @@ static void report_stop(int rc, const struct rh_campaign_result *r, const struct
 
 /* The command line. */
 struct args {
-	const char *model, *backend, *sampler, *data, *journal, *csv, *calib;
+	const char *model, *backend, *sampler, *data, *journal, *csv, *calib, *out;
 	long n, images, seed;
 	double ci, rel_ci;
 	int json, quiet, naive;
@@ -279,6 +307,11 @@ static int check_args(const struct args *a)
 		rh_cli_error("campaign", "--shard needs --journal FILE (rahil merge combines the shards' journals)");
 		return rh_cli_usage_error("campaign");
 	}
+	if (a->out && (a->journal || a->shards)) {
+		rh_cli_error("campaign", "--out with --journal or --shard: the run directory holds one whole campaign "
+		                         "run in one go");
+		return rh_cli_usage_error("campaign");
+	}
 	if (a->shards > a->n) {
 		rh_cli_error("campaign", "--shard %d/%d: more shards than the %ld injections of --n", a->shard,
 		             a->shards, a->n);
@@ -307,6 +340,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 	    {"ci", required_argument, NULL, 'c'},
 	    {"rel-ci", required_argument, NULL, 'R'},
 	    {"shard", required_argument, NULL, 'H'},
+	    {"out", required_argument, NULL, 'O'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -338,6 +372,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 			break;
 		case 'C': a->csv = optarg; break;
 		case 'K': a->calib = optarg; break;
+		case 'O': a->out = optarg; break;
 		case 'c':
 			if (rh_cli_num("campaign", "ci", optarg, 1e-6, 1, &a->ci))
 				return rh_cli_usage_error("campaign");
@@ -375,7 +410,8 @@ int rh_cmd_campaign(int argc, char **argv)
 	struct rh_dataset test;
 	struct rh_backend be = {0};
 	struct rh_campaign_result r;
-	struct out_ctx out = {NULL, csv_path, NULL, 0, quiet, 0};
+	struct rh_injlog log = {0};
+	struct out_ctx out = {NULL, NULL, csv_path, NULL, 0, quiet, 0};
 	int rc = rh_model_load(&m, model, &err);
 	if (rc) {
 		rh_cli_error("campaign", "%s", err.msg);
@@ -394,6 +430,8 @@ int rh_cmd_campaign(int argc, char **argv)
 	out.n_logits = m.n_classes;
 	if (!rc && csv_path)
 		rc = csv_open(&out, &err);
+	if (!rc && a.out)
+		rc = rh_injlog_mkdir(a.out, &err);
 	struct rh_backend_opts bo = {.replay = a.naive ? RH_REPLAY_NAIVE : RH_REPLAY_FAST};
 	if (!rc)
 		rc = rh_backend_open(&be, backend, &m, &bo, &err);
@@ -404,6 +442,16 @@ int rh_cmd_campaign(int argc, char **argv)
 	struct rh_backend_info info;
 	if (rh_backend_info(&be, &info, &err) == 0)
 		out.map = info.ffmap;
+	if (a.out) {
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/%s.csv", a.out, sampler);
+		if ((rc = rh_backend_info(&be, &info, &err)) != 0 ||
+		    (rc = rh_injlog_open(&log, path, &m, &info, &err)) != 0) {
+			rh_cli_error("campaign", "%s", err.msg);
+			goto out;
+		}
+		out.log = &log;
+	}
 	struct rh_campaign_opts o = {.sampler = sampler,
 	                             .n = n,
 	                             .images = (int)images,
@@ -412,7 +460,7 @@ int rh_cmd_campaign(int argc, char **argv)
 	                             .shard = a.shard,
 	                             .shards = a.shards,
 	                             .progress = progress,
-	                             .on_injection = csv_path ? csv_line : NULL,
+	                             .on_injection = csv_path || a.out ? both_lines : NULL,
 	                             .ctx = &out,
 	                             .stop = &interrupted,
 	                             .ci = a.ci,
@@ -423,15 +471,22 @@ int rh_cmd_campaign(int argc, char **argv)
 	if (!rc && r.resumed && !quiet)
 		fprintf(stderr, "rahil campaign: %ld of %ld injections were taken from %s\n", r.resumed, n,
 		        journal_path);
+	char *json = NULL;
+	if (!rc && (a.json || a.out) && !(json = json_text(&r, &o, m.name, model, backend)))
+		rc = rh_err_set(&err, RH_E_NOMEM, "out of memory for the result");
+	if (!rc && a.out && (rc = rh_injlog_close(&log, &err)) == 0)
+		rc = save_json(a.out, json, &err);
 	if (rc)
 		report_stop(rc, &r, &o, &err);
 	else if (a.json)
-		print_json(&r, &o, m.name, model, backend);
+		puts(json);
 	else
 		print_human(&r, &o, m.name, backend);
+	free(json);
 	if (!rc && a.calib && (rc = write_calibration(a.calib, &r, &o, &m, backend, &err)) != 0)
 		rh_cli_error("campaign", "%s", err.msg);
 out:
+	rh_injlog_close(&log, &err);
 	if (out.csv && fclose(out.csv) != 0 && !rc) {
 		rh_cli_error("campaign", "%s: %s", csv_path, strerror(errno));
 		rc = RH_E_IO;

@@ -1,16 +1,19 @@
 /* rahil compare: the measured resiliency accuracy against the predictions, in one table
  * (docs/compare.md). */
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cli_result.h"
 #include "dataset.h"
 #include "engine.h"
+#include "injlog.h"
 #include "model.h"
 #include "predict.h"
 
@@ -40,6 +43,11 @@ static void help(void)
 	       "  --data DIR           Fashion-MNIST directory (default $RAHIL_DATA or %s)\n"
 	       "  --assert-agree       exit 4 unless RA_True (exact) lies inside the combined interval\n"
 	       "                       of the measured drop (uniform campaign) and its own\n"
+	       "  --out DIR            save the run into DIR (created if need be): the table\n"
+	       "                       (compare.json, as --json prints it), one CSV per campaign with\n"
+	       "                       a line per injection (calibration.csv, uniform.csv, is.csv or\n"
+	       "                       isb.csv) and the predictions' drop by layer, class and bit\n"
+	       "                       position (predictions.csv), for rahil report DIR (docs/report.md)\n"
 	       "  --json               print the table as JSON on stdout\n"
 	       "  -q, --quiet          no progress lines\n"
 	       "  -h, --help           this text\n\n",
@@ -48,7 +56,7 @@ static void help(void)
 }
 
 struct args {
-	const char *model, *backend, *data, *sampler, *calib_path;
+	const char *model, *backend, *data, *sampler, *calib_path, *out;
 	long n, calib_n, pred_n, images, seed;
 	double rel_ci;
 	int json, quiet, assert_agree;
@@ -57,14 +65,23 @@ struct args {
 static int parse_args(int argc, char **argv, struct args *a)
 {
 	static const struct option opts[] = {
-	    {"model", required_argument, NULL, 'm'},   {"backend", required_argument, NULL, 'b'},
-	    {"n", required_argument, NULL, 'n'},       {"calib-n", required_argument, NULL, 'c'},
-	    {"pred-n", required_argument, NULL, 'p'},  {"images", required_argument, NULL, 'k'},
-	    {"seed", required_argument, NULL, 'S'},    {"data", required_argument, NULL, 'd'},
-	    {"sampler", required_argument, NULL, 's'}, {"calibration", required_argument, NULL, 'L'},
-	    {"json", no_argument, NULL, 'J'},          {"assert-agree", no_argument, NULL, 'A'},
-	    {"quiet", no_argument, NULL, 'q'},         {"rel-ci", required_argument, NULL, 'R'},
-	    {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+	    {"model", required_argument, NULL, 'm'},
+	    {"backend", required_argument, NULL, 'b'},
+	    {"n", required_argument, NULL, 'n'},
+	    {"calib-n", required_argument, NULL, 'c'},
+	    {"pred-n", required_argument, NULL, 'p'},
+	    {"images", required_argument, NULL, 'k'},
+	    {"seed", required_argument, NULL, 'S'},
+	    {"data", required_argument, NULL, 'd'},
+	    {"sampler", required_argument, NULL, 's'},
+	    {"calibration", required_argument, NULL, 'L'},
+	    {"json", no_argument, NULL, 'J'},
+	    {"assert-agree", no_argument, NULL, 'A'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"rel-ci", required_argument, NULL, 'R'},
+	    {"out", required_argument, NULL, 'O'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	*a = (struct args){
 	    .backend = "sim", .sampler = "is", .n = 3000, .calib_n = 3000, .pred_n = 20000, .images = 100, .seed = 1};
@@ -76,6 +93,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		case 'b': a->backend = optarg; break;
 		case 'd': a->data = optarg; break;
 		case 'L': a->calib_path = optarg; break;
+		case 'O': a->out = optarg; break;
 		case 's':
 			a->sampler = optarg;
 			bad = strcmp(optarg, "is") && strcmp(optarg, "isb");
@@ -128,7 +146,20 @@ struct cmp {
 	struct rh_calib calib;
 	struct row rows[8];
 	int n_rows, have_model;
+	FILE *pred_csv; /* --out: DIR/predictions.csv */
+	char path[4096];
 };
+
+/* --out: DIR/name into c->path; NULL with a message when it does not fit. */
+static const char *out_path(struct cmp *c, const char *name, struct rh_err *err)
+{
+	int k = snprintf(c->path, sizeof(c->path), "%s/%s", c->a.out, name);
+	if (k < 0 || (size_t)k >= sizeof(c->path)) {
+		rh_err_set(err, RH_E_INVAL, "--out %s: the path is too long", c->a.out);
+		return NULL;
+	}
+	return c->path;
+}
 
 static void progress(const struct cmp *c, const char *what)
 {
@@ -136,7 +167,7 @@ static void progress(const struct cmp *c, const char *what)
 		fprintf(stderr, "rahil compare: %s\n", what);
 }
 
-static int campaign(struct cmp *c, const char *sampler, long n, long seed, const char *name,
+static int campaign(struct cmp *c, const char *sampler, long n, long seed, const char *name, const char *file,
                     struct rh_campaign_result *r, struct rh_err *err)
 {
 	char msg[200];
@@ -145,7 +176,19 @@ static int campaign(struct cmp *c, const char *sampler, long n, long seed, const
 	struct rh_campaign_opts o = {.sampler = sampler, .n = n, .images = (int)c->a.images, .seed = seed};
 	if (strcmp(name, "calibration") != 0)
 		o.rel_ci = c->a.rel_ci;
-	int rc = rh_campaign_run(&o, &c->m, &c->test, &c->be, r, err);
+	struct rh_injlog log = {0};
+	int rc = 0;
+	if (c->a.out) {
+		const char *path = out_path(c, file, err);
+		rc = path ? rh_injlog_open(&log, path, &c->m, &c->info, err) : RH_E_INVAL;
+		o.on_injection = rh_injlog_add;
+		o.ctx = &log;
+	}
+	if (!rc)
+		rc = rh_campaign_run(&o, &c->m, &c->test, &c->be, r, err);
+	struct rh_err cerr = {0, ""};
+	if (rh_injlog_close(&log, &cerr) && !rc)
+		rc = rh_err_set(err, cerr.code, "%s", cerr.msg);
 	if (!rc && !strcmp(name, "calibration"))
 		rc = rh_campaign_calibration(r, &o, &c->m, c->a.backend, &c->calib, err);
 	if (!rc && name[0] != 'c')
@@ -171,6 +214,15 @@ static int predict(struct cmp *c, const char *name, int form, int occ, int calib
 	                    (int)c->a.images, &o, &r, err);
 	if (rc)
 		return rc;
+	if (c->pred_csv) { /* each bucket's share of the drop */
+		for (int i = 0; i < r.n_layers; i++)
+			fprintf(c->pred_csv, "%s,layer,%d,%.17g,%ld\n", name, i, r.layer_drop[i], r.layer_n[i]);
+		for (int i = 0; o.form != RH_PF_SW && i <= RH_FF_CONTROL; i++)
+			fprintf(c->pred_csv, "%s,class,%s,%.17g,%ld\n", name, rh_ff_class_name(i), r.class_drop[i],
+			        r.class_n[i]);
+		for (int i = 0; i < r.n_bitpos; i++)
+			fprintf(c->pred_csv, "%s,bit,%d,%.17g,%ld\n", name, i, r.bit_drop[i], r.bit_n[i]);
+	}
 	c->rows[c->n_rows++] = (struct row){.name = name,
 	                                    .pred = 1,
 	                                    .ra = r.ra,
@@ -240,6 +292,18 @@ static int setup(struct cmp *c, struct rh_err *err)
 	    (c->calib.model_hash != rh_model_hash(&c->m) || c->calib.ffmap_hash != c->info.ffmap_hash))
 		rc = rh_err_set(err, RH_E_INVAL, "%s calibrates model %s on flip-flop map %08x, not this one",
 		                a->calib_path, c->calib.model, c->calib.ffmap_hash);
+	if (!rc && a->out) {
+		if ((rc = rh_injlog_mkdir(a->out, err)) != 0)
+			return rc;
+		const char *path = out_path(c, "predictions.csv", err);
+		if (!path)
+			return RH_E_INVAL;
+		if (!(c->pred_csv = fopen(path, "w")))
+			return rh_err_set(err, RH_E_IO, "cannot write %s: %s", path, strerror(errno));
+		fprintf(c->pred_csv, "row,kind,key,drop,n\n");
+		if (a->calib_path && (path = out_path(c, "calibration.csv", err)) != NULL)
+			unlink(path); /* an earlier run's: this one runs no calibration campaign */
+	}
 	return rc;
 }
 
@@ -249,14 +313,15 @@ static int run(struct cmp *c, struct rh_err *err)
 	struct rh_campaign_result r;
 	int rc = 0;
 	if (!c->a.calib_path)
-		rc = campaign(c, "uniform", c->a.calib_n, c->a.seed + 1, "calibration", &r, err);
+		rc = campaign(c, "uniform", c->a.calib_n, c->a.seed + 1, "calibration", "calibration.csv", &r, err);
 	c->rows[c->n_rows++] = (struct row){.name = "SA"};
 	if (!rc)
-		rc = campaign(c, "uniform", c->a.n, c->a.seed, "RA_HW uniform", &r, err);
+		rc = campaign(c, "uniform", c->a.n, c->a.seed, "RA_HW uniform", "uniform.csv", &r, err);
 	if (!rc) {
 		c->rows[0] = (struct row){.name = "SA", .ra = r.sa, .ci95 = {r.sa, r.sa}, .n = c->a.images};
-		rc = campaign(c, c->a.sampler, c->a.n, c->a.seed,
-		              !strcmp(c->a.sampler, "is") ? "RA_HW is" : "RA_HW isb", &r, err);
+		int is = !strcmp(c->a.sampler, "is");
+		rc = campaign(c, c->a.sampler, c->a.n, c->a.seed, is ? "RA_HW is" : "RA_HW isb",
+		              is ? "is.csv" : "isb.csv", &r, err);
 	}
 	if (!rc)
 		rc = predict(c, "RA_True exact", RH_PF_TRUE, RH_PO_EXACT, 1, err);
@@ -271,7 +336,8 @@ static int run(struct cmp *c, struct rh_err *err)
 	return rc;
 }
 
-static void print_json(const struct cmp *c, int agree)
+/* The table as JSON text (malloc'ed), as --json prints it and --out saves it. */
+static char *json_text(const struct cmp *c, int agree)
 {
 	cJSON *j = cJSON_CreateObject(), *rows = cJSON_CreateArray();
 	cJSON_AddStringToObject(j, "model", c->m.name);
@@ -299,10 +365,26 @@ static void print_json(const struct cmp *c, int agree)
 	cJSON_AddItemToObject(j, "rows", rows);
 	cJSON_AddBoolToObject(j, "agree", agree);
 	char *s = cJSON_Print(j);
-	if (s)
-		puts(s);
-	free(s);
 	cJSON_Delete(j);
+	return s;
+}
+
+/* --out: the predictions' buckets closed, the table saved as compare.json. */
+static int save(struct cmp *c, const char *json, struct rh_err *err)
+{
+	int rc = 0;
+	if (c->pred_csv && (ferror(c->pred_csv) | (fclose(c->pred_csv) != 0)))
+		rc = rh_err_set(err, RH_E_IO, "cannot write %s/predictions.csv", c->a.out);
+	c->pred_csv = NULL;
+	const char *path = rc ? NULL : out_path(c, "compare.json", err);
+	FILE *f = path ? fopen(path, "w") : NULL;
+	if (!rc && !path)
+		rc = RH_E_INVAL;
+	else if (!rc && !f)
+		rc = rh_err_set(err, RH_E_IO, "cannot write %s: %s", path, strerror(errno));
+	if (f && (fprintf(f, "%s\n", json) < 0 || fclose(f) != 0))
+		rc = rh_err_set(err, RH_E_IO, "cannot write %s", path);
+	return rc;
 }
 
 static void print_human(const struct cmp *c, int agree)
@@ -340,12 +422,20 @@ int rh_cmd_compare(int argc, char **argv)
 	if (!rc)
 		rc = run(c, &err);
 	int agree = !rc && row_named(c, "RA_True exact")->inside, want = c->a.assert_agree;
+	char *json = rc ? NULL : json_text(c, agree);
+	if (!rc && !json)
+		rc = rh_err_set(&err, RH_E_NOMEM, "out of memory for the table");
+	if (!rc && c->a.out && (rc = save(c, json, &err)) == 0)
+		progress(c, "the run is in --out DIR: rahil report DIR draws its report");
 	if (rc)
 		rh_cli_error("compare", "%s", err.msg);
 	else if (c->a.json)
-		print_json(c, agree);
+		puts(json);
 	else
 		print_human(c, agree);
+	free(json);
+	if (c->pred_csv)
+		fclose(c->pred_csv);
 	rh_backend_close(&c->be);
 	if (c->have_model)
 		rh_model_free(&c->m);

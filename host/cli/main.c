@@ -23,6 +23,7 @@ static const struct command commands[] = {
     {"predict", rh_cmd_predict,
      "predict the resiliency accuracy from the software models (RA_True, RA_True-nc, RA_SW)"},
     {"compare", rh_cmd_compare, "measured RA against the predictions, in one table"},
+    {"report", rh_cmd_report, "the HTML report of a run directory (rahil compare --out DIR), plots by gnuplot"},
     {"devices", rh_cmd_devices, "list attached FTDI boards and whether they can be opened"},
 };
 
