@@ -114,11 +114,12 @@ int main(int argc, char **argv)
 	std::vector<uint8_t> out; // device bytes not yet written to the terminal
 	bool client = false;
 	uint64_t bytes_in = 0, bytes_out = 0, last = now_ns();
+	uint64_t owed = 0; // idle clocks due by wall time and not yet simulated
 	int rc = 0;
 	while (!g_stop) {
 		bool busy = rh_board_sim_busy(sim) || !out.empty();
 		struct pollfd p = {fd, (short)(POLLIN | (out.empty() ? 0 : POLLOUT)), 0};
-		int n = poll(&p, 1, busy ? 0 : 5);
+		int n = poll(&p, 1, busy || owed ? 0 : 5);
 		if (n < 0 && errno != EINTR)
 			break;
 		if (p.revents & POLLHUP) {
@@ -138,14 +139,21 @@ int main(int argc, char **argv)
 			}
 		}
 		// Simulate: flat out while there is work, else at the board's own pace, so the
-		// frame receiver's inter-byte timeout means the same wall time as on a board.
+		// frame receiver's inter-byte timeout means the same wall time as on a board. Either
+		// way in steps of at most 4096 clocks between looks at the terminal, so that a
+		// simulator slower than the board (rahil-gatesim) still answers promptly.
 		uint64_t t = now_ns();
 		uint64_t due = (t - last) * info.clk_hz / 1000000000ull;
 		last = t;
-		if (rh_board_sim_busy(sim))
+		if (rh_board_sim_busy(sim)) {
 			rh_board_sim_step(sim, 4096);
-		else
-			rh_board_sim_step(sim, due < 4u * info.timeout_clks ? due : 4u * info.timeout_clks);
+			owed = 0;
+		} else {
+			owed = owed + due < 4u * info.timeout_clks ? owed + due : 4u * info.timeout_clks;
+			uint64_t k = owed < 4096 ? owed : 4096;
+			rh_board_sim_step(sim, k);
+			owed -= k;
+		}
 		uint8_t buf[4096];
 		size_t k;
 		while ((k = rh_board_sim_pull(sim, buf, sizeof(buf))) > 0)
