@@ -58,6 +58,9 @@ include verilator/board_sim.mk
 # after verilator/board_sim.mk, whose BOARD_SIM_LINK it reads
 include firmware/link.mk
 BOARD ?= icebreaker
+# The bitstream's own netlist, simulated: make gatesim BOARD=icebreaker (gatesim-* targets);
+# after BOARD and verilator/board_sim.mk, whose harness it builds against the netlist
+include verilator/gatesim.mk
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -176,6 +179,7 @@ help:
 	@echo "make lint           cppcheck and verilator --lint-only"
 	@echo "make formal         formal checks (yosys-smtbmc)"
 	@echo "make bitstream BOARD=icebreaker   FPGA bitstream, utilisation, timing"
+	@echo "make gatesim BOARD=icebreaker     $(BUILD)/rahil-gatesim: the bitstream's netlist, simulated"
 	@echo "make format-check   clang-format, no changes"
 	@echo "make cli-doc        regenerate docs/cli.md from the --help texts"
 	@echo "make install        install rahil to \$$(DESTDIR)\$$(PREFIX)/bin (PREFIX=$(PREFIX))"
