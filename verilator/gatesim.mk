@@ -46,6 +46,13 @@ $(BUILD)/rahil-gatesim: $(GATESIM_OUT)/rahil_sim_main.o $(GATESIM_OUT)/rh_board_
 		$(GATESIM_OBJ)/Vrh_board__ALL.a $(GATESIM_OBJ)/libverilated_gatesim.a $(BUILD)/librahil.a \
 		$(HOST_LIBS) -lpthread
 
-.PHONY: gatesim gatesim-icebreaker
+# The wrapper linted around the RTL's icebreaker_top, whose ports and net req_busy the netlist
+# keeps; part of `make lint`.
+gatesim-lint:
+	$(VERILATOR) --lint-only -Wall -Ifirmware -Irtl rtl/rahil.vlt verilator/gatesim_top.v $(ICEBREAKER_SRC) \
+		--top-module gatesim_top $(addprefix -D,$(ICEBREAKER_DEFINES))
+lint: gatesim-lint
+
+.PHONY: gatesim gatesim-icebreaker gatesim-lint
 gatesim: gatesim-$(BOARD)
 gatesim-icebreaker: $(BUILD)/rahil-gatesim
