@@ -117,7 +117,8 @@ test: deps
 			tests/system/test_campaign.sh $(BUILD)/rahil $(BUILD)/rahil-sim $(BUILD)/tests/fake_board" \
 		shard "tests/system/test_shard.sh $(BUILD)/rahil" \
 		slurm "tests/system/test_slurm.sh $(BUILD)/rahil" \
-		bitstream "$(MAKE) --no-print-directory bitstream BOARD=icebreaker"
+		bitstream "$(MAKE) --no-print-directory bitstream BOARD=icebreaker" \
+		gatesim "$(MAKE) --no-print-directory gatesim-test"
 
 # Reference model and simulator throughput; every benchmark adds its keys to bench.json.
 bench: $(BUILD)/rahil-bench $(BUILD)/rahil-sites-check $(BUILD)/rahil-effect-check

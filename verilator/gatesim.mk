@@ -6,7 +6,8 @@
 # ($(ICEBREAKER_OUT)/icebreaker_top.json, written by bitstreams/flow.sh; never a synthesis of its
 # own), written back as Verilog by yosys and verilated with yosys's iCE40 cell models inside
 # verilator/gatesim_top.v. The netlist has the board's pins only, so the host link runs over
-# the simulated UART pins (8N1, 4 clocks per bit).
+# the simulated UART pins (8N1, 4 clocks per bit). `make gatesim-test` runs
+# tests/board/test_gatesim.sh (docs/bench-guide.md, "The gate-level check").
 
 YOSYS_DATDIR ?= $(shell yosys-config --datdir 2>/dev/null || echo /usr/share/yosys)
 GATESIM_CELLS := $(YOSYS_DATDIR)/ice40/cells_sim.v
@@ -53,6 +54,9 @@ gatesim-lint:
 		--top-module gatesim_top $(addprefix -D,$(ICEBREAKER_DEFINES))
 lint: gatesim-lint
 
-.PHONY: gatesim gatesim-icebreaker gatesim-lint
+.PHONY: gatesim gatesim-icebreaker gatesim-lint gatesim-test
 gatesim: gatesim-$(BOARD)
 gatesim-icebreaker: $(BUILD)/rahil-gatesim
+
+gatesim-test: $(BUILD)/rahil $(BUILD)/rahil-sim $(BUILD)/rahil-gatesim
+	sh tests/board/test_gatesim.sh $(BUILD)/rahil $(BUILD)/rahil-sim $(BUILD)/rahil-gatesim
