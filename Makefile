@@ -58,6 +58,9 @@ include verilator/board_sim.mk
 # after verilator/board_sim.mk, whose BOARD_SIM_LINK it reads
 include firmware/link.mk
 BOARD ?= icebreaker
+# The bitstream's own netlist, simulated: make gatesim BOARD=icebreaker (gatesim-* targets);
+# after BOARD and verilator/board_sim.mk, whose harness it builds against the netlist
+include verilator/gatesim.mk
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -115,7 +118,8 @@ test: deps
 		shard "tests/system/test_shard.sh $(BUILD)/rahil" \
 		report "tests/system/test_report.sh $(BUILD)/rahil" \
 		slurm "tests/system/test_slurm.sh $(BUILD)/rahil" \
-		bitstream "$(MAKE) --no-print-directory bitstream BOARD=icebreaker"
+		bitstream "$(MAKE) --no-print-directory bitstream BOARD=icebreaker" \
+		gatesim "$(MAKE) --no-print-directory gatesim-test"
 
 # Reference model and simulator throughput; every benchmark adds its keys to bench.json.
 bench: $(BUILD)/rahil-bench $(BUILD)/rahil-sites-check $(BUILD)/rahil-effect-check
@@ -177,6 +181,7 @@ help:
 	@echo "make lint           cppcheck and verilator --lint-only"
 	@echo "make formal         formal checks (yosys-smtbmc)"
 	@echo "make bitstream BOARD=icebreaker   FPGA bitstream, utilisation, timing"
+	@echo "make gatesim BOARD=icebreaker     $(BUILD)/rahil-gatesim: the bitstream's netlist, simulated"
 	@echo "make format-check   clang-format, no changes"
 	@echo "make cli-doc        regenerate docs/cli.md from the --help texts"
 	@echo "make install        install rahil to \$$(DESTDIR)\$$(PREFIX)/bin (PREFIX=$(PREFIX))"

@@ -1,7 +1,7 @@
 #!/bin/sh
 # rahil: FPGA build flow for one iCE40 board: yosys (synth_ice40 with DSPs) -> nextpnr-ice40
-# -> icepack. Prints utilisation and the maximum frequency; fails when timing is not met at
-# the design clock.
+# -> icepack, then icetime on the packed design as an independent timing check. Prints
+# utilisation and both maximum frequencies; fails when either misses the design clock.
 #
 # usage: flow.sh OUTDIR TOP DEVICE PACKAGE PCF FREQ_MHZ DEFINES -- VERILOG...
 #   DEVICE is a nextpnr-ice40 device flag without dashes (up5k, hx8k, ...); DEFINES is a
@@ -14,7 +14,7 @@ if [ $# -lt 9 ] || [ "$8" != "--" ]; then
 fi
 out=$1 top=$2 device=$3 package=$4 pcf=$5 freq=$6 defines=$7
 shift 8
-for tool in yosys nextpnr-ice40 icepack; do
+for tool in yosys nextpnr-ice40 icepack icetime; do
 	command -v $tool >/dev/null || {
 		echo "rahil bitstream: $tool not found; run scripts/install-deps.sh" >&2
 		exit 1
@@ -52,5 +52,33 @@ fmax=$(grep -E "Max frequency for clock" "$out/pnr.log" | grep -v "PACKER" |
 echo "$fmax" | sed 's/^/  /'
 if echo "$fmax" | grep -qv "PASS"; then
 	echo "rahil bitstream: timing not met at $freq MHz" >&2
+	exit 1
+fi
+
+# Independent check: icestorm's timing analyser on the packed design (the .asc nextpnr wrote),
+# with its own delay model (the chip database of Debian's fpga-icestorm-chipdb). Its .pcf
+# parser does not know -nowarn, so it reads a copy without it.
+sed 's/[[:space:]]-nowarn//' "$pcf" >"$out/icetime.pcf"
+if icetime -d "$device" -P "$package" -p "$out/icetime.pcf" -t -c "$freq" "$out/$top.asc" \
+	>"$out/icetime.txt" 2>&1; then
+	itrc=0
+else
+	itrc=$?
+fi
+# "Total path delay: 55.36 ns (18.06 MHz)" -> "18.06 MHz (critical path 55.36 ns)"
+ipath=$(sed -n 's/^Total path delay: \([0-9.]* ns\) (\([0-9.]* MHz\))$/\2 (critical path \1)/p' \
+	"$out/icetime.txt" | tail -n 1)
+if [ -z "$ipath" ]; then
+	tail -n 5 "$out/icetime.txt" >&2
+	echo "rahil bitstream: no timing result from icetime, see $out/icetime.txt" \
+		"(its chip database is Debian's fpga-icestorm-chipdb)" >&2
+	exit 1
+fi
+if [ "$itrc" -eq 0 ] && grep -q "clock constraint: PASSED" "$out/icetime.txt"; then
+	echo "  icetime: $ipath, PASS at $freq MHz"
+else
+	echo "  icetime: $ipath, FAIL at $freq MHz"
+	rm -f "$out/$top.bin"
+	echo "rahil bitstream: icetime: timing not met at $freq MHz, see $out/icetime.txt" >&2
 	exit 1
 fi

@@ -3,12 +3,13 @@
 # As root this runs apt-get; otherwise it prints the command to run and exits 1.
 set -eu
 
-# Build and run: host, simulation, FPGA flow. Tests: emulated FTDI device (umockdev),
+# Build and run: host, simulation, FPGA flow (fpga-icestorm-chipdb: the chip database of
+# icetime, the flow's independent timing check). Tests: emulated FTDI device (umockdev),
 # formal checks (z3), FST traces read back by GTKWave's fst2vcd (gtkwave), the frame parser's
 # fuzz target (clang, libclang-rt-14-dev for libFuzzer), a single-node Slurm cluster for the
 # sharded campaign (slurm-wlm, munge).
 PACKAGES="build-essential pkg-config zlib1g-dev libcjson-dev libusb-1.0-0-dev libftdi1-dev
-dataset-fashion-mnist verilator yosys nextpnr-ice40 fpga-icestorm gnuplot-nox
+dataset-fashion-mnist verilator yosys nextpnr-ice40 fpga-icestorm fpga-icestorm-chipdb gnuplot-nox
 umockdev libumockdev-dev z3 gtkwave clang libclang-rt-14-dev slurm-wlm munge"
 
 missing=""

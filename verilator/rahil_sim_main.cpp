@@ -1,6 +1,8 @@
 // rahil-sim: the verilated board design (firmware/rh_board.v) serving its UART byte stream on
 // a pseudo-terminal. Prints the terminal's path on stdout, then runs until killed or, unless
-// --persist, until the first client closes the terminal.
+// --persist, until the first client closes the terminal. Built as rahil-gatesim
+// (verilator/gatesim.mk) around the bitstream's netlist instead: RAHIL_SIM_NAME names the
+// program, RH_BOARD_SIM_PINS_ONLY says the model has the UART pins and no byte interface.
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -17,6 +19,15 @@
 
 #include "rh_board_sim.h"
 
+#ifndef RAHIL_SIM_NAME
+#define RAHIL_SIM_NAME "rahil-sim"
+#endif
+#ifdef RH_BOARD_SIM_PINS_ONLY
+#define RAHIL_SIM_WHAT "the bitstream's netlist (gate level)"
+#else
+#define RAHIL_SIM_WHAT "the simulated board"
+#endif
+
 namespace
 {
 
@@ -29,10 +40,15 @@ void on_signal(int)
 
 void usage(FILE *f)
 {
-	fprintf(f, "usage: rahil-sim [--uart] [--persist] [--verbose]\n"
-	           "Serve the simulated board's host link on a pseudo-terminal; print its path.\n"
+	fprintf(f, "usage: " RAHIL_SIM_NAME " [--uart] [--persist] [--verbose]\n"
+	           "Serve the host link of " RAHIL_SIM_WHAT " on a pseudo-terminal; print its path.\n"
+#ifdef RH_BOARD_SIM_PINS_ONLY
+	           "  --uart     accepted: the bytes always go over the simulated UART pins (8N1 at\n"
+	           "             the design's clocks per bit); the netlist has no byte interface\n"
+#else
 	           "  --uart     carry the bytes over the simulated UART pins (8N1 at the design's\n"
 	           "             clocks per bit) instead of the UART's byte interface\n"
+#endif
 	           "  --persist  keep serving after a client closes the terminal\n"
 	           "  --verbose  report bytes and simulated clocks on stderr at exit\n"
 	           "Exit codes: 0 the client closed the terminal or a signal ended it, 1 usage,\n"
@@ -66,22 +82,23 @@ int main(int argc, char **argv)
 		case 'p': persist = true; break;
 		case 'v': verbose = true; break;
 		case 'h': usage(stdout); return 0;
-		default: fprintf(stderr, "Try 'rahil-sim --help'\n"); return 1;
+		default: fprintf(stderr, "Try '" RAHIL_SIM_NAME " --help'\n"); return 1;
 		}
 	}
 	if (optind != argc) {
-		fprintf(stderr, "rahil-sim: unexpected argument '%s'\nTry 'rahil-sim --help'\n", argv[optind]);
+		fprintf(stderr, RAHIL_SIM_NAME ": unexpected argument '%s'\nTry '" RAHIL_SIM_NAME " --help'\n",
+		        argv[optind]);
 		return 1;
 	}
 
 	int fd = posix_openpt(O_RDWR | O_NOCTTY);
 	if (fd < 0 || grantpt(fd) || unlockpt(fd)) {
-		fprintf(stderr, "rahil-sim: pseudo-terminal: %s\n", strerror(errno));
+		fprintf(stderr, RAHIL_SIM_NAME ": pseudo-terminal: %s\n", strerror(errno));
 		return 2;
 	}
 	const char *name = ptsname(fd);
 	if (!name) {
-		fprintf(stderr, "rahil-sim: ptsname: %s\n", strerror(errno));
+		fprintf(stderr, RAHIL_SIM_NAME ": ptsname: %s\n", strerror(errno));
 		return 2;
 	}
 	// Raw until the client sets its own mode: no echo, no line discipline on the bytes.
@@ -95,7 +112,7 @@ int main(int argc, char **argv)
 	struct rh_board_sim *sim = nullptr;
 	struct rh_err err = {0, ""};
 	if (rh_board_sim_create(&sim, flags, &err)) {
-		fprintf(stderr, "rahil-sim: %s\n", err.msg);
+		fprintf(stderr, RAHIL_SIM_NAME ": %s\n", err.msg);
 		return 2;
 	}
 	struct rh_board_sim_info info;
@@ -114,11 +131,12 @@ int main(int argc, char **argv)
 	std::vector<uint8_t> out; // device bytes not yet written to the terminal
 	bool client = false;
 	uint64_t bytes_in = 0, bytes_out = 0, last = now_ns();
+	uint64_t owed = 0; // idle clocks due by wall time and not yet simulated
 	int rc = 0;
 	while (!g_stop) {
 		bool busy = rh_board_sim_busy(sim) || !out.empty();
 		struct pollfd p = {fd, (short)(POLLIN | (out.empty() ? 0 : POLLOUT)), 0};
-		int n = poll(&p, 1, busy ? 0 : 5);
+		int n = poll(&p, 1, busy || owed ? 0 : 5);
 		if (n < 0 && errno != EINTR)
 			break;
 		if (p.revents & POLLHUP) {
@@ -138,14 +156,21 @@ int main(int argc, char **argv)
 			}
 		}
 		// Simulate: flat out while there is work, else at the board's own pace, so the
-		// frame receiver's inter-byte timeout means the same wall time as on a board.
+		// frame receiver's inter-byte timeout means the same wall time as on a board. Either
+		// way in steps of at most 4096 clocks between looks at the terminal, so that a
+		// simulator slower than the board (rahil-gatesim) still answers promptly.
 		uint64_t t = now_ns();
 		uint64_t due = (t - last) * info.clk_hz / 1000000000ull;
 		last = t;
-		if (rh_board_sim_busy(sim))
+		if (rh_board_sim_busy(sim)) {
 			rh_board_sim_step(sim, 4096);
-		else
-			rh_board_sim_step(sim, due < 4u * info.timeout_clks ? due : 4u * info.timeout_clks);
+			owed = 0;
+		} else {
+			owed = owed + due < 4u * info.timeout_clks ? owed + due : 4u * info.timeout_clks;
+			uint64_t k = owed < 4096 ? owed : 4096;
+			rh_board_sim_step(sim, k);
+			owed -= k;
+		}
 		uint8_t buf[4096];
 		size_t k;
 		while ((k = rh_board_sim_pull(sim, buf, sizeof(buf))) > 0)
@@ -159,8 +184,9 @@ int main(int argc, char **argv)
 		}
 	}
 	if (verbose)
-		fprintf(stderr, "rahil-sim: %llu bytes in, %llu bytes out, %llu clocks\n", (unsigned long long)bytes_in,
-		        (unsigned long long)bytes_out, (unsigned long long)rh_board_sim_clocks(sim));
+		fprintf(stderr, RAHIL_SIM_NAME ": %llu bytes in, %llu bytes out, %llu clocks\n",
+		        (unsigned long long)bytes_in, (unsigned long long)bytes_out,
+		        (unsigned long long)rh_board_sim_clocks(sim));
 	rh_board_sim_destroy(sim);
 	close(fd);
 	return rc;

@@ -1,5 +1,7 @@
 // rahil: the verilated board design behind the C API of rh_board_sim.h: a host-side UART (or
-// the byte interface) on one side, the board's clock on the other.
+// the byte interface) on one side, the board's clock on the other. Built with
+// -DRH_BOARD_SIM_PINS_ONLY against the bitstream's netlist (verilator/gatesim.mk), it always
+// uses the UART pins.
 #include <cstdint>
 #include <cstring>
 #include <deque>
@@ -167,6 +169,9 @@ int rh_board_sim_create(struct rh_board_sim **out, unsigned flags, struct rh_err
 	s->ctx->commandArgs(1, argv);
 	s->top.reset(new Vrh_board(s->ctx.get(), "rh_board"));
 	s->uart = (flags & RH_BOARD_SIM_UART) != 0;
+#ifdef RH_BOARD_SIM_PINS_ONLY
+	s->uart = true; // the bitstream's netlist (verilator/gatesim_top.v): no byte interface
+#endif
 	Vrh_board *t = s->top.get();
 	t->i_byte_mode = s->uart ? 0 : 1;
 	t->i_tx_ready = 1;
@@ -206,6 +211,11 @@ void rh_board_sim_reset(struct rh_board_sim *s)
 		tick(s);
 	s->top->i_rst = 0;
 	tick(s);
+#ifdef RH_BOARD_SIM_PINS_ONLY
+	// the reset is icebreaker_top's button: its power-on reset holds the board 16 clocks more
+	for (int i = 0; i < 16; i++)
+		tick(s);
+#endif
 }
 
 void rh_board_sim_push(struct rh_board_sim *s, const uint8_t *p, size_t n)

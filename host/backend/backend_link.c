@@ -12,7 +12,8 @@
 #include "protocol_link.h"
 #include "transport.h"
 
-#define LINK_RUN_MS 2000 /* bound on one run's answer, on top of the link's own timeout */
+#define LINK_RUN_MS            2000 /* bound on one run's answer, on top of the link's own timeout */
+#define LINK_TIMEOUT_SCALE_MAX 1000
 
 struct link_be {
 	struct rh_transport t;
@@ -23,13 +24,33 @@ struct link_be {
 	int have_img;
 	int budget_sent;            /* the first RUN carries the watchdog budget */
 	const struct rh_frame *rsp; /* the last answer */
+	int run_ms;                 /* LINK_RUN_MS times the timeout scale */
 };
+
+/* RAHIL_LINK_TIMEOUT_SCALE=N makes every answer timeout N times longer, for a device that runs
+ * slower than a board at its clock: rahil-gatesim, the bitstream's netlist simulated at some
+ * 60,000 clocks/s (docs/bench-guide.md). Unset or empty: 1. */
+static int link_timeout_scale(int *scale, struct rh_err *err)
+{
+	const char *e = getenv("RAHIL_LINK_TIMEOUT_SCALE");
+	char *end;
+	*scale = 1;
+	if (!e || !*e)
+		return 0;
+	long v = strtol(e, &end, 10);
+	if (*end || v < 1 || v > LINK_TIMEOUT_SCALE_MAX)
+		return rh_err_set(err, RH_E_INVAL,
+		                  "RAHIL_LINK_TIMEOUT_SCALE is '%s', expected a whole number from 1 to %d", e,
+		                  LINK_TIMEOUT_SCALE_MAX);
+	*scale = (int)v;
+	return 0;
+}
 
 /* Send one request and wait for its answer (retried on a lost or damaged frame; an ERROR
  * frame is an error). */
 static int link_xfer(struct link_be *l, uint8_t op, const uint8_t *payload, size_t len, struct rh_err *err)
 {
-	int extra = op == RH_CMD_RUN || op == RH_CMD_RUN_FAULT ? LINK_RUN_MS : 0;
+	int extra = op == RH_CMD_RUN || op == RH_CMD_RUN_FAULT ? l->run_ms : 0;
 	return rh_link_request(&l->link, op, payload, len, extra, &l->rsp, err);
 }
 
@@ -62,9 +83,11 @@ static int link_open(struct rh_backend *b, const char *name, const char *arg, co
                      struct rh_err *err)
 {
 	char spec[512];
-	int rc;
+	int rc, scale;
 	if (m->n_classes > RH_MAX_LOGITS)
 		return rh_err_set(err, RH_E_INVAL, "%d classes, at most %d supported", m->n_classes, RH_MAX_LOGITS);
+	if ((rc = link_timeout_scale(&scale, err)))
+		return rc;
 	struct link_be *l = calloc(1, sizeof(*l));
 	if (!l)
 		return rh_err_set(err, RH_E_NOMEM, "out of memory");
@@ -74,6 +97,8 @@ static int link_open(struct rh_backend *b, const char *name, const char *arg, co
 		return rc;
 	}
 	rh_link_init(&l->link, &l->t);
+	l->link.timeout_ms *= scale;
+	l->run_ms = LINK_RUN_MS * scale;
 	if ((rc = rh_link_identify(&l->link, &l->id, err)))
 		goto fail;
 	if (!(l->id.flags & RH_ID_F_CORE)) {
@@ -183,7 +208,7 @@ static int link_run_faults(struct rh_backend *b, const int8_t *input, const stru
 	faults[0] = (struct rh_fault){.bit = 0, .cycle = UINT32_MAX, .no_flip = 1}; /* past the end: fault-free */
 	memcpy(faults + 1, f, n * sizeof(*f));
 	size_t batch = l->id.batch_max ? l->id.batch_max : 1;
-	if ((rc = rh_link_run_faults(&l->link, faults, n + 1, batch, LINK_RUN_MS, rr, err)))
+	if ((rc = rh_link_run_faults(&l->link, faults, n + 1, batch, l->run_ms, rr, err)))
 		goto out;
 	*golden = rr[0];
 	memcpy(out, rr + 1, n * sizeof(*out));
