@@ -2,6 +2,7 @@
 #include "engine.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +98,19 @@ const char *rh_sampler_names(void)
 	return "uniform, is, isb";
 }
 
+/* One batch in flight: injections plan[i .. j) of one image (and a null injection), run on one
+ * back-end, on its own thread when several are in flight. */
+struct slot {
+	long i, j;
+	int with_null;
+	struct rh_backend *be;
+	const int8_t *input;
+	struct rh_fault batch[CHUNK + 1];
+	struct rh_result res[CHUNK + 1], g;
+	int rc;
+	struct rh_err err;
+};
+
 /* Everything one run of the engine holds. */
 struct state {
 	const struct rh_campaign_opts *o;
@@ -109,9 +123,9 @@ struct state {
 	size_t in_len;
 	int32_t (*golden)[RH_MAX_LOGITS]; /* the reference model's logits and class per image */
 	int *golden_cls;
-	int *labels; /* the evaluation images' labels, for the predictor's proposals */
-	struct rh_fault batch[CHUNK + 1];
-	struct rh_result res[CHUNK + 1];
+	int *labels;        /* the evaluation images' labels, for the predictor's proposals */
+	struct slot *slots; /* one per back-end: the batches in flight together (run_all) */
+	int n_slots;
 	struct rh_journal_rec recs[CHUNK];
 	struct rh_journal jr;
 	long n10, n01; /* discordant pairs: golden right and faulty wrong, and the reverse */
@@ -311,39 +325,56 @@ static int replay_journal(struct state *s, struct rh_err *err)
 	return rc;
 }
 
-/* Injections i .. j - 1 (one image) and their golden run, with a null injection in the first
- * batches; checked, counted, handed on, journaled. */
-static int run_batch(struct state *s, long i, long j, struct rh_err *err)
+/* Batch plan[i .. j) (one image) into slot b, with a null injection if it will be one of the
+ * first NULL_BATCHES golden runs (earlier, the number of batches in flight before it). */
+static void batch_prepare(struct state *s, struct slot *b, long i, long j, long earlier)
 {
-	int img = s->plan[i].image, n = s->m->n_classes;
-	size_t nb = (size_t)(j - i);
 	const struct rh_backend_info *info = &s->r->info;
+	b->i = i;
+	b->j = j;
+	b->input = s->inputs + (size_t)s->plan[i].image * s->in_len;
 	for (long q = i; q < j; q++)
-		s->batch[q - i] = s->plan[q].f;
-	int with_null = s->r->golden_runs < NULL_BATCHES;
-	if (with_null)
-		s->batch[nb] = (struct rh_fault){.bit = (uint32_t)rh_rng_below(&s->null_rng, info->chain_len),
-		                                 .cycle = (uint32_t)rh_rng_below(&s->null_rng, info->golden_cycles),
-		                                 .no_flip = 1};
-	struct rh_result g;
-	int rc = rh_backend_run_faults(s->be, s->inputs + (size_t)img * s->in_len, s->batch, nb + (size_t)with_null, &g,
-	                               s->res, err);
+		b->batch[q - i] = s->plan[q].f;
+	b->with_null = s->r->golden_runs + earlier < NULL_BATCHES;
+	if (b->with_null)
+		b->batch[j - i] = (struct rh_fault){.bit = (uint32_t)rh_rng_below(&s->null_rng, info->chain_len),
+		                                    .cycle = (uint32_t)rh_rng_below(&s->null_rng, info->golden_cycles),
+		                                    .no_flip = 1};
+}
+
+static void batch_exec(struct slot *b)
+{
+	b->err = (struct rh_err){0, ""};
+	b->rc = rh_backend_run_faults(b->be, b->input, b->batch, (size_t)(b->j - b->i) + (size_t)b->with_null, &b->g,
+	                              b->res, &b->err);
+}
+
+static void *batch_thread(void *arg)
+{
+	batch_exec(arg);
+	return NULL;
+}
+
+/* A batch's results, in the campaign's order: checked, counted, handed on, journaled. */
+static int batch_take(struct state *s, const struct slot *b, struct rh_err *err)
+{
+	long i = b->i, j = b->j;
+	int img = s->plan[i].image, n = s->m->n_classes, rc = b->rc;
+	size_t nb = (size_t)(j - i);
 	if (rc) {
-		char msg[sizeof(err->msg)];
-		snprintf(msg, sizeof(msg), "image %d: %.400s", img, err->msg);
-		memcpy(err->msg, msg, sizeof(msg));
+		rh_err_set(err, rc, "image %d: %.400s", img, b->err.msg);
 		return rc;
 	}
 	s->r->golden_runs++;
-	if ((rc = check_golden(s, &g, img, err)))
+	if ((rc = check_golden(s, &b->g, img, err)))
 		return rc;
-	if (with_null) {
+	if (b->with_null) {
 		s->r->null_injections++;
-		if ((rc = check_null(&s->res[nb], &g, &s->batch[nb], img, n, err)))
+		if ((rc = check_null(&b->res[nb], &b->g, &b->batch[nb], img, n, err)))
 			return rc;
 	}
 	for (long q = 0; q < j - i; q++) {
-		const struct rh_result *x = &s->res[q];
+		const struct rh_result *x = &b->res[q];
 		enum rh_outcome o = rh_outcome_classify(x, s->golden_cls[img], s->golden[img], n);
 		int cls = o == RH_OUT_HANG || o == RH_OUT_CRASH ? -1 : x->cls;
 		s->recs[q] = (struct rh_journal_rec){.index = i + q,
@@ -353,7 +384,7 @@ static int run_batch(struct state *s, long i, long j, struct rh_err *err)
 		                                     .outcome = (int)o,
 		                                     .cls = cls,
 		                                     .weight = s->plan[i + q].weight};
-		struct rh_campaign_injection inj = {&s->recs[q], x, &g, s->test->labels[img], s->plan[i + q].draw};
+		struct rh_campaign_injection inj = {&s->recs[q], x, &b->g, s->test->labels[img], s->plan[i + q].draw};
 		if (s->o->on_injection && (rc = s->o->on_injection(&inj, s->o->ctx, err)))
 			return rc;
 	}
@@ -365,11 +396,38 @@ static int run_batch(struct state *s, long i, long j, struct rh_err *err)
 	return 0;
 }
 
+/* Run the k prepared slots, on threads of their own but the first. */
+static void batches_exec(struct state *s, int k)
+{
+	pthread_t th[k > 1 ? k - 1 : 1];
+	int started[k > 1 ? k - 1 : 1];
+	for (int q = 1; q < k; q++)
+		started[q - 1] = pthread_create(&th[q - 1], NULL, batch_thread, &s->slots[q]) == 0;
+	batch_exec(&s->slots[0]);
+	for (int q = 1; q < k; q++) {
+		if (started[q - 1])
+			pthread_join(th[q - 1], NULL);
+		else
+			batch_exec(&s->slots[q]); /* no thread: run it here */
+	}
+}
+
+static void stats_sum(struct state *s, struct rh_backend_stats *sum)
+{
+	*sum = (struct rh_backend_stats){0, 0};
+	for (int q = 0; q < s->n_slots; q++) {
+		struct rh_backend_stats st;
+		rh_backend_stats(s->slots[q].be, &st);
+		sum->round_trips += st.round_trips;
+		sum->retries += st.retries;
+	}
+}
+
 static int run_all(struct state *s, struct rh_err *err)
 {
 	const struct rh_campaign_opts *o = s->o;
 	struct rh_backend_stats setup, st;
-	rh_backend_stats(s->be, &setup); /* loading the model is set-up */
+	stats_sum(s, &setup); /* loading the model is set-up */
 	s->r->setup = setup;
 	double t0 = rh_now_s();
 	long n0 = s->r->done;
@@ -380,23 +438,36 @@ static int run_all(struct state *s, struct rh_err *err)
 			rc = RH_E_INTERRUPTED;
 			break;
 		}
-		long j = i;
-		while (j < s->hi && j - i < CHUNK && s->plan[j].image == s->plan[i].image &&
-		       s->plan[j].round == s->plan[i].round)
-			j++;
-		rc = run_batch(s, i, j, err);
-		if (!rc && round_end(s, j - 1) && target_met(s))
-			s->r->target_met = 1;
-		if (!rc && o->progress) {
-			estimate(s);
-			struct rh_campaign_progress p = {s->r->done, s->r->n,       s->r->done - n0, rh_now_s() - t0,
-			                                 s->r->ra,   s->r->ci95[0], s->r->ci95[1]};
-			o->progress(&p, o->ctx);
+		/* the next batches, one per back-end, in the campaign's order */
+		int k = 0;
+		long next = i;
+		while (k < s->n_slots && next < s->hi) {
+			long j = next;
+			while (j < s->hi && j - next < CHUNK && s->plan[j].image == s->plan[next].image &&
+			       s->plan[j].round == s->plan[next].round)
+				j++;
+			batch_prepare(s, &s->slots[k], next, j, k);
+			k++;
+			next = j;
 		}
-		i = j;
+		batches_exec(s, k);
+		/* taken in order; after the target is met the rest are dropped, as if never run */
+		for (int q = 0; q < k && !rc && !s->r->target_met; q++) {
+			rc = batch_take(s, &s->slots[q], err);
+			if (!rc && round_end(s, s->slots[q].j - 1) && target_met(s))
+				s->r->target_met = 1;
+			if (!rc && o->progress) {
+				estimate(s);
+				struct rh_campaign_progress p = {s->r->done,      s->r->n,  s->r->done - n0,
+				                                 rh_now_s() - t0, s->r->ra, s->r->ci95[0],
+				                                 s->r->ci95[1]};
+				o->progress(&p, o->ctx);
+			}
+		}
+		i = next;
 	}
 	s->r->seconds = rh_now_s() - t0;
-	rh_backend_stats(s->be, &st);
+	stats_sum(s, &st);
 	s->r->link.round_trips = st.round_trips - setup.round_trips;
 	s->r->link.retries = st.retries - setup.retries;
 	return rc;
@@ -426,7 +497,30 @@ static void state_free(struct state *s)
 	free(s->golden);
 	free(s->golden_cls);
 	free(s->labels);
+	free(s->slots);
 	free(s);
+}
+
+/* One slot per back-end; every extra one must show the fault space of the first. */
+static int slots_init(struct state *s, struct rh_backend *be, struct rh_err *err)
+{
+	s->n_slots = 1 + s->o->n_workers;
+	s->slots = calloc((size_t)s->n_slots, sizeof(*s->slots));
+	if (!s->slots)
+		return rh_err_set(err, RH_E_NOMEM, "out of memory for %d back-ends' batches", s->n_slots);
+	s->slots[0].be = be;
+	for (int q = 1; q < s->n_slots; q++) {
+		struct rh_backend_info w;
+		int rc = rh_backend_info(s->o->workers[q - 1], &w, err);
+		if (rc)
+			return rc;
+		if (w.chain_len != s->r->info.chain_len || w.golden_cycles != s->r->info.golden_cycles ||
+		    w.ffmap_hash != s->r->info.ffmap_hash)
+			return rh_err_set(err, RH_E_INVAL, "back-end %d is not the first one's: chain %u, %u cycles", q,
+			                  w.chain_len, w.golden_cycles);
+		s->slots[q].be = s->o->workers[q - 1];
+	}
+	return 0;
 }
 
 int rh_campaign_run(const struct rh_campaign_opts *o, const struct rh_model *m, const struct rh_dataset *test,
@@ -449,10 +543,14 @@ int rh_campaign_run(const struct rh_campaign_opts *o, const struct rh_model *m, 
 		rc = rh_err_set(err, RH_E_INVAL, "shard %d of %d of %ld injections", o->shard, o->shards, o->n);
 	else if (o->shards > 1 && (o->ci > 0 || o->rel_ci > 0)) /* the target is the whole campaign's */
 		rc = rh_err_set(err, RH_E_INVAL, "a shard cannot stop at a precision target");
+	else if (o->n_workers < 0 || (o->n_workers > 0 && !o->workers))
+		rc = rh_err_set(err, RH_E_INVAL, "%d extra back-ends", o->n_workers);
 	if (!rc)
 		rc = prepare(s, err);
 	if (!rc)
 		rc = rh_backend_info(be, &r->info, err);
+	if (!rc)
+		rc = slots_init(s, be, err);
 	if (!rc)
 		buckets_init(s);
 	struct rh_sampler_ctx ctx = {&r->info, m, s->inputs, s->labels, o->images, (uint64_t)o->seed};

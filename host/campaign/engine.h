@@ -81,6 +81,12 @@ struct rh_campaign_opts {
 	 * target; n is then the cap); round: draws per round (0: 1000 with a target, else n) */
 	double ci, rel_ci;
 	long round;
+	/* more back-ends of the same spec (opened and closed by the caller): with n_workers > 0 the
+	 * engine runs up to 1 + n_workers batches (one image each) at a time, one per back-end, each
+	 * on its own thread, and takes their results in the campaign's order: the result, the
+	 * journal and resume are those of one back-end alone (--jobs, docs/scale.md) */
+	struct rh_backend *const *workers;
+	int n_workers;
 };
 
 /* The injections of one register group or one layer: raw outcome counts and weighted sums, from

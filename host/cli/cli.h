@@ -34,6 +34,8 @@ long rh_cli_parse_long(const char *s, long min, long max);
  * option, its range and what came ("rahil CMD: --NAME wants an integer from MIN to MAX, got
  * 'ARG'") and -1. */
 int rh_cli_int(const char *cmd, const char *name, const char *arg, long min, long max, long *out);
+/* The number of cores online, from 1 to max. */
+long rh_cli_cores(long max);
 /* A number in [min, max], the same way. */
 int rh_cli_num(const char *cmd, const char *name, const char *arg, double min, double max, double *out);
 struct option;

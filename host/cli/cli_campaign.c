@@ -26,6 +26,8 @@ static void on_interrupt(int sig)
 	interrupted = 1;
 }
 
+#define JOBS_MAX 64 /* --jobs */
+
 static void help(void)
 {
 	printf("Usage: rahil campaign -m MODEL [--backend B] --sampler uniform|is|isb --n N [OPTIONS]\n\n"
@@ -56,6 +58,9 @@ static void help(void)
 	       "  --rel-ci R          the same with the drop's half-width at most R x drop\n"
 	       "  --images K          the evaluation set: the first K test images (default 100)\n"
 	       "  --seed S            random seed (default 1)\n"
+	       "  --jobs N            simulator instances running batches side by side, one thread\n"
+	       "                      each (sim back-ends; default: the number of cores, at most\n"
+	       "                      %d); the result, the journal and resume are those of --jobs 1\n"
 	       "  --naive             run every fault from the start of the inference to its end,\n"
 	       "                      the chain rotated (sim; the default runs each from a\n"
 	       "                      checkpoint of the golden run, flips the bit in place, stops\n"
@@ -86,7 +91,7 @@ static void help(void)
 	       "  -h, --help          this text\n\n"
 	       "Ctrl-C stops after the injections in flight; with --journal, run the same command\n"
 	       "again to go on (exit status 130 when interrupted).\n\n",
-	       RH_DEFAULT_DATA_DIR);
+	       JOBS_MAX, RH_DEFAULT_DATA_DIR);
 	rh_cli_exit_codes(stdout);
 }
 
@@ -268,6 +273,7 @@ struct args {
 	double ci, rel_ci;
 	int json, quiet, naive;
 	int shard, shards; /* --shard I/N; shards 0: none */
+	long jobs;         /* --jobs; 0: the default */
 };
 
 /* --shard I/N: 0 <= I < N <= 10000; -1 with a message naming the option. */
@@ -343,6 +349,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 	    {"rel-ci", required_argument, NULL, 'R'},
 	    {"shard", required_argument, NULL, 'H'},
 	    {"out", required_argument, NULL, 'O'},
+	    {"jobs", required_argument, NULL, 'P'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -375,6 +382,10 @@ static int parse_args(int argc, char **argv, struct args *a)
 		case 'C': a->csv = optarg; break;
 		case 'K': a->calib = optarg; break;
 		case 'O': a->out = optarg; break;
+		case 'P':
+			if (rh_cli_int("campaign", "jobs", optarg, 1, JOBS_MAX, &a->jobs))
+				return rh_cli_usage_error("campaign");
+			break;
 		case 'c':
 			if (rh_cli_num("campaign", "ci", optarg, 1e-6, 1, &a->ci))
 				return rh_cli_usage_error("campaign");
@@ -410,7 +421,9 @@ int rh_cmd_campaign(int argc, char **argv)
 	struct rh_err err = {0, ""};
 	struct rh_model m;
 	struct rh_dataset test;
-	struct rh_backend be = {0};
+	struct rh_backend be = {0}, **workers = NULL;
+	int n_workers = 0;
+	long jobs = 1;
 	struct rh_campaign_result r;
 	struct rh_injlog log = {0};
 	struct out_ctx out = {NULL, NULL, csv_path, NULL, 0, quiet, 0};
@@ -435,8 +448,24 @@ int rh_cmd_campaign(int argc, char **argv)
 	if (!rc && a.out)
 		rc = rh_injlog_mkdir(a.out, &err);
 	struct rh_backend_opts bo = {.replay = a.naive ? RH_REPLAY_NAIVE : RH_REPLAY_FAST};
+	/* --jobs: more simulator instances of the same set (a board runs one campaign at a time) */
+	int is_sim = strncmp(backend, "sim", 3) == 0 && (backend[3] == 0 || backend[3] == ':');
+	jobs = a.jobs ? a.jobs : is_sim ? rh_cli_cores(JOBS_MAX) : 1;
+	if (!rc && jobs > 1 && !is_sim)
+		rc = rh_err_set(&err, RH_E_INVAL,
+		                "--jobs %ld: only the simulator runs several instances (sim, sim:GEOMETRY); split a "
+		                "campaign across boards with --shard (docs/scale.md)",
+		                jobs);
 	if (!rc)
 		rc = rh_backend_open(&be, backend, &m, &bo, &err);
+	if (!rc && jobs > 1 && !(workers = calloc((size_t)jobs - 1, sizeof(*workers))))
+		rc = rh_err_set(&err, RH_E_NOMEM, "out of memory for %ld simulators", jobs);
+	for (long q = 0; !rc && q + 1 < jobs; q++) {
+		if (!(workers[q] = calloc(1, sizeof(*workers[q]))))
+			rc = rh_err_set(&err, RH_E_NOMEM, "out of memory for %ld simulators", jobs);
+		else if (!(rc = rh_backend_open(workers[q], backend, &m, &bo, &err)))
+			n_workers++;
+	}
 	if (rc) {
 		rh_cli_error("campaign", "%s", err.msg);
 		goto out;
@@ -466,7 +495,9 @@ int rh_cmd_campaign(int argc, char **argv)
 	                             .ctx = &out,
 	                             .stop = &interrupted,
 	                             .ci = a.ci,
-	                             .rel_ci = a.rel_ci};
+	                             .rel_ci = a.rel_ci,
+	                             .workers = workers,
+	                             .n_workers = n_workers};
 	if (!quiet && journal_path)
 		fprintf(stderr, "rahil campaign: journal %s\n", journal_path);
 	rc = run_campaign(&o, &m, &test, &be, &r, &err);
@@ -494,6 +525,12 @@ out:
 		rc = RH_E_IO;
 	}
 	rh_backend_close(&be);
+	for (int q = 0; q < n_workers; q++)
+		rh_backend_close(workers[q]);
+	if (workers)
+		for (long q = 0; q + 1 < jobs; q++)
+			free(workers[q]);
+	free(workers);
 	rh_model_free(&m);
 	rh_dataset_free(&test);
 	return rh_cli_exit_for(rc);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "error.h"
@@ -108,4 +109,10 @@ int rh_cli_exit_for(int status)
 	case RH_E_UNSUPPORTED: return RH_EXIT_USAGE;
 	}
 	return RH_EXIT_USAGE;
+}
+
+long rh_cli_cores(long max)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > max ? max : n;
 }

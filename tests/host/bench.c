@@ -1,6 +1,6 @@
-/* rahil bench: reference-model throughput, and injections on the simulator naive, from
- * checkpoints and on the fast path (side by side, same faults). Adds its keys to a JSON file shared by
- * all benchmarks (build/bench.json), keeping the keys other benchmarks wrote. */
+/* rahil bench: reference-model throughput, injections on the simulator naive, from checkpoints
+ * and on the fast path (side by side, same faults), and a campaign with --jobs 1 and 2. Adds its keys to a JSON file
+ * shared by all benchmarks (build/bench.json), keeping the keys other benchmarks wrote. */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +10,7 @@
 #include "backend.h"
 #include "clock.h"
 #include "dataset.h"
+#include "engine.h"
 #include "model.h"
 #include "quant.h"
 #include "refmodel.h"
@@ -100,6 +101,49 @@ static int bench_accel(const char *name, const struct rh_dataset *te, cJSON *rat
 	return 0;
 }
 
+/* One campaign (the engine, uniform, the default fast path) with --jobs 1 and --jobs 2 (a
+ * second simulator on its own thread); the results must be the same. jobs_speedup[name] is
+ * the time of --jobs 1 over --jobs 2's. Returns 0, or -1. */
+static int bench_jobs(const char *name, const struct rh_dataset *te, cJSON *jobs_speedup)
+{
+	char path[64];
+	struct rh_model m;
+	struct rh_backend be[2] = {{0}, {0}};
+	struct rh_err e = {0, ""};
+	struct rh_campaign_result r[2];
+	double dt[2];
+	snprintf(path, sizeof(path), "models/%s.rmod", name);
+	if (rh_model_load(&m, path, &e) || rh_backend_open(&be[0], "sim", &m, NULL, &e) ||
+	    rh_backend_open(&be[1], "sim", &m, NULL, &e)) {
+		fprintf(stderr, "rahil-bench: %s\n", e.msg);
+		return -1;
+	}
+	struct rh_backend *workers[1] = {&be[1]};
+	for (int k = 0; k < 2; k++) {
+		struct rh_campaign_opts o = {
+		    .sampler = "uniform", .n = 1024, .images = 16, .seed = 1, .workers = workers, .n_workers = k};
+		double t0 = rh_now_s();
+		if (rh_campaign_run(&o, &m, te, &be[0], &r[k], &e)) {
+			fprintf(stderr, "rahil-bench: %s\n", e.msg);
+			return -1;
+		}
+		dt[k] = rh_now_s() - t0;
+	}
+	rh_backend_close(&be[0]);
+	rh_backend_close(&be[1]);
+	rh_model_free(&m);
+	if (r[0].done != r[1].done || r[0].ra != r[1].ra ||
+	    memcmp(r[0].outcomes, r[1].outcomes, sizeof(r[0].outcomes))) {
+		fprintf(stderr, "rahil-bench: %s: --jobs 2's campaign differs from --jobs 1's\n", name);
+		return -1;
+	}
+	printf("sim campaign %s, 1024 injections: %.2f s with --jobs 1, %.2f s with --jobs 2 (%.2fx, jobs_speedup); "
+	       "results identical\n",
+	       name, dt[0], dt[1], dt[0] / dt[1]);
+	cJSON_AddNumberToObject(jobs_speedup, name, dt[0] / dt[1]);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *out = "build/bench.json", *merge[8];
@@ -153,6 +197,11 @@ int main(int argc, char **argv)
 	cJSON *fast = cJSON_AddObjectToObject(root, "fastpath_speedup");
 	for (int i = 0; i < 2; i++)
 		if (bench_accel(names[i], &te, inj, fast) < 0)
+			return 1;
+	cJSON_DeleteItemFromObject(root, "jobs_speedup");
+	cJSON *jobs = cJSON_AddObjectToObject(root, "jobs_speedup");
+	for (int i = 0; i < 2; i++)
+		if (bench_jobs(names[i], &te, jobs) < 0)
 			return 1;
 	rh_dataset_free(&te);
 	/* Keys measured by other benchmarks (e.g. the simulator's) replace older values. */

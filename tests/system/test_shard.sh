@@ -3,14 +3,14 @@
 # back together with rahil merge prints exactly what the unsharded campaign of that seed
 # prints (every estimate key, uniform and is); merge refuses a duplicate shard, a missing one,
 # an incomplete one and a shard of another seed; a cut shard resumes; a version 2 journal is
-# still read.
+# still read. --jobs N gives --jobs 1's estimate and journal, and resumes alike.
 # usage: test_shard.sh RAHIL
 set -u
 RAHIL=${1:-build/rahil}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0
-echo "declared: 10 tests"
+echo "declared: 14 tests"
 ok() { echo "ok    $1"; pass=$((pass + 1)); }
 bad() { echo "FAIL  $1: $2"; fail=$((fail + 1)); }
 # est FILE: the campaign's identity and estimate from --json output (model .. by_class), without
@@ -111,6 +111,48 @@ elif ! "$RAHIL" $camp --sampler uniform --journal "$tmp/v2.jnl" >"$tmp/v2.json" 
 elif ! "$RAHIL" merge --json "$tmp/v2.jnl" >"$tmp/m2.json" 2>"$tmp/err" ||
 	! same_est "$tmp/whole-uniform-1.json" "$tmp/m2.json"; then
 	bad $name "merge of the version 2 journal: $(cat "$tmp/err")"
+else
+	ok $name
+fi
+
+# --jobs N runs N simulators side by side and takes their batches in the campaign's order: the
+# estimate and the journal are --jobs 1's, byte for byte, on both geometries, with a sampler
+# that weighs and a precision target that stops between rounds (the batches in flight past it
+# are dropped); a journal cut short resumes under --jobs 3 to the uninterrupted one's bytes.
+# jobs NAME BACKEND MODEL ARGS...: --jobs 1 and --jobs 3, each with its own journal
+jobs() {
+	name=$1 be=$2 mdl=$3
+	shift 3
+	for j in 1 3; do
+		"$RAHIL" campaign -m "$mdl" --backend "$be" -q --json --jobs $j --journal "$tmp/$name-$j.jnl" "$@" \
+			>"$tmp/$name-$j.json" 2>"$tmp/err" || { bad $name "--jobs $j failed: $(cat "$tmp/err")"; return; }
+	done
+	if ! same_est "$tmp/$name-1.json" "$tmp/$name-3.json"; then
+		bad $name "--jobs 3's estimate differs from --jobs 1's: $(cat "$tmp/diff")"
+	elif ! cmp -s "$tmp/$name-1.jnl" "$tmp/$name-3.jnl"; then
+		bad $name "--jobs 3's journal differs from --jobs 1's"
+	else
+		ok $name
+	fi
+}
+jobs jobs_equal_one_isb_target sim:ice40 models/mlp.rmod --sampler isb --n 3000 --rel-ci 0.5 --images 10
+jobs jobs_equal_one_cnn_8x8 sim models/cnn.rmod --sampler uniform --n 240 --images 8
+name=jobs_resume
+head -n 101 "$tmp/jobs_equal_one_isb_target-1.jnl" >"$tmp/cut3.jnl"
+if ! "$RAHIL" campaign -m models/mlp.rmod --backend sim:ice40 -q --json --jobs 3 --journal "$tmp/cut3.jnl" \
+	--sampler isb --n 3000 --rel-ci 0.5 --images 10 >"$tmp/r3.json" 2>"$tmp/err"; then
+	bad $name "the resumed campaign failed: $(cat "$tmp/err")"
+elif ! cmp -s "$tmp/cut3.jnl" "$tmp/jobs_equal_one_isb_target-1.jnl" ||
+	! same_est "$tmp/jobs_equal_one_isb_target-1.json" "$tmp/r3.json"; then
+	bad $name "the resumed campaign's journal or estimate differs from the uninterrupted one's"
+else
+	ok $name
+fi
+name=jobs_refuses_board
+"$RAHIL" campaign -m models/mlp.rmod --backend serial:/dev/null --sampler uniform --n 10 --jobs 2 >/dev/null 2>"$tmp/err"
+rc=$?
+if [ $rc -ne 1 ] || ! grep -q -- "--jobs 2: only the simulator" "$tmp/err"; then
+	bad $name "exit $rc: $(cat "$tmp/err")"
 else
 	ok $name
 fi
