@@ -1,5 +1,6 @@
 /* rahil bench: reference-model throughput, injections on the simulator naive, from checkpoints
- * and on the fast path (side by side, same faults), and a campaign with --jobs 1 and 2. Adds its keys to a JSON file
+ * and on the fast path (side by side, same faults), a campaign with --jobs 1 and 2, and the
+ * injections each sampler needs for +-10 % of the drop. Adds its keys to a JSON file
  * shared by all benchmarks (build/bench.json), keeping the keys other benchmarks wrote. */
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -144,6 +145,66 @@ static int bench_jobs(const char *name, const struct rh_dataset *te, cJSON *jobs
 	return 0;
 }
 
+/* Injections for +-10 % of the drop, side by side on the simulator (one campaign per sampler,
+ * n each, on the first 100 images): plain uniform Monte Carlo (the sample mean of correctness,
+ * no control variate: its variance RA (1 - RA) per injection, RA from the uniform campaign)
+ * against each estimator the engine has (uniform with the paired difference, is, isb: n times
+ * (half-width / (0.1 drop))^2 from its own interval). isb_injection_ratio[name] is plain over
+ * the best. Returns 0, or -1. */
+static int bench_isb(const char *name, const struct rh_dataset *te, cJSON *ratio)
+{
+	enum { N = 4000 };
+	static const char *samplers[3] = {"uniform", "is", "isb"};
+	char path[64];
+	struct rh_model m;
+	struct rh_backend be[2] = {{0}, {0}};
+	struct rh_err e = {0, ""};
+	struct rh_campaign_result r[3];
+	snprintf(path, sizeof(path), "models/%s.rmod", name);
+	if (rh_model_load(&m, path, &e) || rh_backend_open(&be[0], "sim", &m, NULL, &e) ||
+	    rh_backend_open(&be[1], "sim", &m, NULL, &e)) {
+		fprintf(stderr, "rahil-bench: %s\n", e.msg);
+		return -1;
+	}
+	struct rh_backend *workers[1] = {&be[1]};
+	for (int k = 0; k < 3; k++) {
+		struct rh_campaign_opts o = {
+		    .sampler = samplers[k], .n = N, .images = 100, .seed = 1, .workers = workers, .n_workers = 1};
+		if (rh_campaign_run(&o, &m, te, &be[0], &r[k], &e)) {
+			fprintf(stderr, "rahil-bench: %s %s: %s\n", name, samplers[k], e.msg);
+			return -1;
+		}
+	}
+	rh_backend_close(&be[0]);
+	rh_backend_close(&be[1]);
+	rh_model_free(&m);
+	double drop = (r[0].drop + r[1].drop + r[2].drop) / 3, target = 0.1 * drop;
+	if (!(drop > 0)) {
+		fprintf(stderr, "rahil-bench: %s: no drop measured\n", name);
+		return -1;
+	}
+	double plain = 1.959964 * 1.959964 * r[0].ra * (1 - r[0].ra) / (target * target), need[3], best = 0;
+	int b = 0;
+	for (int k = 0; k < 3; k++) {
+		double hw = (r[k].ci95_drop[1] - r[k].ci95_drop[0]) / 2;
+		need[k] = (double)r[k].done * (hw / target) * (hw / target);
+		if (k == 0 || need[k] < best) {
+			best = need[k];
+			b = k;
+		}
+	}
+	printf("sim campaign %s, drop %.4f: injections for +-10%% of it: %.0f plain uniform, %.0f uniform paired, "
+	       "%.0f is, %.0f isb (%d each, measured); isb_injection_ratio %.1fx (plain over %s)\n",
+	       name, drop, plain, need[0], need[1], need[2], N, plain / best, samplers[b]);
+	cJSON *o = cJSON_AddObjectToObject(ratio, name);
+	cJSON_AddNumberToObject(o, "ratio", plain / best);
+	cJSON_AddStringToObject(o, "best", samplers[b]);
+	cJSON_AddNumberToObject(o, "plain_uniform", plain);
+	for (int k = 0; k < 3; k++)
+		cJSON_AddNumberToObject(o, samplers[k], need[k]);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *out = "build/bench.json", *merge[8];
@@ -202,6 +263,11 @@ int main(int argc, char **argv)
 	cJSON *jobs = cJSON_AddObjectToObject(root, "jobs_speedup");
 	for (int i = 0; i < 2; i++)
 		if (bench_jobs(names[i], &te, jobs) < 0)
+			return 1;
+	cJSON_DeleteItemFromObject(root, "isb_injection_ratio");
+	cJSON *isb = cJSON_AddObjectToObject(root, "isb_injection_ratio");
+	for (int i = 0; i < 2; i++)
+		if (bench_isb(names[i], &te, isb) < 0)
 			return 1;
 	rh_dataset_free(&te);
 	/* Keys measured by other benchmarks (e.g. the simulator's) replace older values. */
