@@ -34,8 +34,23 @@ long rh_cli_parse_long(const char *s, long min, long max);
  * option, its range and what came ("rahil CMD: --NAME wants an integer from MIN to MAX, got
  * 'ARG'") and -1. */
 int rh_cli_int(const char *cmd, const char *name, const char *arg, long min, long max, long *out);
-/* The number of cores online, from 1 to max. */
-long rh_cli_cores(long max);
+/* --jobs N (campaign, compare): the simulators a campaign runs beside its back-end, one
+ * batch each at a time (host/campaign/engine.h, workers). jobs 0 is the default: the cores
+ * online (at most RH_CLI_JOBS_MAX) for a simulator back-end, 1 for a board, which refuses more
+ * (the message names the option). rh_cli_jobs_open opens jobs - 1 more of the back-end;
+ * rh_cli_jobs_close closes what it opened. */
+#define RH_CLI_JOBS_MAX 64
+struct rh_backend;
+struct rh_backend_opts;
+struct rh_model;
+struct rh_err;
+struct rh_cli_jobs {
+	struct rh_backend **workers;
+	int n;
+};
+int rh_cli_jobs_open(struct rh_cli_jobs *j, long jobs, const char *backend, const struct rh_model *m,
+                     const struct rh_backend_opts *bo, struct rh_err *err);
+void rh_cli_jobs_close(struct rh_cli_jobs *j);
 /* A number in [min, max], the same way. */
 int rh_cli_num(const char *cmd, const char *name, const char *arg, double min, double max, double *out);
 struct option;

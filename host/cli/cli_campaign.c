@@ -26,8 +26,6 @@ static void on_interrupt(int sig)
 	interrupted = 1;
 }
 
-#define JOBS_MAX 64 /* --jobs */
-
 static void help(void)
 {
 	printf("Usage: rahil campaign -m MODEL [--backend B] --sampler uniform|is|isb --n N [OPTIONS]\n\n"
@@ -91,7 +89,7 @@ static void help(void)
 	       "  -h, --help          this text\n\n"
 	       "Ctrl-C stops after the injections in flight; with --journal, run the same command\n"
 	       "again to go on (exit status 130 when interrupted).\n\n",
-	       JOBS_MAX, RH_DEFAULT_DATA_DIR);
+	       RH_CLI_JOBS_MAX, RH_DEFAULT_DATA_DIR);
 	rh_cli_exit_codes(stdout);
 }
 
@@ -383,7 +381,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		case 'K': a->calib = optarg; break;
 		case 'O': a->out = optarg; break;
 		case 'P':
-			if (rh_cli_int("campaign", "jobs", optarg, 1, JOBS_MAX, &a->jobs))
+			if (rh_cli_int("campaign", "jobs", optarg, 1, RH_CLI_JOBS_MAX, &a->jobs))
 				return rh_cli_usage_error("campaign");
 			break;
 		case 'c':
@@ -421,9 +419,8 @@ int rh_cmd_campaign(int argc, char **argv)
 	struct rh_err err = {0, ""};
 	struct rh_model m;
 	struct rh_dataset test;
-	struct rh_backend be = {0}, **workers = NULL;
-	int n_workers = 0;
-	long jobs = 1;
+	struct rh_backend be = {0};
+	struct rh_cli_jobs jobs = {NULL, 0};
 	struct rh_campaign_result r;
 	struct rh_injlog log = {0};
 	struct out_ctx out = {NULL, NULL, csv_path, NULL, 0, quiet, 0};
@@ -448,24 +445,11 @@ int rh_cmd_campaign(int argc, char **argv)
 	if (!rc && a.out)
 		rc = rh_injlog_mkdir(a.out, &err);
 	struct rh_backend_opts bo = {.replay = a.naive ? RH_REPLAY_NAIVE : RH_REPLAY_FAST};
-	/* --jobs: more simulator instances of the same set (a board runs one campaign at a time) */
-	int is_sim = strncmp(backend, "sim", 3) == 0 && (backend[3] == 0 || backend[3] == ':');
-	jobs = a.jobs ? a.jobs : is_sim ? rh_cli_cores(JOBS_MAX) : 1;
-	if (!rc && jobs > 1 && !is_sim)
-		rc = rh_err_set(&err, RH_E_INVAL,
-		                "--jobs %ld: only the simulator runs several instances (sim, sim:GEOMETRY); split a "
-		                "campaign across boards with --shard (docs/scale.md)",
-		                jobs);
+	/* --jobs: more simulators of the same set; a board refuses (before it is opened) */
+	if (!rc)
+		rc = rh_cli_jobs_open(&jobs, a.jobs, backend, &m, &bo, &err);
 	if (!rc)
 		rc = rh_backend_open(&be, backend, &m, &bo, &err);
-	if (!rc && jobs > 1 && !(workers = calloc((size_t)jobs - 1, sizeof(*workers))))
-		rc = rh_err_set(&err, RH_E_NOMEM, "out of memory for %ld simulators", jobs);
-	for (long q = 0; !rc && q + 1 < jobs; q++) {
-		if (!(workers[q] = calloc(1, sizeof(*workers[q]))))
-			rc = rh_err_set(&err, RH_E_NOMEM, "out of memory for %ld simulators", jobs);
-		else if (!(rc = rh_backend_open(workers[q], backend, &m, &bo, &err)))
-			n_workers++;
-	}
 	if (rc) {
 		rh_cli_error("campaign", "%s", err.msg);
 		goto out;
@@ -496,8 +480,8 @@ int rh_cmd_campaign(int argc, char **argv)
 	                             .stop = &interrupted,
 	                             .ci = a.ci,
 	                             .rel_ci = a.rel_ci,
-	                             .workers = workers,
-	                             .n_workers = n_workers};
+	                             .workers = jobs.workers,
+	                             .n_workers = jobs.n};
 	if (!quiet && journal_path)
 		fprintf(stderr, "rahil campaign: journal %s\n", journal_path);
 	rc = run_campaign(&o, &m, &test, &be, &r, &err);
@@ -525,12 +509,7 @@ out:
 		rc = RH_E_IO;
 	}
 	rh_backend_close(&be);
-	for (int q = 0; q < n_workers; q++)
-		rh_backend_close(workers[q]);
-	if (workers)
-		for (long q = 0; q + 1 < jobs; q++)
-			free(workers[q]);
-	free(workers);
+	rh_cli_jobs_close(&jobs);
 	rh_model_free(&m);
 	rh_dataset_free(&test);
 	return rh_cli_exit_for(rc);

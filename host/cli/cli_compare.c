@@ -40,6 +40,9 @@ static void help(void)
 	       "  --pred-n N           samples of each prediction (default 20000)\n"
 	       "  --images K           the first K test images (default 100)\n"
 	       "  --seed S             random seed (default 1)\n"
+	       "  --jobs N             simulators running each campaign's batches side by side\n"
+	       "                       (sim back-ends; default: the cores online, at most %d;\n"
+	       "                       the same results as --jobs 1: docs/scale.md)\n"
 	       "  --data DIR           Fashion-MNIST directory (default $RAHIL_DATA or %s)\n"
 	       "  --assert-agree       exit 4 unless RA_True (exact) lies inside the combined interval\n"
 	       "                       of the measured drop (uniform campaign) and its own\n"
@@ -51,13 +54,13 @@ static void help(void)
 	       "  --json               print the table as JSON on stdout\n"
 	       "  -q, --quiet          no progress lines\n"
 	       "  -h, --help           this text\n\n",
-	       RH_DEFAULT_DATA_DIR);
+	       RH_CLI_JOBS_MAX, RH_DEFAULT_DATA_DIR);
 	rh_cli_exit_codes(stdout);
 }
 
 struct args {
 	const char *model, *backend, *data, *sampler, *calib_path, *out;
-	long n, calib_n, pred_n, images, seed;
+	long n, calib_n, pred_n, images, seed, jobs;
 	double rel_ci;
 	int json, quiet, assert_agree;
 };
@@ -72,6 +75,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 	    {"pred-n", required_argument, NULL, 'p'},
 	    {"images", required_argument, NULL, 'k'},
 	    {"seed", required_argument, NULL, 'S'},
+	    {"jobs", required_argument, NULL, 'P'},
 	    {"data", required_argument, NULL, 'd'},
 	    {"sampler", required_argument, NULL, 's'},
 	    {"calibration", required_argument, NULL, 'L'},
@@ -105,6 +109,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		case 'p': bad = rh_cli_int("compare", "pred-n", optarg, 100, 100000000L, &a->pred_n); break;
 		case 'k': bad = rh_cli_int("compare", "images", optarg, 1, 10000, &a->images); break;
 		case 'S': bad = rh_cli_int("compare", "seed", optarg, 0, 0x7ffffffeL, &a->seed); break;
+		case 'P': bad = rh_cli_int("compare", "jobs", optarg, 1, RH_CLI_JOBS_MAX, &a->jobs); break;
 		case 'R': bad = rh_cli_num("compare", "rel-ci", optarg, 1e-3, 10, &a->rel_ci); break;
 		case 'J': a->json = 1; break;
 		case 'A': a->assert_agree = 1; break;
@@ -140,6 +145,7 @@ struct cmp {
 	struct rh_model m;
 	struct rh_dataset test;
 	struct rh_backend be;
+	struct rh_cli_jobs jobs; /* --jobs */
 	struct rh_backend_info info;
 	int8_t *x;
 	int *labels;
@@ -173,7 +179,12 @@ static int campaign(struct cmp *c, const char *sampler, long n, long seed, const
 	char msg[200];
 	snprintf(msg, sizeof(msg), "%s: %s campaign, %ld injections, seed %ld", name, sampler, n, seed);
 	progress(c, msg);
-	struct rh_campaign_opts o = {.sampler = sampler, .n = n, .images = (int)c->a.images, .seed = seed};
+	struct rh_campaign_opts o = {.sampler = sampler,
+	                             .n = n,
+	                             .images = (int)c->a.images,
+	                             .seed = seed,
+	                             .workers = c->jobs.workers,
+	                             .n_workers = c->jobs.n};
 	if (strcmp(name, "calibration") != 0)
 		o.rel_ci = c->a.rel_ci;
 	struct rh_injlog log = {0};
@@ -281,7 +292,8 @@ static int setup(struct cmp *c, struct rh_err *err)
 		rh_dataset_input(&c->test, (int)i, c->x + i * len);
 		c->labels[i] = c->test.labels[i];
 	}
-	if ((rc = rh_backend_open(&c->be, a->backend, &c->m, NULL, err)) != 0)
+	if ((rc = rh_cli_jobs_open(&c->jobs, a->jobs, a->backend, &c->m, NULL, err)) != 0 ||
+	    (rc = rh_backend_open(&c->be, a->backend, &c->m, NULL, err)) != 0)
 		return rc;
 	if ((rc = rh_backend_info(&c->be, &c->info, err)) != 0)
 		return rc;
@@ -437,6 +449,7 @@ int rh_cmd_compare(int argc, char **argv)
 	if (c->pred_csv)
 		fclose(c->pred_csv);
 	rh_backend_close(&c->be);
+	rh_cli_jobs_close(&c->jobs);
 	if (c->have_model)
 		rh_model_free(&c->m);
 	rh_dataset_free(&c->test);
