@@ -117,7 +117,7 @@ fi
 # Ctrl-C mid-campaign on the in-process simulator: exit 130 after the injections in flight,
 # all of them journaled; run again, it resumes and ends as an uninterrupted campaign does.
 name=system/campaign-sigint-resume
-camp="campaign -m models/mlp.rmod --backend sim --sampler uniform --n 400 --images 4 --seed 5 --json -q"
+camp="campaign -m models/mlp.rmod --backend sim --sampler uniform --n 3000 --images 30 --seed 5 --json -q"
 # shellcheck disable=SC2086
 "$RAHIL" $camp >"$tmp/full.json" 2>"$tmp/e6"
 # shellcheck disable=SC2086
@@ -131,14 +131,14 @@ done1=$(($(wc -l <"$tmp/int.jnl") - 1))
 # shellcheck disable=SC2086
 if [ $st -ne 130 ]; then
 	bad $name "exit $st after Ctrl-C (expected 130): $(cat "$tmp/e7")"
-elif [ "$done1" -ge 400 ]; then
+elif [ "$done1" -ge 3000 ]; then
 	bad $name "the campaign finished before the interrupt: make it longer"
 elif ! "$RAHIL" $camp --journal "$tmp/int.jnl" >"$tmp/int2.json" 2>"$tmp/e8"; then
 	bad $name "resume: exit $?: $(cat "$tmp/e8")"
 elif ! key "$tmp/full.json" | diff - "$(key "$tmp/int2.json" >"$tmp/k3"; echo "$tmp/k3")" >/dev/null; then
 	bad $name "resumed result differs from the uninterrupted one"
 else
-	ok "$name (stopped after $done1 of 400 injections, exit 130; resumed, same result)"
+	ok "$name (stopped after $done1 of 3000 injections, exit 130; resumed, same result)"
 fi
 
 # kill -9 at random points, again and again, of an importance-sampled campaign (isb: every
