@@ -30,7 +30,7 @@ HOST_PREDICT_SRC := host/predict/census.c host/predict/effect.c host/predict/pro
 HOST_CAMPAIGN_SRC := host/campaign/journal.c host/campaign/outcome.c host/campaign/engine.c \
 	host/campaign/merge.c
 HOST_REPORT_SRC := host/report/injlog.c host/report/report.c
-HOST_CLI_SRC := host/cli/main.c host/cli/cli_util.c host/cli/cli_train.c host/cli/cli_eval.c \
+HOST_CLI_SRC := host/cli/main.c host/cli/cli_util.c host/cli/cli_jobs.c host/cli/cli_train.c host/cli/cli_eval.c \
 	host/cli/cli_campaign.c host/cli/cli_devices.c host/cli/cli_inject.c \
 	host/cli/cli_sites.c host/cli/cli_predict.c host/cli/cli_compare.c host/cli/cli_result.c \
 	host/cli/cli_merge.c host/cli/cli_report.c
