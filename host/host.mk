@@ -18,7 +18,7 @@ endif
 HOST_CORE_SRC := host/core/error.c host/core/stats.c
 HOST_DATA_SRC := host/data/dataset.c host/data/model.c host/data/quant.c
 HOST_NN_SRC := host/nn/refmodel.c host/nn/train.c
-HOST_ACCEL_SRC := host/accel/accel_image.c host/accel/accel_occupancy.c host/accel/ffmap.c
+HOST_ACCEL_SRC := host/accel/accel_image.c host/accel/accel_occupancy.c host/accel/ffmap.c host/accel/fit.c
 # the link layer without the simulated board's transport (which needs the board simulator)
 HOST_LINK_SRC := host/link/protocol.c host/link/protocol_link.c host/link/transport.c \
 	host/link/transport_serial.c host/link/transport_ftdi.c host/link/board_table.c host/link/devices.c

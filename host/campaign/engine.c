@@ -20,20 +20,64 @@
  * batches a run makes; each must return the golden result. */
 #define NULL_BATCHES 4
 
-/* Uniform over images x chain bits x cycles of the golden run. */
+/* With --fit: chain bit b's cumulative share of P (cum[b] = shares of bits 0 .. b). */
+static double *fit_cum(const struct rh_sampler_ctx *c, struct rh_err *err)
+{
+	const struct rh_backend_info *info = c->info;
+	if (!info->ffmap || info->ffmap->chain_len != info->chain_len) {
+		rh_err_set(err, RH_E_INVAL, "--fit: the back-end's %dx%d geometry has no flip-flop map", info->rows,
+		           info->cols);
+		return NULL;
+	}
+	double *cum = malloc(sizeof(double) * info->chain_len);
+	if (!cum) {
+		rh_err_set(err, RH_E_NOMEM, "out of memory for %u chain bits", info->chain_len);
+		return NULL;
+	}
+	if (rh_fit_bit_shares(c->fit, info->ffmap, cum, err) != 0) {
+		free(cum);
+		return NULL;
+	}
+	for (uint32_t b = 1; b < info->chain_len; b++)
+		cum[b] += cum[b - 1];
+	return cum;
+}
+
+/* The first bit whose cumulative share exceeds u (the last bit of positive share at most). */
+static uint32_t fit_bit(const double *cum, uint32_t len, double u)
+{
+	uint32_t lo = 0, hi = len - 1;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (u < cum[mid])
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	while (lo > 0 && cum[lo] == cum[lo - 1]) /* past the end of the shares: back to a bit of share > 0 */
+		lo--;
+	return lo;
+}
+
+/* Uniform over images x chain bits x cycles of the golden run; with --fit the bit drawn from
+ * its class's share of P (docs/fault-model.md, section 2). The draws are P's: weight 1. */
 static int uniform_plan(struct rh_plan_item *items, long n, const struct rh_sampler_ctx *c, struct rh_err *err)
 {
-	(void)err;
 	const struct rh_backend_info *info = c->info;
+	double *cum = NULL;
+	if (c->fit && !rh_fit_uniform(c->fit) && !(cum = fit_cum(c, err)))
+		return err->code;
 	struct rh_rng rng;
 	rh_rng_seed(&rng, c->seed);
 	for (long i = 0; i < n; i++) {
 		items[i].image = (int)rh_rng_below(&rng, (uint64_t)c->images);
 		items[i].draw = i;
-		uint32_t bit = (uint32_t)rh_rng_below(&rng, info->chain_len);
+		uint32_t bit = cum ? fit_bit(cum, info->chain_len, rh_rng_unif(&rng))
+		                   : (uint32_t)rh_rng_below(&rng, info->chain_len);
 		items[i].f = (struct rh_fault){.bit = bit, .cycle = (uint32_t)rh_rng_below(&rng, info->golden_cycles)};
 		items[i].weight = 1.0;
 	}
+	free(cum);
 	return 0;
 }
 
@@ -51,7 +95,7 @@ static int proposal_plan(struct rh_plan_item *items, long n, int sampler, const 
 	struct rh_pred_cell *cells = malloc(sizeof(*cells) * (size_t)n);
 	if (!cells)
 		return rh_err_set(err, RH_E_NOMEM, "out of memory for %ld cells", n);
-	struct rh_pred_opts po = {.form = RH_PF_TRUE, .sampler = sampler, .seed = c->seed};
+	struct rh_pred_opts po = {.form = RH_PF_TRUE, .sampler = sampler, .seed = c->seed, .fit = c->fit};
 	int rc = rh_pred_propose_cells(c->m, info->ffmap, g, c->inputs, c->labels, c->images, &po, n, cells, err);
 	for (long i = 0; !rc && i < n; i++) {
 		if (cells[i].cycle >= info->golden_cycles) {
@@ -201,7 +245,7 @@ static void bucket_add(struct rh_campaign_bucket *b, enum rh_outcome o, int g, i
  * outcome) and its group's and layer's buckets. */
 static void tally(struct state *s, int img, uint32_t bit, uint32_t cycle, enum rh_outcome o, int cls, double w)
 {
-	int label = s->test->labels[img];
+	int label = s->labels[img];
 	int ok = rh_outcome_correct(o, cls, label), g = s->golden_cls[img] == label;
 	if (s->r->have_buckets) {
 		uint32_t idx;
@@ -265,10 +309,11 @@ static int prepare(struct state *s, struct rh_err *err)
 		return rc;
 	long correct = 0;
 	for (int i = 0; i < k; i++) {
-		rh_dataset_input(s->test, i, s->inputs + (size_t)i * s->in_len);
+		int t = s->o->first_image + i; /* the test set's image */
+		rh_dataset_input(s->test, t, s->inputs + (size_t)i * s->in_len);
 		s->golden_cls[i] = rh_ref_infer(&ref, s->inputs + (size_t)i * s->in_len, s->golden[i]);
-		correct += s->golden_cls[i] == s->test->labels[i];
-		s->labels[i] = s->test->labels[i];
+		s->labels[i] = s->test->labels[t];
+		correct += s->golden_cls[i] == s->labels[i];
 	}
 	rh_ref_free(&ref);
 	s->r->sa = (double)correct / k;
@@ -299,9 +344,12 @@ static int replay_journal(struct state *s, struct rh_err *err)
 {
 	const struct rh_campaign_opts *o = s->o;
 	const struct rh_backend_info *info = &s->r->info;
+	char fit[160] = "";
+	if (o->fit && !rh_fit_uniform(o->fit) && rh_fit_text(o->fit, fit, sizeof(fit)) < 0)
+		return rh_err_set(err, RH_E_INVAL, "the FIT rates do not fit in a journal head");
 	struct rh_journal_head head = {
-	    s->m->name,      rh_model_hash(s->m), o->sampler,       o->n,     o->images, o->seed,
-	    info->chain_len, info->golden_cycles, info->ffmap_hash, o->shard, o->shards};
+	    s->m->name,          rh_model_hash(s->m), o->sampler, o->n,      o->images, o->seed,       info->chain_len,
+	    info->golden_cycles, info->ffmap_hash,    o->shard,   o->shards, fit,       o->first_image};
 	struct rh_journal_rec *done = NULL;
 	size_t n_done = 0;
 	int rc = rh_journal_open(&s->jr, o->journal, &head, &done, &n_done, err);
@@ -384,7 +432,7 @@ static int batch_take(struct state *s, const struct slot *b, struct rh_err *err)
 		                                     .outcome = (int)o,
 		                                     .cls = cls,
 		                                     .weight = s->plan[i + q].weight};
-		struct rh_campaign_injection inj = {&s->recs[q], x, &b->g, s->test->labels[img], s->plan[i + q].draw};
+		struct rh_campaign_injection inj = {&s->recs[q], x, &b->g, s->labels[img], s->plan[i + q].draw};
 		if (s->o->on_injection && (rc = s->o->on_injection(&inj, s->o->ctx, err)))
 			return rc;
 	}
@@ -537,8 +585,9 @@ int rh_campaign_run(const struct rh_campaign_opts *o, const struct rh_model *m, 
 	if (!sampler)
 		rc = rh_err_set(err, RH_E_INVAL, "sampler '%s' is not available (this version has: %s)", o->sampler,
 		                rh_sampler_names());
-	else if (o->images < 1 || o->images > test->n || o->n < 1)
-		rc = rh_err_set(err, RH_E_INVAL, "%d images of %d, %ld injections", o->images, test->n, o->n);
+	else if (o->images < 1 || o->first_image < 0 || o->first_image > test->n - o->images || o->n < 1)
+		rc = rh_err_set(err, RH_E_INVAL, "%d images from image %d of %d, %ld injections", o->images,
+		                o->first_image, test->n, o->n);
 	else if (o->shards > 1 && (o->shard < 0 || o->shard >= o->shards || o->shards > o->n))
 		rc = rh_err_set(err, RH_E_INVAL, "shard %d of %d of %ld injections", o->shard, o->shards, o->n);
 	else if (o->shards > 1 && (o->ci > 0 || o->rel_ci > 0)) /* the target is the whole campaign's */
@@ -553,7 +602,7 @@ int rh_campaign_run(const struct rh_campaign_opts *o, const struct rh_model *m, 
 		rc = slots_init(s, be, err);
 	if (!rc)
 		buckets_init(s);
-	struct rh_sampler_ctx ctx = {&r->info, m, s->inputs, s->labels, o->images, (uint64_t)o->seed};
+	struct rh_sampler_ctx ctx = {&r->info, m, s->inputs, s->labels, o->images, (uint64_t)o->seed, o->fit};
 	s->weighted = sampler && strcmp(sampler->name, "uniform") != 0;
 	if (!rc)
 		rc = sampler->plan(s->plan, o->n, &ctx, err);
@@ -591,9 +640,9 @@ int rh_campaign_tally(const struct rh_campaign_opts *o, const struct rh_model *m
 		return rh_err_set(err, RH_E_NOMEM, "out of memory for the campaign");
 	*s = (struct state){.o = o, .m = m, .test = test, .r = r, .weighted = strcmp(o->sampler, "uniform") != 0};
 	int rc = 0;
-	if (o->images < 1 || o->images > test->n || o->n < 1 || n_recs > o->n)
-		rc = rh_err_set(err, RH_E_INVAL, "%d images of %d, %ld records of %ld injections", o->images, test->n,
-		                n_recs, o->n);
+	if (o->images < 1 || o->first_image < 0 || o->first_image > test->n - o->images || o->n < 1 || n_recs > o->n)
+		rc = rh_err_set(err, RH_E_INVAL, "%d images from image %d of %d, %ld records of %ld injections",
+		                o->images, o->first_image, test->n, n_recs, o->n);
 	if (!rc)
 		rc = prepare(s, err);
 	if (!rc)
@@ -621,7 +670,8 @@ int rh_campaign_calibration(const struct rh_campaign_result *r, const struct rh_
 	                     .ffmap_hash = r->info.ffmap_hash,
 	                     .seed = o->seed,
 	                     .n = r->done,
-	                     .images = o->images};
+	                     .images = o->images,
+	                     .first_image = o->first_image};
 	snprintf(c.model, sizeof(c.model), "%s", m->name);
 	snprintf(c.sampler, sizeof(c.sampler), "%s", o->sampler);
 	snprintf(c.backend, sizeof(c.backend), "%s", backend);

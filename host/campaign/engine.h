@@ -14,6 +14,7 @@
 #include "census.h"
 #include "dataset.h"
 #include "error.h"
+#include "fit.h"
 #include "journal.h"
 #include "model.h"
 #include "outcome.h"
@@ -35,6 +36,7 @@ struct rh_sampler_ctx {
 	const int *labels;
 	int images;
 	uint64_t seed;
+	const struct rh_fit *fit; /* P's raw FIT rates per flip-flop class; NULL: equal */
 };
 
 /* A sampler: the campaign's fault list, deterministic for a seed, in draw order. uniform: the
@@ -68,7 +70,8 @@ struct rh_campaign_progress {
 struct rh_campaign_opts {
 	const char *sampler;
 	long n;
-	int images; /* the first `images` test images */
+	int images;      /* the evaluation set: `images` test images from first_image on */
+	int first_image; /* 0: the first ones */
 	long seed;
 	const char *journal; /* NULL: none */
 	int shard, shards;   /* run only shard `shard` of `shards` (0 or 1: all of it; journal.h) */
@@ -87,6 +90,10 @@ struct rh_campaign_opts {
 	 * journal and resume are those of one back-end alone (--jobs, docs/scale.md) */
 	struct rh_backend *const *workers;
 	int n_workers;
+	/* raw FIT rates per flip-flop class (host/accel/fit.h), the weights of P: uniform draws a
+	 * bit of class c in proportion to its rate, is and isb weigh by that P; the journal's head
+	 * records them. NULL or equal rates: P uniform over the chain */
+	const struct rh_fit *fit;
 };
 
 /* The injections of one register group or one layer: raw outcome counts and weighted sums, from

@@ -39,8 +39,13 @@ static int format_head(char *out, size_t cap, const struct rh_journal_head *h, i
 	                 h->golden_cycles, h->ffmap_hash);
 	if (n < 0 || (size_t)n >= cap)
 		return -1;
-	int m = version >= 3 ? snprintf(out + n, cap - (size_t)n, " shard=%d/%d\n", h->shards > 1 ? h->shard : 0,
-	                                h->shards > 1 ? h->shards : 1)
+	/* version 3 adds the shard, then (when not the default) the first image and the FIT rates */
+	char first[32] = "";
+	if (h->first_image > 0)
+		snprintf(first, sizeof(first), " first_image=%d", h->first_image);
+	int fit = version >= 3 && h->fit && h->fit[0];
+	int m = version >= 3 ? snprintf(out + n, cap - (size_t)n, " shard=%d/%d%s%s%s\n", h->shards > 1 ? h->shard : 0,
+	                                h->shards > 1 ? h->shards : 1, first, fit ? " fit=" : "", fit ? h->fit : "")
 	                     : snprintf(out + n, cap - (size_t)n, "\n");
 	return m < 0 || (size_t)(n + m) >= cap ? -1 : n + m;
 }
@@ -198,7 +203,10 @@ int rh_journal_open(struct rh_journal *j, const char *path, const struct rh_jour
 {
 	char want[LINE_MAX_LEN], want2[LINE_MAX_LEN];
 	int hl = format_head(want, sizeof(want), head, JOURNAL_VERSION);
-	int hl2 = head->shards > 1 ? -1 : format_head(want2, sizeof(want2), head, 2);
+	/* a version 2 journal has no shards, equal FIT rates and the first images */
+	int hl2 = head->shards > 1 || (head->fit && head->fit[0]) || head->first_image > 0
+	              ? -1
+	              : format_head(want2, sizeof(want2), head, 2);
 	memset(j, 0, sizeof(*j));
 	*recs = NULL;
 	*n_recs = 0;
@@ -287,16 +295,26 @@ static int parse_head(const char *buf, size_t first, struct rh_journal_file *jf,
 		return rh_err_set(err, RH_E_INVAL, "%s is not a rahil journal", path);
 	memcpy(line, buf, first);
 	line[first] = 0;
-	*h = (struct rh_journal_head){.model = jf->model, .sampler = jf->sampler, .shards = 1};
+	*h = (struct rh_journal_head){.model = jf->model, .sampler = jf->sampler, .shards = 1, .fit = jf->fit};
 	if (sscanf(line, JOURNAL_MAGIC "%d%n", &version, &used) != 1 || (version != 2 && version != 3))
 		return rh_err_set(err, RH_E_FORMAT, "%s: a version %d journal; this rahil reads versions 2 and 3", path,
 		                  version);
+	int tail = 0;
 	int k = sscanf(line + used,
 	               " model=%63s model_hash=%" SCNx32 " sampler=%31s n=%ld images=%d seed=%ld chain_len=%" SCNu32
-	               " golden_cycles=%" SCNu32 " ffmap=%" SCNx32 " shard=%d/%d",
+	               " golden_cycles=%" SCNu32 " ffmap=%" SCNx32 " shard=%d/%d%n",
 	               jf->model, &h->model_hash, jf->sampler, &h->n, &h->images, &h->seed, &h->chain_len,
-	               &h->golden_cycles, &h->ffmap_hash, &h->shard, &h->shards);
-	int ok = k == (version == 3 ? 11 : 9) && h->n > 0 && h->shards >= 1 && h->shard >= 0 && h->shard < h->shards;
+	               &h->golden_cycles, &h->ffmap_hash, &h->shard, &h->shards, &tail);
+	if (version == 3 && k == 11) { /* the optional fields, read back below as the same text */
+		const char *t = line + used + tail;
+		int at = 0;
+		if (sscanf(t, " first_image=%d%n", &h->first_image, &at) == 1)
+			t += at;
+		if (sscanf(t, " fit=%159s", jf->fit) != 1)
+			jf->fit[0] = 0;
+	}
+	int ok = k == (version == 3 ? 11 : 9) && h->n > 0 && h->shards >= 1 && h->shard >= 0 && h->shard < h->shards &&
+	         h->first_image >= 0;
 	if (!ok || format_head(again, sizeof(again), h, version) != (int)first || memcmp(again, line, first) != 0)
 		return rh_err_set(err, RH_E_FORMAT, "%s: damaged journal head", path);
 	return 0;

@@ -1,7 +1,8 @@
 /* rahil: the campaign journal, an append-only text file that lets an interrupted campaign
  * resume without losing or double-counting an injection (docs/campaign.md).
  *
- * Line 1 is the head: the campaign's identity (model, sampler, size, seed, fault space). Every
+ * Line 1 is the head: the campaign's identity (model, sampler, size, seed, fault space, and FIT
+ * rates and the first image when they are not the default). Every
  * further line is one finished injection, in campaign order, with a CRC-32 of its text. An
  * injection is journaled only after its outcome is known, and the file is synced after each
  * batch, so a campaign stopped at any point has journaled exactly the injections it counted. */
@@ -26,6 +27,9 @@ struct rh_journal_head {
 	uint32_t golden_cycles; /* fault space: cycles of the golden run */
 	uint32_t ffmap_hash;    /* fault space: the flip-flop map (host/accel/ffmap.h) */
 	int shard, shards;      /* this journal holds shard `shard` of `shards` (0 or 1: all of it) */
+	const char *fit;        /* P's raw FIT rates (rh_fit_text, host/accel/fit.h); NULL or "":
+	                         * equal rates, and the head says nothing of them */
+	int first_image;        /* the evaluation set's first test image (0: the head says nothing) */
 };
 
 /* Shard I of N is the contiguous range [lo, hi) of the campaign's n injections in campaign
@@ -62,7 +66,7 @@ int rh_journal_open(struct rh_journal *j, const char *path, const struct rh_jour
 /* A journal read whole, without opening it for writing (rahil merge). */
 struct rh_journal_file {
 	struct rh_journal_head head; /* model and sampler point into the buffers below */
-	char model[64], sampler[32];
+	char model[64], sampler[32], fit[160];
 	struct rh_journal_rec *recs; /* malloc'd; rh_journal_file_free */
 	size_t n_recs;
 	int cut; /* the last line had no newline (its writer was stopped): it is not in recs */

@@ -54,7 +54,15 @@ static void help(void)
 	       "                      image; a resumed campaign stops where the uninterrupted one\n"
 	       "                      does, given the same options)\n"
 	       "  --rel-ci R          the same with the drop's half-width at most R x drop\n"
-	       "  --images K          the evaluation set: the first K test images (default 100)\n"
+	       "  --fit CLASS=RATE[,CLASS=RATE...]  raw FIT rates per flip-flop class (input_act,\n"
+	       "                      weight, output_act, control; default 1 each; repeatable):\n"
+	       "                      P strikes a bit in proportion to its class's rate, e.g.\n"
+	       "                      control=0.333 for hardened control flip-flops at a third.\n"
+	       "                      uniform draws from that P, is and isb weigh by it; the\n"
+	       "                      journal and the result record the rates\n"
+	       "  --images K          the evaluation set: K test images (default 100)\n"
+	       "  --first-image F     ... from test image F on (default 0): e.g. a calibration\n"
+	       "                      campaign on other images than the campaign it serves\n"
 	       "  --seed S            random seed (default 1)\n"
 	       "  --jobs N            simulator instances running batches side by side, one thread\n"
 	       "                      each (sim back-ends; default: the number of cores, at most\n"
@@ -161,8 +169,10 @@ static char *json_text(const struct rh_campaign_result *r, const struct rh_campa
                        const char *file, const char *backend)
 {
 	/* n: the campaign's (a shard's r->n is its slice; a campaign stopped at its target has r->n done) */
-	struct rh_cli_campaign_id id = {name, file, o->sampler, o->images, o->shards > 1 ? o->n : r->n, o->seed};
+	struct rh_cli_campaign_id id = {name,    file,          o->sampler, o->images, o->shards > 1 ? o->n : r->n,
+	                                o->seed, o->first_image};
 	cJSON *j = rh_cli_result_json(&id, backend, r);
+	rh_cli_fit_json(j, o->fit);
 	if (o->shards > 1) {
 		char shard[32];
 		snprintf(shard, sizeof(shard), "%d/%d", o->shard, o->shards);
@@ -203,10 +213,11 @@ static int save_json(const char *dir, const char *json, struct rh_err *err)
 static void print_human(const struct rh_campaign_result *r, const struct rh_campaign_opts *o, const char *name,
                         const char *backend)
 {
-	struct rh_cli_campaign_id id = {name, NULL, o->sampler, o->images, o->n, o->seed};
+	struct rh_cli_campaign_id id = {name, NULL, o->sampler, o->images, o->n, o->seed, o->first_image};
 	long ran = r->done - r->resumed;
-	printf("%s on %s: %ld injections over the first %d test images, seed %ld", name, backend,
-	       o->shards > 1 ? o->n : r->n, o->images, o->seed);
+	printf("%s on %s: %ld injections over test images %d to %d, seed %ld", name, backend,
+	       o->shards > 1 ? o->n : r->n, o->first_image, o->first_image + o->images - 1, o->seed);
+	rh_cli_fit_human(", ", o->fit, "");
 	if (o->shards > 1)
 		printf("; shard %d/%d: %ld of them (the estimate below is this shard's alone)", o->shard, o->shards,
 		       r->n);
@@ -267,11 +278,12 @@ static void report_stop(int rc, const struct rh_campaign_result *r, const struct
 /* The command line. */
 struct args {
 	const char *model, *backend, *sampler, *data, *journal, *csv, *calib, *out;
-	long n, images, seed;
+	long n, images, seed, first_image;
 	double ci, rel_ci;
 	int json, quiet, naive;
 	int shard, shards; /* --shard I/N; shards 0: none */
 	long jobs;         /* --jobs; 0: the default */
+	struct rh_fit fit; /* --fit */
 };
 
 /* --shard I/N: 0 <= I < N <= 10000; -1 with a message naming the option. */
@@ -348,10 +360,13 @@ static int parse_args(int argc, char **argv, struct args *a)
 	    {"shard", required_argument, NULL, 'H'},
 	    {"out", required_argument, NULL, 'O'},
 	    {"jobs", required_argument, NULL, 'P'},
+	    {"fit", required_argument, NULL, 'F'},
+	    {"first-image", required_argument, NULL, 'I'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	*a = (struct args){.backend = "sim", .n = -1, .images = 100, .seed = 1};
+	rh_fit_default(&a->fit);
 	int c;
 	optind = 1;
 	while ((c = rh_cli_getopt("campaign", argc, argv, "m:qh", opts)) != -1) {
@@ -390,6 +405,14 @@ static int parse_args(int argc, char **argv, struct args *a)
 			break;
 		case 'R':
 			if (rh_cli_num("campaign", "rel-ci", optarg, 1e-3, 10, &a->rel_ci))
+				return rh_cli_usage_error("campaign");
+			break;
+		case 'F':
+			if (rh_cli_fit("campaign", optarg, &a->fit))
+				return rh_cli_usage_error("campaign");
+			break;
+		case 'I':
+			if (rh_cli_int("campaign", "first-image", optarg, 0, 9999, &a->first_image))
 				return rh_cli_usage_error("campaign");
 			break;
 		case 'N': a->naive = 1; break;
@@ -437,8 +460,10 @@ int rh_cmd_campaign(int argc, char **argv)
 	}
 	if (m.in_h != test.h || m.in_w != test.w || m.in_c != 1 || m.n_classes != 10)
 		rc = rh_err_set(&err, RH_E_INVAL, "%s does not take Fashion-MNIST images", model);
-	else if (images > test.n)
-		rc = rh_err_set(&err, RH_E_INVAL, "--images %ld: the test set has %d images", images, test.n);
+	else if (a.first_image + images > test.n)
+		rc =
+		    rh_err_set(&err, RH_E_INVAL, "--first-image %ld --images %ld: the test set has %d images (0 to %d)",
+		               a.first_image, images, test.n, test.n - 1);
 	out.n_logits = m.n_classes;
 	if (!rc && csv_path)
 		rc = csv_open(&out, &err);
@@ -470,6 +495,7 @@ int rh_cmd_campaign(int argc, char **argv)
 	struct rh_campaign_opts o = {.sampler = sampler,
 	                             .n = n,
 	                             .images = (int)images,
+	                             .first_image = (int)a.first_image,
 	                             .seed = a.seed,
 	                             .journal = journal_path,
 	                             .shard = a.shard,
@@ -481,7 +507,8 @@ int rh_cmd_campaign(int argc, char **argv)
 	                             .ci = a.ci,
 	                             .rel_ci = a.rel_ci,
 	                             .workers = jobs.workers,
-	                             .n_workers = jobs.n};
+	                             .n_workers = jobs.n,
+	                             .fit = &a.fit};
 	if (!quiet && journal_path)
 		fprintf(stderr, "rahil campaign: journal %s\n", journal_path);
 	rc = run_campaign(&o, &m, &test, &be, &r, &err);

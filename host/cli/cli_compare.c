@@ -21,10 +21,11 @@ static void help(void)
 {
 	printf("Usage: rahil compare -m MODEL [--backend B] [OPTIONS]\n\n"
 	       "Measure RA on the accelerator and hold the software predictions to it, on the first K\n"
-	       "test images (docs/compare.md): a uniform calibration campaign (seed S + 1) gives each\n"
-	       "register group's rates; a uniform campaign and an importance-sampled one (seed S)\n"
-	       "measure RA_HW; RA_True (exact occupancy, calibrated), RA_True (the study's analytic\n"
-	       "occupancy, calibrated), RA_True-nc and RA_SW are predicted. One table: RA, the drop\n"
+	       "test images (docs/compare.md): a uniform calibration campaign (seed S + 1, on the K\n"
+	       "images after them) gives each register group's rates; a uniform campaign and an\n"
+	       "importance-sampled one (seed S) measure RA_HW; RA_True (exact occupancy,\n"
+	       "calibrated), RA_True (the study's analytic occupancy, calibrated), RA_True-nc and\n"
+	       "RA_SW are predicted. One table: RA, the drop\n"
 	       "SA - RA with 95%% intervals and n, and for each prediction its drop against the\n"
 	       "measured one (difference, relative error, inside the combined interval or not).\n\n"
 	       "Options:\n"
@@ -38,7 +39,12 @@ static void help(void)
 	       "  --calibration FILE   take the calibration from FILE instead of running its campaign\n"
 	       "  --sampler S          the importance-sampled campaign: is (default) or isb\n"
 	       "  --pred-n N           samples of each prediction (default 20000)\n"
-	       "  --images K           the first K test images (default 100)\n"
+	       "  --fit CLASS=RATE[,CLASS=RATE...]  raw FIT rates per flip-flop class (input_act,\n"
+	       "                       weight, output_act, control; default 1 each): the campaigns\n"
+	       "                       and RA_True(-nc) weigh P by them; RA_SW's sites are\n"
+	       "                       variables, which they do not weigh\n"
+	       "  --images K           the first K test images (default 100, at most half the test\n"
+	       "                       set: the calibration campaign takes the K after them)\n"
 	       "  --seed S             random seed (default 1)\n"
 	       "  --jobs N             simulators running each campaign's batches side by side\n"
 	       "                       (sim back-ends; default: the cores online, at most %d;\n"
@@ -63,6 +69,7 @@ struct args {
 	long n, calib_n, pred_n, images, seed, jobs;
 	double rel_ci;
 	int json, quiet, assert_agree;
+	struct rh_fit fit;
 };
 
 static int parse_args(int argc, char **argv, struct args *a)
@@ -84,11 +91,13 @@ static int parse_args(int argc, char **argv, struct args *a)
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"rel-ci", required_argument, NULL, 'R'},
 	    {"out", required_argument, NULL, 'O'},
+	    {"fit", required_argument, NULL, 'F'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	*a = (struct args){
 	    .backend = "sim", .sampler = "is", .n = 3000, .calib_n = 3000, .pred_n = 20000, .images = 100, .seed = 1};
+	rh_fit_default(&a->fit);
 	int c, bad = 0;
 	optind = 1;
 	while (!bad && (c = rh_cli_getopt("compare", argc, argv, "m:qh", opts)) != -1) {
@@ -111,6 +120,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		case 'S': bad = rh_cli_int("compare", "seed", optarg, 0, 0x7ffffffeL, &a->seed); break;
 		case 'P': bad = rh_cli_int("compare", "jobs", optarg, 1, RH_CLI_JOBS_MAX, &a->jobs); break;
 		case 'R': bad = rh_cli_num("compare", "rel-ci", optarg, 1e-3, 10, &a->rel_ci); break;
+		case 'F': bad = rh_cli_fit("compare", optarg, &a->fit); break;
 		case 'J': a->json = 1; break;
 		case 'A': a->assert_agree = 1; break;
 		case 'q': a->quiet = 1; break;
@@ -184,9 +194,12 @@ static int campaign(struct cmp *c, const char *sampler, long n, long seed, const
 	                             .images = (int)c->a.images,
 	                             .seed = seed,
 	                             .workers = c->jobs.workers,
-	                             .n_workers = c->jobs.n};
+	                             .n_workers = c->jobs.n,
+	                             .fit = &c->a.fit};
 	if (strcmp(name, "calibration") != 0)
 		o.rel_ci = c->a.rel_ci;
+	else /* not the images it is compared on (docs/compare.md) */
+		o.first_image = (int)c->a.images;
 	struct rh_injlog log = {0};
 	int rc = 0;
 	if (c->a.out) {
@@ -218,7 +231,8 @@ static int predict(struct cmp *c, const char *name, int form, int occ, int calib
 	                         .occupancy = occ,
 	                         .n = c->a.pred_n,
 	                         .seed = (uint64_t)c->a.seed,
-	                         .calib = calibrated ? &c->calib : NULL};
+	                         .calib = calibrated ? &c->calib : NULL,
+	                         .fit = form == RH_PF_SW ? NULL : &c->a.fit};
 	struct rh_pred_result r;
 	progress(c, name);
 	int rc = rh_predict(&c->m, c->info.ffmap, rh_accel_geom_find(c->info.rows, c->info.cols), c->x, c->labels,
@@ -282,8 +296,11 @@ static int setup(struct cmp *c, struct rh_err *err)
 	long len = (long)c->test.h * c->test.w;
 	if (c->m.in_h != c->test.h || c->m.in_w != c->test.w || c->m.in_c != 1)
 		return rh_err_set(err, RH_E_INVAL, "%s does not take Fashion-MNIST images", a->model);
-	if (a->images > c->test.n)
-		return rh_err_set(err, RH_E_INVAL, "--images %ld: the test set has %d images", a->images, c->test.n);
+	if (a->images > c->test.n / 2)
+		return rh_err_set(err, RH_E_INVAL,
+		                  "--images %ld: at most %d, half the test set (the calibration campaign takes as many "
+		                  "other images)",
+		                  a->images, c->test.n / 2);
 	c->x = malloc((size_t)(len * a->images));
 	c->labels = malloc(sizeof(int) * (size_t)a->images);
 	if (!c->x || !c->labels)
@@ -358,6 +375,11 @@ static char *json_text(const struct cmp *c, int agree)
 	cJSON_AddNumberToObject(j, "seed", (double)c->a.seed);
 	cJSON_AddNumberToObject(j, "calibration_seed", (double)c->calib.seed);
 	cJSON_AddNumberToObject(j, "calibration_n", (double)c->calib.n);
+	cJSON_AddNumberToObject(j, "calibration_first_image", c->calib.first_image);
+	cJSON_AddNumberToObject(j, "calibration_images", c->calib.images);
+	if (c->a.calib_path)
+		cJSON_AddStringToObject(j, "calibration_file", c->a.calib_path);
+	rh_cli_fit_json(j, &c->a.fit);
 	for (int i = 0; i < c->n_rows; i++) {
 		const struct row *w = &c->rows[i];
 		cJSON *o = cJSON_CreateObject();
@@ -401,9 +423,12 @@ static int save(struct cmp *c, const char *json, struct rh_err *err)
 
 static void print_human(const struct cmp *c, int agree)
 {
-	printf("%s on %s, the first %ld test images, seed %ld; calibration: campaign seed %ld, %ld injections%s\n\n",
-	       c->m.name, c->a.backend, c->a.images, c->a.seed, c->calib.seed, c->calib.n,
-	       c->a.calib_path ? " (from the file)" : "");
+	printf("%s on %s, test images 0 to %ld, seed %ld; calibration: campaign seed %ld, %ld injections on test "
+	       "images %d to %d%s\n",
+	       c->m.name, c->a.backend, c->a.images - 1, c->a.seed, c->calib.seed, c->calib.n, c->calib.first_image,
+	       c->calib.first_image + c->calib.images - 1, c->a.calib_path ? " (from the file)" : "");
+	rh_cli_fit_human("P weighted by ", &c->a.fit, " (not RA_SW: its sites are variables)\n");
+	printf("\n");
 	printf("%-17s %7s  %-17s %8s  %-19s %8s  %9s %8s  %s\n", "", "RA", "95% CI", "drop", "95% CI", "n", "vs HW",
 	       "rel", "inside");
 	for (int i = 0; i < c->n_rows; i++) {

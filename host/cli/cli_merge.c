@@ -71,9 +71,10 @@ static int parse_args(int argc, char **argv, struct args *a)
 }
 
 static void print_json(const struct rh_cli_campaign_id *id, const struct rh_campaign_result *r,
-                       const struct rh_merge *mg, char **paths)
+                       const struct rh_merge *mg, const struct rh_fit *fit, char **paths)
 {
 	cJSON *j = rh_cli_result_json(id, NULL, r);
+	rh_cli_fit_json(j, fit);
 	cJSON_AddNumberToObject(j, "shards", mg->head.shards);
 	cJSON *a = cJSON_AddArrayToObject(j, "journals");
 	for (size_t i = 0; i < mg->n_files; i++)
@@ -108,7 +109,8 @@ static int tally(const struct args *a, const struct rh_merge *mg, const struct r
 	int rc = rh_dataset_load(&test, a->data, RH_TEST, err);
 	if (rc)
 		return rc;
-	struct rh_campaign_opts o = {.sampler = h->sampler, .n = h->n, .images = h->images, .seed = h->seed};
+	struct rh_campaign_opts o = {
+	    .sampler = h->sampler, .n = h->n, .images = h->images, .first_image = h->first_image, .seed = h->seed};
 	rc = rh_campaign_tally(&o, m, &test, &info, mg->recs, mg->n_recs, r, err);
 	rh_dataset_free(&test);
 	return rc;
@@ -133,20 +135,27 @@ int rh_cmd_merge(int argc, char **argv)
 		a.model = def;
 	struct rh_model m;
 	struct rh_campaign_result r;
-	rc = rh_model_load(&m, a.model, &err);
+	struct rh_fit fit; /* the rates the journals' heads name */
+	rh_fit_default(&fit);
+	if (mg.head.fit && mg.head.fit[0] && rh_fit_parse(&fit, mg.head.fit, &err) != 0)
+		rc = rh_err_set(&err, RH_E_FORMAT, "the journals' FIT rates '%s': %.400s", mg.head.fit, err.msg);
+	if (!rc)
+		rc = rh_model_load(&m, a.model, &err);
 	if (!rc) {
 		rc = tally(&a, &mg, &m, &r, &err);
 		rh_model_free(&m);
 	}
-	struct rh_cli_campaign_id id = {mg.head.model,  a.model,   mg.head.sampler,
-	                                mg.head.images, mg.head.n, mg.head.seed};
+	struct rh_cli_campaign_id id = {mg.head.model, a.model,      mg.head.sampler,    mg.head.images,
+	                                mg.head.n,     mg.head.seed, mg.head.first_image};
 	if (rc)
 		rh_cli_error("merge", "%s", err.msg);
 	else if (a.json)
-		print_json(&id, &r, &mg, argv + optind);
+		print_json(&id, &r, &mg, &fit, argv + optind);
 	else {
-		printf("%s: %ld injections over the first %d test images, seed %ld, merged from %zu shard journals\n",
-		       id.model, id.n, id.images, id.seed, mg.n_files);
+		printf("%s: %ld injections over test images %d to %d, seed %ld", id.model, id.n, id.first_image,
+		       id.first_image + id.images - 1, id.seed);
+		rh_cli_fit_human(", ", &fit, "");
+		printf(", merged from %zu shard journals\n", mg.n_files);
 		rh_cli_result_human(&id, &r);
 	}
 	rh_merge_free(&mg);

@@ -53,6 +53,10 @@ static void help(void)
 	       "                       register group's rates measured by `rahil campaign\n"
 	       "                       --calibration-out FILE` (same model and flip-flop map),\n"
 	       "                       with their uncertainty in the interval\n"
+	       "  --fit CLASS=RATE[,CLASS=RATE...]  true, true-nc: raw FIT rates per flip-flop\n"
+	       "                       class (input_act, weight, output_act, control; default 1\n"
+	       "                       each; repeatable): P strikes a bit in proportion to its\n"
+	       "                       class's rate, as `rahil campaign --fit` draws\n"
 	       "  --n N                samples (default 20000; with --ci or --rel-ci the cap)\n"
 	       "  --ci H               stop once the RA interval's half-width is at most H\n"
 	       "  --rel-ci R           stop once the drop interval's half-width is at most R x drop\n"
@@ -69,6 +73,7 @@ static void help(void)
 struct args {
 	const char *model, *data, *backend, *calib_path;
 	struct rh_calib calib;
+	struct rh_fit fit;
 	struct rh_pred_opts o;
 	long images;
 	int have_form, json;
@@ -118,6 +123,7 @@ static int set_opt(struct args *a, int c)
 	case 'D': return rh_cli_num("predict", "defensive", optarg, 0.001, 1, &a->o.defensive);
 	case 'E': a->o.exhaustive = 1; return 0;
 	case 'L': a->calib_path = optarg; return 0;
+	case 'F': return rh_cli_fit("predict", optarg, &a->fit);
 	case 'n': return rh_cli_int("predict", "n", optarg, 1, 100000000L, &a->o.n);
 	case 'k': return rh_cli_int("predict", "check-every", optarg, 1, 100000000L, &a->o.check_every);
 	case 'i': return rh_cli_int("predict", "images", optarg, 1, 10000, &a->images);
@@ -144,6 +150,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 	    {"defensive", required_argument, NULL, 'D'},
 	    {"exhaustive", no_argument, NULL, 'E'},
 	    {"calibration", required_argument, NULL, 'L'},
+	    {"fit", required_argument, NULL, 'F'},
 	    {"occupancy", required_argument, NULL, 'o'},
 	    {"control", required_argument, NULL, 'c'},
 	    {"n", required_argument, NULL, 'n'},
@@ -158,6 +165,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 	    {NULL, 0, NULL, 0},
 	};
 	*a = (struct args){.backend = "sim", .images = 100, .o = {.n = 20000, .seed = 1}};
+	rh_fit_default(&a->fit);
 	int c;
 	optind = 1;
 	while ((c = rh_cli_getopt("predict", argc, argv, "m:h", opts)) != -1) {
@@ -204,8 +212,13 @@ static int parse_args(int argc, char **argv, struct args *a)
 		rh_cli_error("predict", "--pilot and --defensive are for --sampler is or isb");
 		return rh_cli_usage_error("predict");
 	}
+	if (a->o.form == RH_PF_SW && !rh_fit_uniform(&a->fit)) {
+		rh_cli_error("predict", "--fit weighs flip-flops: it is for true and true-nc; sw samples variables");
+		return rh_cli_usage_error("predict");
+	}
 	if ((a->o.ci > 0 || a->o.rel_ci > 0) && !a->o.check_every)
 		a->o.check_every = 1000;
+	a->o.fit = &a->fit;
 	return -1;
 }
 
@@ -230,6 +243,7 @@ static void add_common(cJSON *o, const struct args *a, const struct rh_model *m,
 	cJSON_AddStringToObject(o, "control", a->o.form == RH_PF_TRUE ? rh_pred_ctl_name(a->o.control) : "none");
 	cJSON_AddNumberToObject(o, "images", (double)a->images);
 	cJSON_AddNumberToObject(o, "seed", (double)a->o.seed);
+	rh_cli_fit_json(o, a->o.fit);
 	cJSON_AddNumberToObject(o, "sa", r->sa);
 	cJSON_AddNumberToObject(o, "ra", r->ra);
 	cJSON_AddNumberToObject(o, "drop", r->drop);
@@ -281,9 +295,11 @@ static void print_human(const struct args *a, const struct rh_model *m, const st
 	       a->o.exhaustive ? "exhaustive" : rh_pred_sampler_name(a->o.sampler),
 	       a->o.form == RH_PF_SW ? "none" : rh_pred_occ_name(a->o.occupancy), a->images,
 	       (unsigned long long)a->o.seed);
+	rh_cli_fit_human("P weighted by ", &a->fit, "\n");
 	if (a->o.calib)
-		printf("calibration: %s (campaign on %s, %s, %ld injections, seed %ld, the first %d images)\n",
-		       a->calib_path, a->calib.backend, a->calib.sampler, a->calib.n, a->calib.seed, a->calib.images);
+		printf("calibration: %s (campaign on %s, %s, %ld injections, seed %ld, test images %d to %d)\n",
+		       a->calib_path, a->calib.backend, a->calib.sampler, a->calib.n, a->calib.seed,
+		       a->calib.first_image, a->calib.first_image + a->calib.images - 1);
 	else if (a->o.form == RH_PF_TRUE)
 		printf("control: %s\n", a->o.control == RH_PC_STUDY ? "every cell never correct (the study's rule)"
 		                                                    : "never correct (no calibration)");

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli.h"
 #include "outcome.h"
 
 void rh_cli_json_pair(cJSON *o, const char *key, const double v[2])
@@ -64,6 +65,7 @@ cJSON *rh_cli_result_json(const struct rh_cli_campaign_id *id, const char *backe
 		cJSON_AddStringToObject(j, "backend", backend);
 	cJSON_AddStringToObject(j, "sampler", id->sampler);
 	cJSON_AddNumberToObject(j, "images", id->images);
+	cJSON_AddNumberToObject(j, "first_image", id->first_image);
 	cJSON_AddNumberToObject(j, "n", (double)id->n);
 	cJSON_AddNumberToObject(j, "seed", (double)id->seed);
 	cJSON_AddNumberToObject(j, "chain_len", r->info.chain_len);
@@ -114,4 +116,32 @@ void rh_cli_result_human(const struct rh_cli_campaign_id *id, const struct rh_ca
 				       100 * b->w_drop / (double)r->done);
 		}
 	}
+}
+
+int rh_cli_fit(const char *cmd, const char *arg, struct rh_fit *fit)
+{
+	struct rh_err err = {0, ""};
+	if (rh_fit_parse(fit, arg, &err) == 0)
+		return 0;
+	rh_cli_error(cmd, "--fit: %s", err.msg);
+	return -1;
+}
+
+void rh_cli_fit_json(cJSON *o, const struct rh_fit *fit)
+{
+	if (!fit || rh_fit_uniform(fit))
+		return;
+	cJSON *f = cJSON_AddObjectToObject(o, "fit");
+	for (int c = 0; c < RH_FIT_CLASSES; c++)
+		cJSON_AddNumberToObject(f, rh_ff_class_name(c), fit->rate[c]);
+}
+
+void rh_cli_fit_human(const char *before, const struct rh_fit *fit, const char *after)
+{
+	if (!fit || rh_fit_uniform(fit))
+		return;
+	printf("%sFIT rates", before);
+	for (int c = 0; c < RH_FIT_CLASSES; c++)
+		printf("%s %s=%g", c ? "," : "", rh_ff_class_name(c), fit->rate[c]);
+	printf("%s", after);
 }

@@ -33,6 +33,7 @@ int rh_calib_write(const char *path, const struct rh_calib *c, struct rh_err *er
 	cJSON_AddNumberToObject(j, "seed", (double)c->seed);
 	cJSON_AddNumberToObject(j, "n", (double)c->n);
 	cJSON_AddNumberToObject(j, "images", c->images);
+	cJSON_AddNumberToObject(j, "first_image", c->first_image);
 	for (int i = 0; i < RH_SG_COUNT; i++) {
 		const struct rh_calib_group *g = &c->g[i];
 		if (!g->have)
@@ -136,6 +137,10 @@ static int parse(const cJSON *j, struct rh_calib *c, const char *path, struct rh
 		rc = num(j, "n", 1, 1e15, &n, path, err);
 	if (!rc)
 		rc = num(j, "images", 1, 1e9, &images, path, err);
+	double first = 0; /* written since the calibration could take other images than the first */
+	if (!rc && cJSON_GetObjectItemCaseSensitive(j, "first_image"))
+		rc = num(j, "first_image", 0, 1e9, &first, path, err);
+	c->first_image = (int)first;
 	const cJSON *gs = cJSON_GetObjectItemCaseSensitive(j, "groups");
 	if (!rc && !cJSON_IsObject(gs))
 		rc = rh_err_set(err, RH_E_FORMAT, "%s: no 'groups' object", path);

@@ -22,7 +22,8 @@ struct rh_calib {
 	uint32_t model_hash, ffmap_hash;
 	char sampler[16], backend[64];
 	long seed, n;
-	int images; /* the campaign's evaluation images: the first `images` test images */
+	int images;      /* the campaign's evaluation images: `images` test images */
+	int first_image; /* from this one on */
 	struct rh_calib_group g[RH_SG_COUNT];
 };
 

@@ -71,7 +71,11 @@ struct pred {
 	uint32_t *bits;                      /* chain bits sorted by class */
 	uint32_t cls_ofs[RH_FF_CONTROL + 2]; /* class c holds bits[cls_ofs[c] .. cls_ofs[c + 1]) */
 	uint32_t space;                      /* bits in the fault space: all, or the datapath's */
-	int n_cum;                           /* analytic: cumulative probability of (layer, class) */
+	/* --fit: each class's rate over the fault space's mean rate (1 each with equal rates), and
+	 * for the uniform draw the cumulative share of P by class; fit_on 0: equal rates */
+	double fit_f[RH_FF_CONTROL + 1], fit_cum[RH_FF_CONTROL + 1];
+	int fit_on, fit_first, fit_last; /* the first and last classes of positive share */
+	int n_cum;                       /* analytic: cumulative probability of (layer, class) */
 	double cum[RH_MAX_LAYERS * (RH_FF_CONTROL + 1)];
 	int cum_l[RH_MAX_LAYERS * (RH_FF_CONTROL + 1)], cum_c[RH_MAX_LAYERS * (RH_FF_CONTROL + 1)];
 	/* RA_SW */
@@ -92,6 +96,10 @@ struct pred {
 	int have_prop, use_prop;
 	uint32_t *sbits;         /* the fault space's chain bits by (group, bit position) */
 	uint32_t sofs[NKEY + 1]; /* key k holds sbits[sofs[k] .. sofs[k + 1]) */
+	/* key k's bits by class (a key is sorted by class: bits[] is), and each counted at its
+	 * class's --fit factor */
+	uint32_t key_cls[NKEY][RH_FF_CONTROL + 1];
+	double key_fit[NKEY];
 	double live_share[RH_MAX_LAYERS][RH_SG_COUNT];
 	long pilot_n[NKEY], pilot_k[NKEY]; /* live pilot samples and changed outcomes per key */
 	long exh_n;                        /* exhaustive: cells (or sites) per image */
@@ -134,6 +142,50 @@ static const int8_t *image_of(const struct pred *p, int i)
 	return p->images + (long)i * p->in_len;
 }
 
+/* --fit over the fault space (docs/fault-model.md, section 2): class c's factor rate_c x space /
+ * sum of the space's rates, so that a cell's share of P is its factor over the cells. */
+static int setup_fit(struct pred *p, struct rh_err *err)
+{
+	int last = p->o->form == RH_PF_TRUE_NC ? RH_FF_OUTPUT_ACT : RH_FF_CONTROL;
+	double sum = 0;
+	p->fit_on = p->o->fit && !rh_fit_uniform(p->o->fit);
+	for (int c = 0; c <= RH_FF_CONTROL; c++) {
+		p->fit_f[c] = 1;
+		p->fit_cum[c] = 1;
+	}
+	if (!p->fit_on)
+		return 0;
+	for (int c = 0; c <= last; c++)
+		sum += p->o->fit->rate[c] * (double)(p->cls_ofs[c + 1] - p->cls_ofs[c]);
+	if (!(sum > 0))
+		return rh_err_set(err, RH_E_INVAL, "--fit: every flip-flop of the fault space has rate 0");
+	double acc = 0;
+	p->fit_first = -1;
+	for (int c = 0; c <= last; c++) {
+		double share = p->o->fit->rate[c] * (double)(p->cls_ofs[c + 1] - p->cls_ofs[c]) / sum;
+		p->fit_f[c] = p->o->fit->rate[c] * (double)p->space / sum;
+		p->fit_cum[c] = acc += share;
+		if (share > 0) {
+			p->fit_first = p->fit_first < 0 ? c : p->fit_first;
+			p->fit_last = c;
+		}
+	}
+	return 0;
+}
+
+/* A chain bit of the fault space drawn from P: uniformly, or with --fit a class by its share of
+ * P, then a bit of it uniformly. */
+static uint32_t draw_bit(struct pred *p)
+{
+	if (!p->fit_on)
+		return p->bits[rh_rng_below(&p->rng, p->space)];
+	double u = rh_rng_unif(&p->rng);
+	int c = p->fit_first;
+	while (c < p->fit_last && u >= p->fit_cum[c]) /* a class of share 0 is passed over */
+		c++;
+	return p->bits[p->cls_ofs[c] + rh_rng_below(&p->rng, p->cls_ofs[c + 1] - p->cls_ofs[c])];
+}
+
 /* The chain bits by class, and for analytic occupancy the (layer, class) table. */
 static int setup_hw(struct pred *p, const struct rh_accel_geom *g, struct rh_err *err)
 {
@@ -155,11 +207,13 @@ static int setup_hw(struct pred *p, const struct rh_accel_geom *g, struct rh_err
 	p->space = nc ? p->cls_ofs[RH_FF_CONTROL] : B;
 	if (p->space == 0)
 		return rh_err_set(err, RH_E_INVAL, "the map has no flip-flops of the datapath classes");
+	if ((rc = setup_fit(p, err)) != 0)
+		return rc;
 	double s = 0;
 	for (int l = 0; l < p->e.c.n_layers; l++)
 		for (int c = 0; c <= (nc ? RH_FF_OUTPUT_ACT : RH_FF_CONTROL); c++) {
 			/* the study's TP is the class's share of the fault space: B / space rescales it */
-			s += rh_census_analytic(&p->e.c, l, c) * (double)B / p->space;
+			s += rh_census_analytic(&p->e.c, l, c) * (double)B / p->space * p->fit_f[c];
 			p->cum[p->n_cum] = s;
 			p->cum_l[p->n_cum] = l;
 			p->cum_c[p->n_cum++] = c;
@@ -215,7 +269,25 @@ static void draw_stratum(struct pred *p, struct sample *x)
 		return;
 	}
 	int l = s / NKEY, k = s % NKEY;
-	x->a = p->sbits[p->sofs[k] + rh_rng_below(&p->rng, p->sofs[k + 1] - p->sofs[k])];
+	if (!p->fit_on)
+		x->a = p->sbits[p->sofs[k] + rh_rng_below(&p->rng, p->sofs[k + 1] - p->sofs[k])];
+	else { /* a register group may hold two classes: one by its share of the key's P, then a bit */
+		double u = rh_rng_unif(&p->rng) * p->key_fit[k];
+		uint32_t at = p->sofs[k], pick_at = at;
+		int pick = 0;
+		for (int c = 0; c <= RH_FF_CONTROL; c++) {
+			double mass = p->key_cls[k][c] * p->fit_f[c];
+			if (mass > 0) { /* the last class of positive share takes what rounding leaves */
+				pick = c;
+				pick_at = at;
+				if (u < mass)
+					break;
+				u -= mass;
+			}
+			at += p->key_cls[k][c];
+		}
+		x->a = p->sbits[pick_at + rh_rng_below(&p->rng, p->key_cls[k][pick])];
+	}
 	x->b = (uint32_t)(p->e.c.layer_start[l] +
 	                  (long)rh_rng_below(&p->rng, (uint64_t)rh_census_layer_cycles(&p->e.c, l)));
 }
@@ -231,6 +303,7 @@ static void draw_every(const struct pred *p, struct sample *x, long i)
 	} else {
 		x->a = p->bits[r / p->e.c.cycles];
 		x->b = (uint32_t)(r % p->e.c.cycles);
+		x->w = p->fit_f[rh_ffmap_class_of(p->map, x->a)]; /* --fit: the cell's share of P x cells */
 	}
 }
 
@@ -252,7 +325,7 @@ static void draw(struct pred *p, struct sample *s, long n, long first)
 			x->a = (uint32_t)rh_rng_below(&p->rng, (uint64_t)p->var_ofs[2 * p->m->n_layers]);
 			x->b = (uint32_t)rh_rng_below(&p->rng, 8);
 		} else if (o->occupancy == RH_PO_EXACT) {
-			x->a = p->bits[rh_rng_below(&p->rng, p->space)];
+			x->a = draw_bit(p);
 			x->b = (uint32_t)rh_rng_below(&p->rng, (uint64_t)p->e.c.cycles);
 		} else {
 			double u = rh_rng_unif(&p->rng);
@@ -608,6 +681,9 @@ static int sort_bits(struct pred *p, struct rh_err *err)
 		key[i] = (uint16_t)(p->e.c.regs[reg - p->map->regs].group * RH_PRED_BITPOS +
 		                    (int)(idx < RH_PRED_BITPOS ? idx : RH_PRED_BITPOS - 1));
 		at[key[i] + 1]++;
+		int cls = rh_ffmap_class_of(p->map, p->bits[i]);
+		p->key_fit[key[i]] += p->fit_f[cls];
+		p->key_cls[key[i]][cls]++;
 	}
 	for (int k = 0; k < NKEY; k++)
 		at[k + 1] += at[k];
@@ -639,8 +715,7 @@ static int setup_strata(struct pred *p, const struct rh_accel_geom *g, struct rh
 	const struct rh_census *c = &p->e.c;
 	for (int l = 0; l < c->n_layers; l++)
 		for (int k = 0; k < NKEY; k++)
-			share[l * NKEY + k] =
-			    (double)(p->sofs[k + 1] - p->sofs[k]) * (double)rh_census_layer_cycles(c, l);
+			share[l * NKEY + k] = p->key_fit[k] * (double)rh_census_layer_cycles(c, l);
 	rc = rh_proposal_init(&p->prop, c->n_layers * NKEY, share, err);
 	p->have_prop = !rc;
 	return rc ? rc : live_shares(p, g, err);
@@ -767,6 +842,10 @@ static int check_opts(const struct pred *p, const struct rh_pred_opts *o, struct
 		return rh_err_set(err, RH_E_INVAL,
 		                  "RA_SW has no occupancy or control rule: its sites are the "
 		                  "network's variables");
+	if (o->form == RH_PF_SW && o->fit && !rh_fit_uniform(o->fit))
+		return rh_err_set(err, RH_E_INVAL,
+		                  "--fit weighs flip-flops: RA_SW's sites are the network's variables, "
+		                  "equally likely");
 	return check_sampler(o, err);
 }
 

@@ -12,6 +12,7 @@
 #include "calib.h"
 #include "error.h"
 #include "ffmap.h"
+#include "fit.h"
 #include "model.h"
 
 enum rh_pred_form {
@@ -54,6 +55,9 @@ struct rh_pred_opts {
 	/* RA_True(-nc): live cells the effect model does not model take their register group's
 	 * measured rates (section 10) instead of counting never correct; NULL: none */
 	const struct rh_calib *calib;
+	/* RA_True(-nc): raw FIT rates per flip-flop class, P's weights (host/accel/fit.h); NULL or
+	 * equal rates: P uniform over the fault space's bits */
+	const struct rh_fit *fit;
 };
 
 /* One point of the convergence trace. */

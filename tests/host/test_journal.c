@@ -12,7 +12,8 @@
 
 #define N_RECS 20
 
-static const struct rh_journal_head head = {"mlp", 0x1234abcdu, "uniform", 100, 5, 7, 733, 51407, 0x366a6b84u, 0, 1};
+static const struct rh_journal_head head = {"mlp", 0x1234abcdu, "uniform", 100, 5,    7, 733,
+                                            51407, 0x366a6b84u, 0,         1,   NULL, 0};
 
 static struct rh_journal_rec rec(long i)
 {
@@ -215,7 +216,48 @@ static int t_shard(struct test_ctx *t)
 	return T_PASS;
 }
 
+/* The optional fields (first image, FIT rates) read back; a head without them, or with others,
+ * is another campaign's. */
+static int t_optional_fields(struct test_ctx *t)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/opt.jnl", t->tmpdir);
+	remove(path);
+	struct rh_journal_head h = head;
+	h.sampler = "isb";
+	h.first_image = 250;
+	h.fit = "input_act=1,weight=1,output_act=1,control=0.33300000000000002";
+	struct rh_journal j;
+	struct rh_journal_rec *got = NULL, r[4];
+	size_t n;
+	struct rh_err err;
+	CHECKF(rh_journal_open(&j, path, &h, &got, &n, &err) == 0, "%s", err.msg);
+	free(got);
+	for (long i = 0; i < 4; i++)
+		r[i] = rec(i);
+	CHECK(rh_journal_append(&j, r, 4, &err) == 0);
+	rh_journal_close(&j);
+	struct rh_journal_file jf;
+	CHECKF(rh_journal_read(path, &jf, &err) == 0, "%s", err.msg);
+	CHECK(jf.head.first_image == 250 && !strcmp(jf.head.fit, h.fit) && jf.n_recs == 4);
+	rh_journal_file_free(&jf);
+	CHECKF(rh_journal_open(&j, path, &h, &got, &n, &err) == 0 && n == 4, "%s", err.msg);
+	free(got);
+	rh_journal_close(&j);
+	struct rh_journal_head other[3] = {h, h, h};
+	other[0].first_image = 0;
+	other[1].fit = NULL;
+	other[2].fit = "input_act=1,weight=1,output_act=1,control=0.5";
+	for (int i = 0; i < 3; i++) {
+		got = NULL;
+		CHECKF(rh_journal_open(&j, path, &other[i], &got, &n, &err) == RH_E_INVAL, "head %d", i);
+		free(got);
+	}
+	return T_PASS;
+}
+
 const struct test_case journal_tests[] = {
+    {"journal_optional_fields", t_optional_fields},
     {"journal_cut_anywhere", t_cut_anywhere},
     {"journal_refused", t_refused},
     {"journal_shard", t_shard},

@@ -169,5 +169,36 @@ else
 	ok "$name (agrees: exit 0; a planted calibration: exit 4)"
 fi
 
+# --first-image F --images K: the evaluation set is test images F .. F + K - 1. Its SA is the
+# reference model's accuracy over them (`rahil eval` over the first F + K less the first F);
+# the journal's head names F and refuses another; compare calibrates on the K images after
+# the compared ones (its JSON above says so).
+name=campaign/first-image
+c30=$("$RAHIL" eval -m models/cnn.rmod --backend sw --images 30 --json | sed -n 's/.*"correct":[[:space:]]*\([0-9]*\).*/\1/p')
+c10=$("$RAHIL" eval -m models/cnn.rmod --backend sw --images 10 --json | sed -n 's/.*"correct":[[:space:]]*\([0-9]*\).*/\1/p')
+fi_camp="campaign -m models/cnn.rmod --backend sim --sampler uniform --n 100 --images 20 --first-image 10 -q --json"
+# shellcheck disable=SC2086
+"$RAHIL" $fi_camp --journal "$tmp/fi.jnl" >"$tmp/fi.json" 2>"$tmp/fi.err"
+st=$?
+sa=$(json "$tmp/fi.json" sa)
+want=$(awk -v a="$c30" -v b="$c10" 'BEGIN { printf "%.6f", (a - b) / 20 }')
+# shellcheck disable=SC2086
+"$RAHIL" campaign -m models/cnn.rmod --backend sim --sampler uniform --n 100 --images 20 -q --json \
+	--journal "$tmp/fi.jnl" >/dev/null 2>"$tmp/fi2.err"
+st2=$?
+if [ $st -ne 0 ]; then
+	bad $name "the campaign failed: $(cat "$tmp/fi.err")"
+elif [ "$(awk -v s="$sa" 'BEGIN { printf "%.6f", s }')" != "$want" ]; then
+	bad $name "SA over test images 10..29 is $sa; the reference model's is $want ($c30 - $c10 correct of 20)"
+elif ! head -1 "$tmp/fi.jnl" | grep -q " first_image=10\$"; then
+	bad $name "the journal's head does not name the first image: $(head -1 "$tmp/fi.jnl")"
+elif [ $st2 -ne 1 ] || ! grep -q "journal" "$tmp/fi2.err"; then
+	bad $name "the journal of images 10.. resumed as images 0..: exit $st2, $(cat "$tmp/fi2.err")"
+elif [ "$(json "$tmp/cmp.json" calibration_first_image)" != 20 ]; then
+	bad $name "compare calibrated on test images from $(json "$tmp/cmp.json" calibration_first_image), not 20"
+else
+	ok "$name (SA $sa over test images 10..29)"
+fi
+
 echo "$pass passed, $fail failed, 0 skipped"
 [ "$fail" -eq 0 ]
