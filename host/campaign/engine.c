@@ -95,7 +95,8 @@ static int proposal_plan(struct rh_plan_item *items, long n, int sampler, const 
 	struct rh_pred_cell *cells = malloc(sizeof(*cells) * (size_t)n);
 	if (!cells)
 		return rh_err_set(err, RH_E_NOMEM, "out of memory for %ld cells", n);
-	struct rh_pred_opts po = {.form = RH_PF_TRUE, .sampler = sampler, .seed = c->seed, .fit = c->fit};
+	struct rh_pred_opts po = {
+	    .form = RH_PF_TRUE, .sampler = sampler, .seed = c->seed, .fit = c->fit, .calib = c->calib};
 	int rc = rh_pred_propose_cells(c->m, info->ffmap, g, c->inputs, c->labels, c->images, &po, n, cells, err);
 	for (long i = 0; !rc && i < n; i++) {
 		if (cells[i].cycle >= info->golden_cycles) {
@@ -347,9 +348,20 @@ static int replay_journal(struct state *s, struct rh_err *err)
 	char fit[160] = "";
 	if (o->fit && !rh_fit_uniform(o->fit) && rh_fit_text(o->fit, fit, sizeof(fit)) < 0)
 		return rh_err_set(err, RH_E_INVAL, "the FIT rates do not fit in a journal head");
-	struct rh_journal_head head = {
-	    s->m->name,          rh_model_hash(s->m), o->sampler, o->n,      o->images, o->seed,       info->chain_len,
-	    info->golden_cycles, info->ffmap_hash,    o->shard,   o->shards, fit,       o->first_image};
+	struct rh_journal_head head = {.model = s->m->name,
+	                               .model_hash = rh_model_hash(s->m),
+	                               .sampler = o->sampler,
+	                               .n = o->n,
+	                               .images = o->images,
+	                               .seed = o->seed,
+	                               .chain_len = info->chain_len,
+	                               .golden_cycles = info->golden_cycles,
+	                               .ffmap_hash = info->ffmap_hash,
+	                               .shard = o->shard,
+	                               .shards = o->shards,
+	                               .fit = fit,
+	                               .first_image = o->first_image,
+	                               .calib_hash = o->calib ? rh_calib_hash(o->calib) : 0};
 	struct rh_journal_rec *done = NULL;
 	size_t n_done = 0;
 	int rc = rh_journal_open(&s->jr, o->journal, &head, &done, &n_done, err);
@@ -592,6 +604,8 @@ int rh_campaign_run(const struct rh_campaign_opts *o, const struct rh_model *m, 
 		rc = rh_err_set(err, RH_E_INVAL, "shard %d of %d of %ld injections", o->shard, o->shards, o->n);
 	else if (o->shards > 1 && (o->ci > 0 || o->rel_ci > 0)) /* the target is the whole campaign's */
 		rc = rh_err_set(err, RH_E_INVAL, "a shard cannot stop at a precision target");
+	else if (o->calib && (!sampler || strcmp(sampler->name, "isb") != 0))
+		rc = rh_err_set(err, RH_E_INVAL, "a calibration shapes isb's proposal only, not %s's", o->sampler);
 	else if (o->n_workers < 0 || (o->n_workers > 0 && !o->workers))
 		rc = rh_err_set(err, RH_E_INVAL, "%d extra back-ends", o->n_workers);
 	if (!rc)
@@ -602,7 +616,7 @@ int rh_campaign_run(const struct rh_campaign_opts *o, const struct rh_model *m, 
 		rc = slots_init(s, be, err);
 	if (!rc)
 		buckets_init(s);
-	struct rh_sampler_ctx ctx = {&r->info, m, s->inputs, s->labels, o->images, (uint64_t)o->seed, o->fit};
+	struct rh_sampler_ctx ctx = {&r->info, m, s->inputs, s->labels, o->images, (uint64_t)o->seed, o->fit, o->calib};
 	s->weighted = sampler && strcmp(sampler->name, "uniform") != 0;
 	if (!rc)
 		rc = sampler->plan(s->plan, o->n, &ctx, err);

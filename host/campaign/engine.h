@@ -36,7 +36,8 @@ struct rh_sampler_ctx {
 	const int *labels;
 	int images;
 	uint64_t seed;
-	const struct rh_fit *fit; /* P's raw FIT rates per flip-flop class; NULL: equal */
+	const struct rh_fit *fit;     /* P's raw FIT rates per flip-flop class; NULL: equal */
+	const struct rh_calib *calib; /* isb's pilot: unmodelled cells at these rates; NULL: none */
 };
 
 /* A sampler: the campaign's fault list, deterministic for a seed, in draw order. uniform: the
@@ -94,6 +95,10 @@ struct rh_campaign_opts {
 	 * bit of class c in proportion to its rate, is and isb weigh by that P; the journal's head
 	 * records them. NULL or equal rates: P uniform over the chain */
 	const struct rh_fit *fit;
+	/* isb: the software pilot counts the cells the effect model does not model at a
+	 * calibration's measured rates (host/predict/calib.h; its hash is in the journal's head)
+	 * instead of never correct; NULL: none */
+	const struct rh_calib *calib;
 };
 
 /* The injections of one register group or one layer: raw outcome counts and weighted sums, from

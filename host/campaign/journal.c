@@ -40,13 +40,16 @@ static int format_head(char *out, size_t cap, const struct rh_journal_head *h, i
 	if (n < 0 || (size_t)n >= cap)
 		return -1;
 	/* version 3 adds the shard, then (when not the default) the first image and the FIT rates */
-	char first[32] = "";
+	char first[32] = "", calib[32] = "";
 	if (h->first_image > 0)
 		snprintf(first, sizeof(first), " first_image=%d", h->first_image);
+	if (h->calib_hash)
+		snprintf(calib, sizeof(calib), " calib=%08" PRIx32, h->calib_hash);
 	int fit = version >= 3 && h->fit && h->fit[0];
-	int m = version >= 3 ? snprintf(out + n, cap - (size_t)n, " shard=%d/%d%s%s%s\n", h->shards > 1 ? h->shard : 0,
-	                                h->shards > 1 ? h->shards : 1, first, fit ? " fit=" : "", fit ? h->fit : "")
-	                     : snprintf(out + n, cap - (size_t)n, "\n");
+	int m = version >= 3
+	            ? snprintf(out + n, cap - (size_t)n, " shard=%d/%d%s%s%s%s\n", h->shards > 1 ? h->shard : 0,
+	                       h->shards > 1 ? h->shards : 1, first, fit ? " fit=" : "", fit ? h->fit : "", calib)
+	            : snprintf(out + n, cap - (size_t)n, "\n");
 	return m < 0 || (size_t)(n + m) >= cap ? -1 : n + m;
 }
 
@@ -203,8 +206,8 @@ int rh_journal_open(struct rh_journal *j, const char *path, const struct rh_jour
 {
 	char want[LINE_MAX_LEN], want2[LINE_MAX_LEN];
 	int hl = format_head(want, sizeof(want), head, JOURNAL_VERSION);
-	/* a version 2 journal has no shards, equal FIT rates and the first images */
-	int hl2 = head->shards > 1 || (head->fit && head->fit[0]) || head->first_image > 0
+	/* a version 2 journal has no shards, equal FIT rates, the first images and no calibration */
+	int hl2 = head->shards > 1 || (head->fit && head->fit[0]) || head->first_image > 0 || head->calib_hash
 	              ? -1
 	              : format_head(want2, sizeof(want2), head, 2);
 	memset(j, 0, sizeof(*j));
@@ -310,8 +313,12 @@ static int parse_head(const char *buf, size_t first, struct rh_journal_file *jf,
 		int at = 0;
 		if (sscanf(t, " first_image=%d%n", &h->first_image, &at) == 1)
 			t += at;
-		if (sscanf(t, " fit=%159s", jf->fit) != 1)
+		if (sscanf(t, " fit=%159s%n", jf->fit, &at) == 1)
+			t += at;
+		else
 			jf->fit[0] = 0;
+		if (sscanf(t, " calib=%" SCNx32, &h->calib_hash) != 1)
+			h->calib_hash = 0;
 	}
 	int ok = k == (version == 3 ? 11 : 9) && h->n > 0 && h->shards >= 1 && h->shard >= 0 && h->shard < h->shards &&
 	         h->first_image >= 0;

@@ -30,6 +30,7 @@ struct rh_journal_head {
 	const char *fit;        /* P's raw FIT rates (rh_fit_text, host/accel/fit.h); NULL or "":
 	                         * equal rates, and the head says nothing of them */
 	int first_image;        /* the evaluation set's first test image (0: the head says nothing) */
+	uint32_t calib_hash;    /* isb's calibration (rh_calib_hash); 0: none, the head says nothing */
 };
 
 /* Shard I of N is the contiguous range [lo, hi) of the campaign's n injections in campaign

@@ -81,6 +81,11 @@ static void help(void)
 	       "                      injection (SAMPLER.csv: flip-flop, class, register group,\n"
 	       "                      layer, outcome, weight), for rahil report DIR (docs/report.md);\n"
 	       "                      not with --journal or --shard\n"
+	       "  --calibration FILE  isb: its software pilot counts the cells the effect model\n"
+	       "                      does not model at the rates FILE measured (rahil campaign\n"
+	       "                      --calibration-out, best of other images or another seed)\n"
+	       "                      instead of never correct: the draws go where the hardware\n"
+	       "                      fails (docs/campaign.md)\n"
 	       "  --calibration-out FILE  write the measured rates per register group (with 95%%\n"
 	       "                      intervals) for `rahil predict --calibration FILE`\n"
 	       "  --journal FILE      record every finished injection in FILE; when FILE exists,\n"
@@ -166,7 +171,7 @@ static void progress(const struct rh_campaign_progress *p, void *ctx)
 
 /* The result as JSON text (malloc'ed), as --json prints it and --out saves it. */
 static char *json_text(const struct rh_campaign_result *r, const struct rh_campaign_opts *o, const char *name,
-                       const char *file, const char *backend)
+                       const char *file, const char *backend, const char *calib_path)
 {
 	/* n: the campaign's (a shard's r->n is its slice; a campaign stopped at its target has r->n done) */
 	struct rh_cli_campaign_id id = {name,    file,          o->sampler, o->images, o->shards > 1 ? o->n : r->n,
@@ -184,6 +189,8 @@ static char *json_text(const struct rh_campaign_result *r, const struct rh_campa
 	cJSON_AddNumberToObject(sc, "null_injections", (double)r->null_injections);
 	long ran = r->done - r->resumed;
 	cJSON_AddNumberToObject(j, "injections_per_s", r->seconds > 0 ? (double)ran / r->seconds : 0);
+	if (o->calib)
+		cJSON_AddStringToObject(j, "calibration", calib_path);
 	if (o->journal) {
 		cJSON_AddStringToObject(j, "journal", o->journal);
 		cJSON_AddNumberToObject(j, "resumed", (double)r->resumed);
@@ -277,7 +284,7 @@ static void report_stop(int rc, const struct rh_campaign_result *r, const struct
 
 /* The command line. */
 struct args {
-	const char *model, *backend, *sampler, *data, *journal, *csv, *calib, *out;
+	const char *model, *backend, *sampler, *data, *journal, *csv, *calib, *out, *calib_in;
 	long n, images, seed, first_image;
 	double ci, rel_ci;
 	int json, quiet, naive;
@@ -330,6 +337,10 @@ static int check_args(const struct args *a)
 		                         "run in one go");
 		return rh_cli_usage_error("campaign");
 	}
+	if (a->calib_in && strcmp(a->sampler, "isb") != 0) {
+		rh_cli_error("campaign", "--calibration shapes isb's proposal: it is for --sampler isb");
+		return rh_cli_usage_error("campaign");
+	}
 	if (a->shards > a->n) {
 		rh_cli_error("campaign", "--shard %d/%d: more shards than the %ld injections of --n", a->shard,
 		             a->shards, a->n);
@@ -362,6 +373,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 	    {"jobs", required_argument, NULL, 'P'},
 	    {"fit", required_argument, NULL, 'F'},
 	    {"first-image", required_argument, NULL, 'I'},
+	    {"calibration", required_argument, NULL, 'L'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -394,6 +406,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 			break;
 		case 'C': a->csv = optarg; break;
 		case 'K': a->calib = optarg; break;
+		case 'L': a->calib_in = optarg; break;
 		case 'O': a->out = optarg; break;
 		case 'P':
 			if (rh_cli_int("campaign", "jobs", optarg, 1, RH_CLI_JOBS_MAX, &a->jobs))
@@ -479,7 +492,7 @@ int rh_cmd_campaign(int argc, char **argv)
 		rh_cli_error("campaign", "%s", err.msg);
 		goto out;
 	}
-	struct rh_backend_info info;
+	struct rh_backend_info info = {0};
 	if (rh_backend_info(&be, &info, &err) == 0)
 		out.map = info.ffmap;
 	if (a.out) {
@@ -491,6 +504,16 @@ int rh_cmd_campaign(int argc, char **argv)
 			goto out;
 		}
 		out.log = &log;
+	}
+	struct rh_calib calib_in;
+	if (a.calib_in && (rc = rh_calib_read(a.calib_in, &calib_in, &err)) == 0 &&
+	    (calib_in.model_hash != rh_model_hash(&m) || calib_in.ffmap_hash != info.ffmap_hash))
+		rc = rh_err_set(&err, RH_E_INVAL,
+		                "--calibration %s calibrates model %s on flip-flop map %08x, not this one", a.calib_in,
+		                calib_in.model, calib_in.ffmap_hash);
+	if (rc) {
+		rh_cli_error("campaign", "%s", err.msg);
+		goto out;
 	}
 	struct rh_campaign_opts o = {.sampler = sampler,
 	                             .n = n,
@@ -508,7 +531,8 @@ int rh_cmd_campaign(int argc, char **argv)
 	                             .rel_ci = a.rel_ci,
 	                             .workers = jobs.workers,
 	                             .n_workers = jobs.n,
-	                             .fit = &a.fit};
+	                             .fit = &a.fit,
+	                             .calib = a.calib_in ? &calib_in : NULL};
 	if (!quiet && journal_path)
 		fprintf(stderr, "rahil campaign: journal %s\n", journal_path);
 	rc = run_campaign(&o, &m, &test, &be, &r, &err);
@@ -516,7 +540,7 @@ int rh_cmd_campaign(int argc, char **argv)
 		fprintf(stderr, "rahil campaign: %ld of %ld injections were taken from %s\n", r.resumed, n,
 		        journal_path);
 	char *json = NULL;
-	if (!rc && (a.json || a.out) && !(json = json_text(&r, &o, m.name, model, backend)))
+	if (!rc && (a.json || a.out) && !(json = json_text(&r, &o, m.name, model, backend, a.calib_in)))
 		rc = rh_err_set(&err, RH_E_NOMEM, "out of memory for the result");
 	if (!rc && a.out && (rc = rh_injlog_close(&log, &err)) == 0)
 		rc = save_json(a.out, json, &err);

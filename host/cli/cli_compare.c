@@ -196,6 +196,8 @@ static int campaign(struct cmp *c, const char *sampler, long n, long seed, const
 	                             .workers = c->jobs.workers,
 	                             .n_workers = c->jobs.n,
 	                             .fit = &c->a.fit};
+	if (!strcmp(sampler, "isb"))
+		o.calib = &c->calib; /* its pilot counts the unmodelled cells at the calibration's rates */
 	if (strcmp(name, "calibration") != 0)
 		o.rel_ci = c->a.rel_ci;
 	else /* not the images it is compared on (docs/compare.md) */

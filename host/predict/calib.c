@@ -1,5 +1,6 @@
 /* rahil: calibration files (host/predict/calib.h), JSON. */
 #include "calib.h"
+#include "hash.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -176,4 +177,18 @@ int rh_calib_read(const char *path, struct rh_calib *c, struct rh_err *err)
 	int rc = j ? parse(j, c, path, err) : rh_err_set(err, RH_E_FORMAT, "%s: not a JSON calibration file", path);
 	cJSON_Delete(j);
 	return rc;
+}
+
+uint32_t rh_calib_hash(const struct rh_calib *c)
+{
+	uint32_t h = RH_FNV1A_INIT;
+	char line[256];
+	for (int i = 0; i < RH_SG_COUNT; i++) {
+		const struct rh_calib_group *g = &c->g[i];
+		int n = snprintf(line, sizeof(line), "%d %d %ld %ld %.17g %.17g %.17g %.17g %.17g %.17g\n", i, g->have,
+		                 g->n_g1, g->n_g0, g->fail, g->fix, g->ci_fail[0], g->ci_fail[1], g->ci_fix[0],
+		                 g->ci_fix[1]);
+		h = rh_fnv1a(h, line, n > 0 && (size_t)n < sizeof(line) ? (size_t)n : 0);
+	}
+	return h ? h : 1;
 }

@@ -30,5 +30,7 @@ struct rh_calib {
 int rh_calib_write(const char *path, const struct rh_calib *c, struct rh_err *err);
 /* Read a calibration file; RH_E_FORMAT (naming the file and the field) when it is not one. */
 int rh_calib_read(const char *path, struct rh_calib *c, struct rh_err *err);
+/* FNV-1a 32 of the rates and counts (what a proposal built from them depends on), never 0. */
+uint32_t rh_calib_hash(const struct rh_calib *c);
 
 #endif

@@ -101,8 +101,12 @@ struct pred {
 	uint32_t key_cls[NKEY][RH_FF_CONTROL + 1];
 	double key_fit[NKEY];
 	double live_share[RH_MAX_LAYERS][RH_SG_COUNT];
-	long pilot_n[NKEY], pilot_k[NKEY]; /* live pilot samples and changed outcomes per key */
-	long exh_n;                        /* exhaustive: cells (or sites) per image */
+	/* per key: live pilot samples, and the sum of their probabilities of a changed outcome (0
+	 * or 1, or a calibrated cell's measured rate) */
+	long pilot_n[NKEY];
+	double pilot_k[NKEY];
+	long exh_n;     /* exhaustive: cells (or sites) per image */
+	int sqrt_score; /* isb's score: the square root of the change probability */
 	/* calibration (section 10): each group's share of live cells, and per group the sums of
 	 * w / live of the calibrated samples on golden-correct (cal_c1) and golden-wrong (cal_c0)
 	 * images, the sensitivities of the drop to the group's rates */
@@ -513,7 +517,7 @@ static void tally(struct pred *p, const struct outcome *y)
 		return;
 	if (!p->use_prop && y->live) { /* the pilot's profile (section 9) */
 		p->pilot_n[y->group * RH_PRED_BITPOS + y->bitpos]++;
-		p->pilot_k[y->group * RH_PRED_BITPOS + y->bitpos] += d != 0;
+		p->pilot_k[y->group * RH_PRED_BITPOS + y->bitpos] += fabs(d);
 	}
 	p->bucket_l[y->layer] += y->w * d;
 	p->bucket_c[y->cls] += y->w * d;
@@ -621,16 +625,19 @@ static double profile(const struct pred *p, int k, double rate)
 }
 
 /* From now on draw from the defensive mixture of the target and the target times the score
- * (into g, one per stratum). */
+ * (into g, one per stratum): is, the stratum's live share; isb, the stratum's probability of a
+ * changed outcome (live share x profile), or for a hardware campaign its square root (section
+ * 9: the allocation of least variance when an outcome changes or not). */
 static void propose(struct pred *p, double *g)
 {
 	int isb = p->o->sampler == RH_PS_ISB;
-	long n = 0, e = 0;
+	long n = 0;
+	double e = 0;
 	for (int i = 0; i < NKEY; i++) {
 		n += p->pilot_n[i];
 		e += p->pilot_k[i];
 	}
-	double rate = e > 0 ? (double)e / (double)n : -1;
+	double rate = e > 0 ? e / (double)n : -1;
 	for (int s = 0; s < p->prop.n; s++) {
 		if (p->o->form == RH_PF_SW) {
 			int gr = (s / 8) % 2 == 0 ? RH_SG_PE_WGT : RH_SG_PE_ACT;
@@ -638,7 +645,8 @@ static void propose(struct pred *p, double *g)
 			continue;
 		}
 		int l = s / NKEY, k = s % NKEY;
-		g[s] = p->live_share[l][k / RH_PRED_BITPOS] * (isb ? profile(p, k, rate) : 1);
+		double live = p->live_share[l][k / RH_PRED_BITPOS], change = live * (isb ? profile(p, k, rate) : 1);
+		g[s] = isb && p->sqrt_score ? sqrt(change) : change;
 	}
 	rh_proposal_mix(&p->prop, g, p->o->defensive > 0 ? p->o->defensive : 0.1);
 	p->use_prop = 1;
@@ -655,7 +663,8 @@ static long pilot_step(const struct pred *p, long total)
 
 static long pilot_next(struct pred *p, long end, long total)
 {
-	long e = 0, step = pilot_step(p, total), cap = total / 4 > step ? total / 4 : step;
+	long step = pilot_step(p, total), cap = total / 4 > step ? total / 4 : step;
+	double e = 0;
 	for (int i = 0; i < NKEY; i++)
 		e += p->pilot_k[i];
 	if (p->o->pilot > 0 || e >= PILOT_EVENTS || end >= cap) {
@@ -936,7 +945,8 @@ int rh_pred_propose_cells(const struct rh_model *m, const struct rh_ffmap *map, 
 	                 .labels = labels,
 	                 .n_images = n_images,
 	                 .in_len = (long)m->in_h * m->in_w * m->in_c,
-	                 .r = &r};
+	                 .r = &r,
+	                 .sqrt_score = 1};
 	rh_rng_seed(&p.rng, o->seed);
 	int rc = po.form == RH_PF_SW || po.sampler == RH_PS_UNIFORM
 	             ? rh_err_set(err, RH_E_INVAL, "a campaign's proposal is is or isb over the accelerator's cells")

@@ -13,7 +13,7 @@
 #define N_RECS 20
 
 static const struct rh_journal_head head = {"mlp", 0x1234abcdu, "uniform", 100, 5,    7, 733,
-                                            51407, 0x366a6b84u, 0,         1,   NULL, 0};
+                                            51407, 0x366a6b84u, 0,         1,   NULL, 0, 0};
 
 static struct rh_journal_rec rec(long i)
 {
@@ -227,6 +227,7 @@ static int t_optional_fields(struct test_ctx *t)
 	h.sampler = "isb";
 	h.first_image = 250;
 	h.fit = "input_act=1,weight=1,output_act=1,control=0.33300000000000002";
+	h.calib_hash = 0x0badf00du;
 	struct rh_journal j;
 	struct rh_journal_rec *got = NULL, r[4];
 	size_t n;
@@ -239,16 +240,19 @@ static int t_optional_fields(struct test_ctx *t)
 	rh_journal_close(&j);
 	struct rh_journal_file jf;
 	CHECKF(rh_journal_read(path, &jf, &err) == 0, "%s", err.msg);
-	CHECK(jf.head.first_image == 250 && !strcmp(jf.head.fit, h.fit) && jf.n_recs == 4);
+	CHECK(jf.head.first_image == 250 && !strcmp(jf.head.fit, h.fit) && jf.head.calib_hash == h.calib_hash &&
+	      jf.n_recs == 4);
 	rh_journal_file_free(&jf);
 	CHECKF(rh_journal_open(&j, path, &h, &got, &n, &err) == 0 && n == 4, "%s", err.msg);
 	free(got);
 	rh_journal_close(&j);
-	struct rh_journal_head other[3] = {h, h, h};
+	struct rh_journal_head other[5] = {h, h, h, h, h};
 	other[0].first_image = 0;
 	other[1].fit = NULL;
 	other[2].fit = "input_act=1,weight=1,output_act=1,control=0.5";
-	for (int i = 0; i < 3; i++) {
+	other[3].calib_hash = 0;
+	other[4].calib_hash = 0x0badf00eu;
+	for (int i = 0; i < 5; i++) {
 		got = NULL;
 		CHECKF(rh_journal_open(&j, path, &other[i], &got, &n, &err) == RH_E_INVAL, "head %d", i);
 		free(got);

@@ -200,5 +200,45 @@ else
 	ok "$name (SA $sa over test images 10..29)"
 fi
 
+# isb with --calibration (its pilot counts unmodelled cells at rates measured on other images):
+# the estimate agrees with a uniform campaign of another seed (within 3 standard errors of the
+# two), the journal's head names the calibration and refuses another, uniform refuses it.
+name=campaign/isb-calibration
+cal_camp="campaign -m models/mlp.rmod --backend sim:ice40 --images 20 -q --json"
+# shellcheck disable=SC2086
+"$RAHIL" $cal_camp --sampler uniform --n 1000 --first-image 20 --seed 4 --calibration-out "$tmp/c1.json" \
+	>/dev/null 2>"$tmp/ic.err" &&
+	sed -e 's/"fail":[^,]*,/"fail": 0.5,/' "$tmp/c1.json" >"$tmp/c2.json" &&
+	"$RAHIL" $cal_camp --sampler isb --n 2000 --seed 5 --calibration "$tmp/c1.json" --journal "$tmp/ic.jnl" \
+		>"$tmp/ic.json" 2>>"$tmp/ic.err" &&
+	"$RAHIL" $cal_camp --sampler uniform --n 4000 --seed 6 >"$tmp/iu.json" 2>>"$tmp/ic.err"
+st=$?
+# shellcheck disable=SC2086
+"$RAHIL" $cal_camp --sampler isb --n 2000 --seed 5 --calibration "$tmp/c2.json" --journal "$tmp/ic.jnl" \
+	>/dev/null 2>"$tmp/ic2.err"
+st2=$?
+# shellcheck disable=SC2086
+"$RAHIL" $cal_camp --sampler uniform --n 100 --calibration "$tmp/c1.json" >/dev/null 2>"$tmp/ic3.err"
+st3=$?
+# drops and standard errors (95% half-widths / 1.96) of the two campaigns
+agree=$(awk -v a="$(json "$tmp/ic.json" drop)" -v b="$(json "$tmp/iu.json" drop)" \
+	-v ha="$(sed -n 's/.*"ci95_drop":[[:space:]]*\[\([-0-9.e]*\), \([-0-9.e]*\)\].*/\1 \2/p' "$tmp/ic.json")" \
+	-v hb="$(sed -n 's/.*"ci95_drop":[[:space:]]*\[\([-0-9.e]*\), \([-0-9.e]*\)\].*/\1 \2/p' "$tmp/iu.json")" \
+	'BEGIN { split(ha, x, " "); split(hb, y, " "); sa = (x[2] - x[1]) / 3.92; sb = (y[2] - y[1]) / 3.92
+		d = a - b; print (d * d <= 9 * (sa * sa + sb * sb)) ? "yes" : "no" }')
+if [ $st -ne 0 ]; then
+	bad $name "a campaign failed: $(cat "$tmp/ic.err")"
+elif [ "$agree" != yes ]; then
+	bad $name "isb with the calibration measured $(json "$tmp/ic.json" drop), uniform $(json "$tmp/iu.json" drop)"
+elif ! head -1 "$tmp/ic.jnl" | grep -q " calib=[0-9a-f]\{8\}\$"; then
+	bad $name "the journal's head does not name the calibration: $(head -1 "$tmp/ic.jnl")"
+elif [ $st2 -ne 1 ]; then
+	bad $name "the journal resumed with another calibration: exit $st2"
+elif [ $st3 -ne 1 ] || ! grep -q -- "--calibration" "$tmp/ic3.err"; then
+	bad $name "uniform took --calibration: exit $st3, $(cat "$tmp/ic3.err")"
+else
+	ok "$name (isb $(json "$tmp/ic.json" drop), uniform $(json "$tmp/iu.json" drop))"
+fi
+
 echo "$pass passed, $fail failed, 0 skipped"
 [ "$fail" -eq 0 ]
