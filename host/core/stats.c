@@ -15,8 +15,9 @@ void rh_wilson(long k, long n, double z, double *lo, double *hi)
 	double p = (double)k / (double)n, z2 = z * z, d = 1 + z2 / (double)n;
 	double c = (p + z2 / (2.0 * (double)n)) / d;
 	double h = z * sqrt(p * (1 - p) / (double)n + z2 / (4.0 * (double)n * (double)n)) / d;
-	*lo = c - h < 0 ? 0 : c - h;
-	*hi = c + h > 1 ? 1 : c + h;
+	/* at k = 0 and k = n the bound is 0 and 1 exactly (c - h and c + h round a few ulps off) */
+	*lo = k <= 0 || c - h < 0 ? 0 : c - h;
+	*hi = k >= n || c + h > 1 ? 1 : c + h;
 }
 
 /* Restricted maximum-likelihood estimate of p01 when p10 - p01 = d is held fixed: the larger
