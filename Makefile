@@ -117,6 +117,7 @@ test: deps
 			tests/system/test_campaign.sh $(BUILD)/rahil $(BUILD)/rahil-sim $(BUILD)/tests/fake_board" \
 		shard "tests/system/test_shard.sh $(BUILD)/rahil" \
 		fit "tests/system/test_fit.sh $(BUILD)/rahil $(BUILD)" \
+		sites "tests/system/test_sites.sh $(BUILD)/rahil" \
 		report "tests/system/test_report.sh $(BUILD)/rahil" \
 		slurm "tests/system/test_slurm.sh $(BUILD)/rahil" \
 		bitstream "$(MAKE) --no-print-directory bitstream BOARD=icebreaker" \

@@ -8,8 +8,9 @@
 #   RH_ACT_MEM(MEMBER)               one per copy of the activation memory, in row order
 #   RH_HOST_MEM(MEMBER)              every memory only the host writes (program, parameters,
 #                                    weights, the scrub's copy of the input): constant in a run
-# Every memory of the header must be one of these or a logit memory (written by the core); an
-# unknown one fails here, and a name Verilator does not keep fails the harness's build.
+#   RH_LOGIT_MEM(MEMBER)             the logit memories (written by the core, read by the host)
+# Every memory of the header must be one of these; an unknown one fails here, and a name
+# Verilator does not keep fails the harness's build.
 # usage: gen_fliptab.sh FFMAP.tsv ROOT.h OUT.h
 set -eu
 tsv=$1 root=$2 out=$3
@@ -31,7 +32,8 @@ END { if (name != "") printf "RH_FLIP_REG(%d, %d, %s)\n", ofs, w, member }' "$ts
 sed -n 's/^ *VlUnpacked<.*> \([A-Za-z0-9_]*\);$/\1/p' "$root" | sort -t_ -k1,1 | awk '
 /__DOT__gen_amem__BRA__[0-9]+__KET____DOT__u_a__DOT__/ {
 	r = $0; sub(/.*gen_amem__BRA__/, "", r); sub(/__KET__.*/, "", r); act[r + 0] = $0; if (r + 1 > rows) rows = r + 1; next }
-/^__V/ || /__DOT__u_logits__DOT__|__DOT__u_logw__DOT__/ { next }
+/^__V/ { next }
+/__DOT__u_logits__DOT__|__DOT__u_logw__DOT__/ { printf "RH_LOGIT_MEM(%s)\n", $0; next }
 /__DOT__u_prog__DOT__|__DOT__u_bias__DOT__|__DOT__u_mq__DOT__|__DOT__gen_wmem__BRA__[0-9]+__KET____DOT__u_w__DOT__|__DOT__u_scrub__DOT__u_in__DOT__/ {
 	printf "RH_HOST_MEM(%s)\n", $0; next }
 { printf "gen_fliptab: memory %s is neither an activation, a logit nor a host-written one\n", $0 > "/dev/stderr"; bad = 1 }

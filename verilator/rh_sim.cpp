@@ -103,6 +103,11 @@ struct handle : rh_sim {
 	};
 	std::vector<span> held, act, non_act; // find_layout
 	size_t held_len = 0;
+	// the core's state proper, for the liveness harness: every chain register's member and every
+	// memory the core writes (activations, logits), packed (snap: the offset in the packing)
+	std::vector<span> core;
+	std::vector<int> core_cls; // each span's flip-flop class (enum rh_ff_class), -1 for a memory
+	size_t core_len = 0;
 	struct snapshot {
 		std::vector<uint8_t> bytes; // the model's root object (save_state)
 		uint64_t time;              // the context's simulation time
@@ -264,15 +269,30 @@ template <class T> void find_layout(handle *s, T *t)
 	const uint8_t *base = reinterpret_cast<const uint8_t *>(r);
 	std::vector<handle::span> host;
 	s->act.clear();
-#define RH_FLIP_REG(ofs, width, member)
+	s->core.clear();
+	s->core_cls.clear();
+#define RH_SPAN(member) {(size_t)(reinterpret_cast<const uint8_t *>(&r->member) - base), sizeof(r->member), 0}
+#define RH_FLIP_REG(ofs, width, member)                                                                                \
+	s->core.push_back(RH_SPAN(member));                                                                            \
+	s->core_cls.push_back(rh_ffmap_class_of(&RH_FFMAP_BUILT, ofs));
 #define RH_ACT_MEM(member)                                                                                             \
-	s->act.push_back({(size_t)(reinterpret_cast<const uint8_t *>(&r->member) - base), sizeof(r->member), 0});
-#define RH_HOST_MEM(member)                                                                                            \
-	host.push_back({(size_t)(reinterpret_cast<const uint8_t *>(&r->member) - base), sizeof(r->member), 0});
+	s->act.push_back(RH_SPAN(member));                                                                             \
+	s->core.push_back(RH_SPAN(member));
+#define RH_HOST_MEM(member) host.push_back(RH_SPAN(member));
+#define RH_LOGIT_MEM(member)                                                                                           \
+	s->core.push_back(RH_SPAN(member));                                                                            \
+	s->core_cls.push_back(-1);
 #include RH_FLIPTAB_HDR
 #undef RH_FLIP_REG
 #undef RH_ACT_MEM
 #undef RH_HOST_MEM
+#undef RH_LOGIT_MEM
+#undef RH_SPAN
+	s->core_len = 0;
+	for (auto &c : s->core) {
+		c.snap = s->core_len;
+		s->core_len += c.len;
+	}
 	// the held spans: everything but the host's memories
 	std::sort(host.begin(), host.end(),
 	          [](const handle::span &x, const handle::span &y) { return x.root < y.root; });
@@ -416,10 +436,12 @@ template <class R> const std::vector<flip_reg<R>> &flip_regs()
 #define RH_FLIP_REG(ofs, width, member) {ofs, width, [](R *r, uint32_t b) { invert(r->member, b); }},
 #define RH_ACT_MEM(member)
 #define RH_HOST_MEM(member)
+#define RH_LOGIT_MEM(member)
 #include RH_FLIPTAB_HDR
 #undef RH_FLIP_REG
 #undef RH_ACT_MEM
 #undef RH_HOST_MEM
+#undef RH_LOGIT_MEM
 	};
 	return regs;
 }
@@ -747,6 +769,109 @@ template <class T> int check_direct(handle *s, T *t, const struct rh_fault *f)
 	return rc == 1 ? st[0].bytes == st[1].bytes : rc;
 }
 
+// The core's state proper (handle::core: the chain registers and the memories the core writes),
+// packed into out, and whether the model's equals a packed copy.
+template <class T> void save_core(const handle *s, T *t, uint8_t *out)
+{
+	const uint8_t *p = reinterpret_cast<const uint8_t *>(t->rootp);
+	for (const auto &c : s->core)
+		memcpy(out + c.snap, p + c.root, c.len);
+}
+
+// Whether the model's core equals ref on every span (cls -2), on the spans of other classes than
+// cls and the memories (cls >= 0), or on the memories alone (cls -1).
+template <class T> bool same_core(const handle *s, T *t, const uint8_t *ref, int cls = -2)
+{
+	const uint8_t *p = reinterpret_cast<const uint8_t *>(t->rootp);
+	for (size_t i = 0; i < s->core.size(); i++) {
+		const auto &c = s->core[i];
+		bool in = cls == -2 || (cls == -1 ? s->core_cls[i] == -1 : s->core_cls[i] != cls);
+		if (in && memcmp(p + c.root, ref + c.snap, c.len) != 0)
+			return false;
+	}
+	return true;
+}
+
+// rahil sites --measure (rh_sim_liveness): the run taken to the fault's edge twice from the
+// canonical start, once flipping the bit there and once not (the fast path's direct injection),
+// then side by side, the golden one a window of clocks ahead with its core states kept, the
+// faulty one compared with them clock by clock, until the two are equal again, a memory word
+// differs, or the run ends. RH_LIVE_REACH: a register of another class than the struck one
+// differed on the way (values ride through registers of their own class unused, an activation
+// along a row of idle PEs, and are used where they meet another: a product in an accumulator, a
+// result on its way to memory, a control value in an address); RH_LIVE_STORE: a memory word
+// differed, or the run ended with more than the struck bit differing; RH_LIVE_UNDECIDED: neither
+// end within max clocks.
+template <class T> int liveness(handle *s, T *t, const struct rh_fault *f, uint32_t max, uint32_t *clocks)
+{
+	enum { WINDOW = 512 };
+	handle::snapshot entry, gs, fs;
+	save_state(s, t, entry);
+	canonical_start(s, t);
+	auto arm = [&](bool flip) {
+		restore(s, t, s->s0);
+		clear_inputs(t);
+		t->i_budget = (uint32_t)(2 * s->model_cycles + 1024);
+		t->i_run = 1;
+		t->i_inj_en = 1;
+		t->i_inj_flip = flip ? 1 : 0;
+		t->i_inj_bit = f->bit;
+		t->i_inj_cycle = f->cycle;
+		tick(s, t);
+		clear_inputs(t);
+		t->i_inj_bit = 0;
+		t->i_inj_cycle = 0;
+		struct rh_fault g = *f;
+		g.no_flip = !flip;
+		inject_direct(s, t, &g);
+	};
+	auto ended = [t]() { return t->o_state == ST_DONE || t->o_state == ST_HANG; };
+	int cls = rh_ffmap_class_of(&RH_FFMAP_BUILT, f->bit), flags = 0;
+	bool over = false;
+	*clocks = 0;
+	arm(false);
+	over = t->o_state != ST_RUN; // the run ends before the fault's cycle: the cell is not in it
+	save_state(s, t, gs);
+	arm(true);
+	save_state(s, t, fs);
+	std::vector<uint8_t> gold((size_t)WINDOW * s->core_len);
+	while (!over && *clocks < max) {
+		restore(s, t, gs);
+		uint32_t k = 0, want = std::min<uint32_t>(WINDOW, max - *clocks);
+		for (; k < want && !ended(); k++) {
+			tick(s, t);
+			save_core(s, t, gold.data() + (size_t)k * s->core_len);
+		}
+		bool golden_ended = ended();
+		save_state(s, t, gs);
+		restore(s, t, fs);
+		for (uint32_t i = 0; i < k && !over; i++) {
+			tick(s, t);
+			++*clocks;
+			const uint8_t *g = gold.data() + (size_t)i * s->core_len;
+			if (same_core(s, t, g)) {
+				over = true; // every difference gone
+			} else if (!same_core(s, t, g, -1)) {
+				flags |= RH_LIVE_REACH | RH_LIVE_STORE; // a memory word took it
+				over = true;
+			} else if (!same_core(s, t, g, cls)) {
+				flags |= RH_LIVE_REACH;
+			}
+		}
+		if (!over && golden_ended) { // the run's end: is there more than the struck bit?
+			invert_chain_bit(t, f->bit);
+			if (!same_core(s, t, gold.data() + (size_t)(k - 1) * s->core_len))
+				flags |= RH_LIVE_REACH | RH_LIVE_STORE;
+			invert_chain_bit(t, f->bit);
+			over = true;
+		}
+		save_state(s, t, fs);
+	}
+	s->s0.bytes.clear();
+	restore(s, t, entry);
+	return over ? flags : flags | RH_LIVE_UNDECIDED;
+}
+
 template <class T> int resume(handle *s, T *t, struct rh_result *res)
 {
 	if (t->o_state != ST_HOLD)
@@ -965,6 +1090,14 @@ int op_run_faults(struct rh_sim *p, const struct rh_fault *f, size_t n, uint32_t
 	return with_model(s, [&](auto *t) { return run_faults(s, t, f, n, budget, replay, golden, res); });
 }
 
+int op_liveness(struct rh_sim *p, const struct rh_fault *f, uint32_t max, uint32_t *clocks)
+{
+	handle *s = H(p);
+	if (!s->loaded || s->input.empty() || f->bit >= s->chain_len)
+		return RH_E_INVAL;
+	return with_model(s, [&](auto *t) { return liveness(s, t, f, max, clocks); });
+}
+
 int op_check_direct(struct rh_sim *p, const struct rh_fault *f)
 {
 	handle *s = H(p);
@@ -1024,6 +1157,7 @@ extern "C" const struct rh_sim_set RH_SIM_SET_SYM = {
     op_run,
     op_run_faults,
     op_check_direct,
+    op_liveness,
     op_resume,
     op_read_state,
     op_trace_open,

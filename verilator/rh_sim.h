@@ -75,6 +75,16 @@ int rh_sim_run_faults(struct rh_sim *s, const struct rh_fault *f, size_t n, uint
  * host port's logit read registers, which read on every clock).
  * Returns 1 when equal, 0 when not, 2 when the run ends before the fault's cycle, <0 on error. */
 int rh_sim_check_direct(struct rh_sim *s, const struct rh_fault *f);
+/* Where one cell's flip goes on the loaded input (rahil sites --measure, docs/fault-model.md
+ * section 6.5): from the canonical start the run is taken to the fault's edge twice, flipping the
+ * bit there once (as RH_REPLAY_FAST injects) and once not, and the two then run side by side,
+ * compared after every clock on every chain flip-flop and every memory word the core writes
+ * (activations, logits), until they are equal again, a memory word differs or the run ends.
+ * Returns flags (enum rh_live, host/accel/run.h): RH_LIVE_REACH when a flip-flop of another class than the struck one
+ * differed on the way, RH_LIVE_STORE when a memory word differed or the run ended with more than the struck bit
+ * differing (STORE implies REACH), RH_LIVE_UNDECIDED when max clocks passed first; 0: dead. *clocks: the clocks
+ * compared. <0 on error. The loaded input and model stay. */
+int rh_sim_liveness(struct rh_sim *s, const struct rh_fault *f, uint32_t max, uint32_t *clocks);
 /* After RH_RUN_HELD: continue the run to its end. */
 int rh_sim_resume(struct rh_sim *s, struct rh_result *res);
 /* Read the whole core state out (one rotation, nothing inverted) while held, done or hung. */
@@ -100,6 +110,7 @@ struct rh_sim_set {
 	int (*run_faults)(struct rh_sim *s, const struct rh_fault *f, size_t n, uint32_t budget, int replay,
 	                  struct rh_result *golden, struct rh_result *res);
 	int (*check_direct)(struct rh_sim *s, const struct rh_fault *f);
+	int (*liveness)(struct rh_sim *s, const struct rh_fault *f, uint32_t max, uint32_t *clocks);
 	int (*resume)(struct rh_sim *s, struct rh_result *res);
 	int (*read_state)(struct rh_sim *s, uint8_t *state);
 	int (*trace_open)(struct rh_sim *s, const char *path, struct rh_err *err);

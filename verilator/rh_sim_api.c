@@ -64,6 +64,11 @@ int rh_sim_check_direct(struct rh_sim *s, const struct rh_fault *f)
 	return s->set->check_direct(s, f);
 }
 
+int rh_sim_liveness(struct rh_sim *s, const struct rh_fault *f, uint32_t max, uint32_t *clocks)
+{
+	return s->set->liveness(s, f, max, clocks);
+}
+
 int rh_sim_resume(struct rh_sim *s, struct rh_result *res)
 {
 	return s->set->resume(s, res);

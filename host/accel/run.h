@@ -46,6 +46,14 @@ struct rh_result {
 };
 
 /* How a simulator replays a fault list: the results are the same in every mode. */
+/* Where a cell's flip went (rahil sites --measure; verilator/rh_sim.h, rh_sim_liveness): 0 dead,
+ * else these flags. */
+enum rh_live {
+	RH_LIVE_REACH = 1,    /* a flip-flop of another class than the struck one took it */
+	RH_LIVE_STORE = 2,    /* a memory word took it, or the run ended with it (implies REACH) */
+	RH_LIVE_UNDECIDED = 4 /* neither within the clocks allowed */
+};
+
 enum rh_replay {
 	RH_REPLAY_FAST = 0,    /* from checkpoints of the golden run, the flip made in place (no chain
 	                        * rotation), stopped where a run rejoins the golden run */

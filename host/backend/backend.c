@@ -37,3 +37,14 @@ void rh_backend_stats(struct rh_backend *b, struct rh_backend_stats *st)
 	if (b->ops->stats)
 		b->ops->stats(b, st);
 }
+
+int rh_backend_liveness(struct rh_backend *b, const int8_t *input, const struct rh_fault *f, size_t n, uint32_t max,
+                        int *live, struct rh_err *err)
+{
+	if (!b->ops->liveness)
+		return rh_err_set(err, RH_E_UNSUPPORTED,
+		                  "back-end %s cannot tell a live value from a dead one: that takes the simulator, "
+		                  "which runs the faulty and the golden run side by side (--backend sim...)",
+		                  b->ops->name);
+	return b->ops->liveness(b, input, f, n, max, live, err);
+}

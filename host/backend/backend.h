@@ -43,6 +43,10 @@ struct rh_backend_ops {
 	int (*run_faults)(struct rh_backend *b, const int8_t *input, const struct rh_fault *f, size_t n,
 	                  struct rh_result *golden, struct rh_result *out, struct rh_err *err);
 	void (*stats)(struct rh_backend *b, struct rh_backend_stats *st);
+	/* The simulator only (NULL elsewhere): live[i] = where fault f[i]'s flip went (enum rh_live,
+	 * host/accel/run.h; verilator/rh_sim.h, rh_sim_liveness), within max clocks. */
+	int (*liveness)(struct rh_backend *b, const int8_t *input, const struct rh_fault *f, size_t n, uint32_t max,
+	                int *live, struct rh_err *err);
 };
 
 /* Options of rh_backend_open; NULL means every default. */
@@ -72,6 +76,9 @@ int rh_backend_info(struct rh_backend *b, struct rh_backend_info *info, struct r
 int rh_backend_run_faults(struct rh_backend *b, const int8_t *input, const struct rh_fault *f, size_t n,
                           struct rh_result *golden, struct rh_result *out, struct rh_err *err);
 void rh_backend_stats(struct rh_backend *b, struct rh_backend_stats *st);
+/* RH_E_UNSUPPORTED, naming the back-end, where it has no liveness harness. */
+int rh_backend_liveness(struct rh_backend *b, const int8_t *input, const struct rh_fault *f, size_t n, uint32_t max,
+                        int *live, struct rh_err *err);
 /* Comma-separated names of the back-ends in this build, for messages and --help. */
 const char *rh_backend_names(void);
 

@@ -96,6 +96,25 @@ static int sim_run_faults(struct rh_backend *b, const int8_t *input, const struc
 	return 0;
 }
 
+static int sim_liveness(struct rh_backend *b, const int8_t *input, const struct rh_fault *f, size_t n, uint32_t max,
+                        int *live, struct rh_err *err)
+{
+	struct rh_sim *s = b->priv;
+	const struct rh_model *m = b->m;
+	int rc = rh_sim_load_input(s, input, (size_t)(m->in_h * m->in_w * m->in_c));
+	for (size_t i = 0; !rc && i < n; i++) {
+		uint32_t clocks = 0;
+		int v = rh_sim_liveness(s, &f[i], max, &clocks);
+		if (v < 0)
+			rc = v;
+		else
+			live[i] = v;
+	}
+	if (rc)
+		return rh_err_set(err, rc, "the liveness run failed (%s)", rh_strerror(rc));
+	return 0;
+}
+
 static void sim_close(struct rh_backend *b)
 {
 	rh_sim_destroy(b->priv);
@@ -110,4 +129,5 @@ const struct rh_backend_ops rh_backend_sim_ops = {
     .close = sim_close,
     .info = sim_info,
     .run_faults = sim_run_faults,
+    .liveness = sim_liveness,
 };
