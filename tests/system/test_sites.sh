@@ -54,12 +54,16 @@ name=sites_measure_json
 "$RAHIL" sites -m models/cnn.rmod --backend sim:ice40 --images 1 --measure 40 -q --json >"$tmp/s.json" 2>"$tmp/err"
 st=$?
 missing=""
-for k in pearson_r_exact max_rel_err_exact pearson_r_analytic max_rel_err_analytic measured exact_inside; do
+for k in pearson_r_exact max_rel_err_exact pearson_r_analytic max_rel_err_analytic measured exact_inside \
+	stored_fraction; do
 	grep -q "\"$k\":" "$tmp/s.json" || missing="$missing $k"
 done
 sum=$(awk -F'\t' '$5 == "\"n\":" { sub(/,$/, "", $6); s += $6 } END { print s + 0 }' "$tmp/s.json")
+# (and a flip that reached memory reached another class: stored <= live)
 badci=$(awk -F'\t' '$5 == "\"fraction\":" { sub(/,$/, "", $6); f = $6 }
 	$5 == "\"ci95\":" { gsub(/[][,]/, " ", $6); split($6, c, " "); if (f < c[1] || f > c[2]) bad++ }
+	$5 == "\"stored_fraction\":" { sub(/,$/, "", $6); if ($6 > f) bad++; sf = $6 }
+	$5 == "\"stored_ci95\":" { gsub(/[][,]/, " ", $6); split($6, c, " "); if (sf < c[1] || sf > c[2]) bad++ }
 	END { print bad + 0 }' "$tmp/s.json")
 if [ $st -ne 0 ]; then
 	bad $name "exit $st: $(cat "$tmp/err")"
@@ -68,7 +72,7 @@ elif [ -n "$missing" ]; then
 elif [ "$sum" -ne 40 ]; then
 	bad $name "the (layer, class) rows count $sum cells, not 40"
 elif [ "$badci" -ne 0 ]; then
-	bad $name "$badci fractions outside their own interval"
+	bad $name "$badci fractions outside their own interval, or stored above live"
 else
 	ok $name
 fi
