@@ -222,5 +222,5 @@ else
 	ok $name
 fi
 
-echo "fit: $pass passed, $fail failed"
+echo "$pass passed, $fail failed, 0 skipped"
 [ $fail -eq 0 ]

@@ -86,5 +86,5 @@ msg=""
 [ $? -eq 1 ] && grep -q -- "--measure" "$tmp/err" || msg="$msg --measure 0: $(cat "$tmp/err");"
 if [ -z "$msg" ]; then ok $name; else bad $name "$msg"; fi
 
-echo "sites: $pass passed, $fail failed"
+echo "$pass passed, $fail failed, 0 skipped"
 [ $fail -eq 0 ]
