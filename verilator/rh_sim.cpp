@@ -713,6 +713,24 @@ int run_faults(handle *s, T *t, const struct rh_fault *f, size_t n, uint32_t bud
 	return 0;
 }
 
+// From the canonical start, a run started with fault f armed (inverting its bit when flip is
+// set), one clock in: the injection is pending, the run not yet begun.
+template <class T> void start_armed(handle *s, T *t, const struct rh_fault *f, bool flip)
+{
+	restore(s, t, s->s0);
+	clear_inputs(t);
+	t->i_budget = (uint32_t)(2 * s->model_cycles + 1024);
+	t->i_run = 1;
+	t->i_inj_en = 1;
+	t->i_inj_flip = flip ? 1 : 0;
+	t->i_inj_bit = f->bit;
+	t->i_inj_cycle = f->cycle;
+	tick(s, t);
+	clear_inputs(t);
+	t->i_inj_bit = 0;
+	t->i_inj_cycle = 0;
+}
+
 // The fast path's proof for one fault on the loaded input: from the canonical start, the state
 // right after the rotation that injects it, and the state right after the direct injection at
 // the same edge, saved whole (every flip-flop, memory word, combinational value and input), with
@@ -725,18 +743,7 @@ template <class T> int check_direct(handle *s, T *t, const struct rh_fault *f)
 	canonical_start(s, t);
 	int rc = 1;
 	for (int way = 0; way < 2 && rc == 1; way++) {
-		restore(s, t, s->s0);
-		clear_inputs(t);
-		t->i_budget = (uint32_t)(2 * s->model_cycles + 1024);
-		t->i_run = 1;
-		t->i_inj_en = 1;
-		t->i_inj_flip = f->no_flip ? 0 : 1;
-		t->i_inj_bit = f->bit;
-		t->i_inj_cycle = f->cycle;
-		tick(s, t);
-		clear_inputs(t);
-		t->i_inj_bit = 0;
-		t->i_inj_cycle = 0;
+		start_armed(s, t, f, !f->no_flip);
 		if (t->o_state != ST_RST || !t->rootp->rh_fi__DOT__u_scan__DOT__pending) {
 			rc = RH_E_INVAL; // the run did not start armed: nothing would be compared
 			break;
@@ -809,18 +816,7 @@ template <class T> int liveness(handle *s, T *t, const struct rh_fault *f, uint3
 	save_state(s, t, entry);
 	canonical_start(s, t);
 	auto arm = [&](bool flip) {
-		restore(s, t, s->s0);
-		clear_inputs(t);
-		t->i_budget = (uint32_t)(2 * s->model_cycles + 1024);
-		t->i_run = 1;
-		t->i_inj_en = 1;
-		t->i_inj_flip = flip ? 1 : 0;
-		t->i_inj_bit = f->bit;
-		t->i_inj_cycle = f->cycle;
-		tick(s, t);
-		clear_inputs(t);
-		t->i_inj_bit = 0;
-		t->i_inj_cycle = 0;
+		start_armed(s, t, f, flip);
 		struct rh_fault g = *f;
 		g.no_flip = !flip;
 		inject_direct(s, t, &g);

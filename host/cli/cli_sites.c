@@ -9,6 +9,7 @@
 #include "backend.h"
 #include "census.h"
 #include "cli.h"
+#include "cli_result.h"
 #include "clock.h"
 #include "dataset.h"
 #include "model.h"
@@ -334,14 +335,10 @@ static void measured_json(cJSON *o, const struct rh_census *c, const struct meas
 			cJSON_AddNumberToObject(e, "n", (double)ms->n[l][k]);
 			cJSON_AddNumberToObject(e, "live", (double)ms->live[l][k]);
 			cJSON_AddNumberToObject(e, "fraction", (double)ms->live[l][k] / (double)ms->n[l][k]);
-			cJSON *a = cJSON_AddArrayToObject(e, "ci95");
-			cJSON_AddItemToArray(a, cJSON_CreateNumber(ms->lo[l][k]));
-			cJSON_AddItemToArray(a, cJSON_CreateNumber(ms->hi[l][k]));
+			rh_cli_json_pair(e, "ci95", (double[2]){ms->lo[l][k], ms->hi[l][k]});
 			cJSON_AddNumberToObject(e, "stored", (double)ms->stored[l][k]);
 			cJSON_AddNumberToObject(e, "stored_fraction", (double)ms->stored[l][k] / (double)ms->n[l][k]);
-			cJSON *b = cJSON_AddArrayToObject(e, "stored_ci95");
-			cJSON_AddItemToArray(b, cJSON_CreateNumber(ms->s_lo[l][k]));
-			cJSON_AddItemToArray(b, cJSON_CreateNumber(ms->s_hi[l][k]));
+			rh_cli_json_pair(e, "stored_ci95", (double[2]){ms->s_lo[l][k], ms->s_hi[l][k]});
 			double x = exact_util(c, l, k);
 			cJSON_AddNumberToObject(e, "exact_utilisation", x);
 			cJSON_AddNumberToObject(e, "analytic_utilisation", rh_census_utilisation(c, l, k));
