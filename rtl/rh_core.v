@@ -58,7 +58,7 @@ module rh_core #(
     wire [ROWS*(ACT_AW+1)-1:0] act_raddr;
     wire [ROWS*8-1:0] act_rdata;
     wire act_we;
-    wire [ACT_AW:0] act_waddr;
+    wire [ACT_AW:0] act_waddr /*verilator public_flat_rd*/;
     wire [7:0] act_wdata;
     wire log_we;
     wire [LOG_AW-1:0] log_waddr;
@@ -101,7 +101,9 @@ module rh_core #(
         .i_we(i_hw_we && hw_region == 4'd2), .i_waddr(i_hw_addr[PRM_AW-1:0]),
         .i_wdata({i_hw_data[21:16], i_hw_data[14:0]}));
 
-    wire act_core_we = act_we && i_ce;
+    // public to the simulator, whose golden runs log where the core writes activations (the
+    // fast path's finish on the reference model within a layer: verilator/rh_sim.cpp)
+    wire act_core_we /*verilator public_flat_rd*/ = act_we && i_ce;
 
     genvar g;
     generate

@@ -97,7 +97,14 @@ struct handle : rh_sim {
 	const struct rh_model *m = nullptr;
 	struct rh_ref ref;
 	bool have_ref = false;
-	std::vector<long> layer_start;
+	std::vector<long> layer_start, feed_start; // each layer's descriptor load and first feed
+	// The finish within a layer (mid_layer_input), from the golden run of the loaded input: the
+	// reference model's activations layer by layer (act_ref[l]: what layer l reads), whether the
+	// memory held them where layer l starts (ref_ok[l]), and per layer the last cycle at which
+	// the golden run wrote each activation word, plus one (last_write[l][address]; 0: never).
+	std::vector<std::vector<int8_t>> act_ref;
+	std::vector<char> ref_ok;
+	std::vector<std::vector<uint32_t>> last_write;
 	struct span {
 		size_t root, len, snap; // offset in the root object, length, offset in a snapshot
 	};
@@ -514,20 +521,36 @@ size_t layer_input_len(const struct rh_layer *l)
 	return (size_t)l->in_h * (size_t)l->in_w * (size_t)l->in_c;
 }
 
+// The layer whose schedule holds cycle c (its descriptor load started at or before c), or -1.
+int layer_of(const handle *s, uint64_t c)
+{
+	int l = -1;
+	for (size_t k = 0; k < s->layer_start.size(); k++)
+		if (s->layer_start[k] >= 0 && (uint64_t)s->layer_start[k] <= c)
+			l = (int)k;
+	return l;
+}
+
 // The golden run from the canonical start, with a checkpoint every `every` cycles from cycle
-// `every` on and, when layers is set, one where each layer but the first starts (its descriptor
-// load: the previous layer has written all its outputs). A layer checkpoint serves the fast
-// mode's finish on the reference model only where the activations the memory holds there are
-// the reference model's, every copy alike (checked here for every input; else it is an
-// ordinary checkpoint).
+// `every` on and, when layers is set, two where each layer but the first starts: its descriptor
+// load (the previous layer has written all its outputs) and its first feed (the descriptor, the
+// iterator and the first tile's row registers loaded; no activation read yet). A layer
+// checkpoint serves the fast mode's finish on the reference model only where the activations
+// the memory holds there are the reference model's, every copy alike (checked here for every
+// input; else it is an ordinary checkpoint). With layers set, the run also logs the last cycle
+// of each layer at which the core writes each activation word (last_write, for
+// mid_layer_input).
 template <class T> void golden_checkpoints(handle *s, T *t, uint32_t budget, uint32_t every, bool layers)
 {
 	std::vector<std::pair<uint32_t, int>> at; // cycle, layer starting there or -1
 	for (uint64_t c = every; c < (uint64_t)s->model_cycles; c += every)
 		at.emplace_back((uint32_t)c, -1);
 	if (layers && s->have_ref)
-		for (size_t l = 1; l < s->layer_start.size(); l++)
+		for (size_t l = 1; l < s->layer_start.size(); l++) {
 			at.emplace_back((uint32_t)s->layer_start[l], (int)l);
+			if (s->feed_start[l] >= 0)
+				at.emplace_back((uint32_t)s->feed_start[l], (int)l);
+		}
 	std::sort(at.begin(), at.end(), [](const std::pair<uint32_t, int> &x, const std::pair<uint32_t, int> &y) {
 		return x.first != y.first ? x.first < y.first : x.second > y.second;
 	});
@@ -543,6 +566,8 @@ template <class T> void golden_checkpoints(handle *s, T *t, uint32_t budget, uin
 	tick(s, t);
 	clear_inputs(t);
 	s->golden_scan = scan_record_of(t); // no rotation in this run: it stays as it is now
+	bool log = layers && s->have_ref;
+	s->last_write.assign(log ? (size_t)s->m->n_layers : 0, std::vector<uint32_t>((size_t)2 << s->geom.act_aw, 0));
 	size_t k = 0;
 	for (;;) {
 		int st = t->o_state;
@@ -557,10 +582,20 @@ template <class T> void golden_checkpoints(handle *s, T *t, uint32_t budget, uin
 			}
 			k++;
 		}
+		// the write the coming edge makes (the settled write port of the activation copies)
+		auto *r = t->rootp;
+		if (log && st == ST_RUN && r->rh_fi__DOT__u_core__DOT__act_core_we) {
+			int l = layer_of(s, t->o_cycles);
+			size_t a = r->rh_fi__DOT__u_core__DOT__act_waddr;
+			if (l >= 0 && a < s->last_write[(size_t)l].size())
+				s->last_write[(size_t)l][a] = t->o_cycles + 1;
+		}
 		tick(s, t);
 	}
 	finish(s, t, &s->golden);
 	save_state(s, t, s->s_end);
+	s->act_ref.clear();
+	s->ref_ok.clear();
 	if (!layers || !s->have_ref)
 		return;
 	// the reference model's activations of this input, layer by layer
@@ -584,6 +619,46 @@ template <class T> void golden_checkpoints(handle *s, T *t, uint32_t budget, uin
 		if (!ok)
 			s->ck_layer[j] = -1;
 	}
+	s->ref_ok.assign((size_t)m->n_layers, 0);
+	for (size_t j = 0; j < s->ck.size(); j++)
+		if (s->ck_layer[j] >= 0)
+			s->ref_ok[(size_t)s->ck_layer[j]] = 1;
+	s->act_ref = std::move(act);
+}
+
+// The finish within a layer. A faulty run at checkpoint j, in layer L of the golden run's
+// schedule, whose state is the golden run's but for its activations (same_but_activations),
+// and whose copy of the activations layer L reads equals the golden run's there: from here the
+// core runs the golden run's schedule on the golden run's operands, so it makes the golden run's
+// writes for the rest of layer L. At its end, each word of layer L's output holds what the golden
+// run leaves there (the reference model's activations, where the golden run's memory held them
+// at layer L + 1's start: ref_ok), except a word that differs from the golden run's now and that
+// the golden run does not write again in layer L (last_write): it keeps the faulty value. A word
+// written again (a pooling window still open, whose stored maximum the next write reads, or a
+// word a fault wrote early) leaves the run to go on. On success x holds layer L + 1's input.
+template <class T> bool mid_layer_input(handle *s, T *t, size_t j, int layer, std::vector<int8_t> &x)
+{
+	const struct rh_model *m = s->m;
+	if (layer < 0 || layer + 1 >= m->n_layers || !s->ref_ok[(size_t)layer + 1])
+		return false;
+	const uint8_t *snap = s->ck[j].bytes.data() + s->act[0].snap;
+	const uint8_t *mine = reinterpret_cast<const uint8_t *>(t->rootp) + s->act[0].root;
+	size_t half = (size_t)1 << s->geom.act_aw;
+	if (memcmp(layer_input(s, mine, layer), layer_input(s, snap, layer), half) != 0)
+		return false;
+	const uint8_t *out = layer_input(s, mine, layer + 1), *gout = layer_input(s, snap, layer + 1);
+	size_t base = (size_t)((layer + 1) & 1) << s->geom.act_aw;
+	const std::vector<uint32_t> &lw = s->last_write[(size_t)layer];
+	x = s->act_ref[(size_t)layer + 1];
+	for (size_t w = 0; w < half; w++) {
+		if (out[w] == gout[w])
+			continue;
+		if (lw[base + w] > s->ck_cycle[j])
+			return false; // the golden run writes it again from here
+		if (w < x.size())
+			x[w] = (int8_t)out[w];
+	}
+	return true;
 }
 
 // Is a running faulty run, its injection done, in the golden run's state at checkpoint j?
@@ -608,9 +683,11 @@ template <class T> bool same_as_golden(handle *s, T *t, size_t j)
 // would end as the golden run did. Returns 1 when it stopped early (the result is then the
 // golden run's), 0 when the run went to its end (the caller collects the result). With early
 // stop, a run that is in the golden run's state but for its activations where layer L starts
-// (a layer checkpoint) returns 2 with *layer = L: the caller finishes it on the reference model
-// (finish_on_ref).
-template <class T> int run_to_end(handle *s, T *t, const struct rh_fault *f, int early, int *layer)
+// (a layer checkpoint) returns 2, one that mid_layer_input finishes within layer L - 1 returns
+// 3, each with *layer = L and x the activations layer L reads: the caller finishes it on the
+// reference model (finish_on_ref).
+template <class T>
+int run_to_end(handle *s, T *t, const struct rh_fault *f, int early, int *layer, std::vector<int8_t> &x)
 {
 	size_t j = (size_t)(std::upper_bound(s->ck_cycle.begin(), s->ck_cycle.end(), f->cycle) - s->ck_cycle.begin());
 	for (;;) {
@@ -621,14 +698,24 @@ template <class T> int run_to_end(handle *s, T *t, const struct rh_fault *f, int
 			if (t->o_cycles == s->ck_cycle[j]) {
 				if (same_as_golden(s, t, j))
 					return 1;
-				if (s->ck_layer[j] >= 0 && !t->rootp->rh_fi__DOT__u_scan__DOT__pending) {
+				if (s->have_ref && !s->act_ref.empty() && !t->rootp->rh_fi__DOT__u_scan__DOT__pending) {
 					handle::scan_record own = scan_record_of(t);
 					set_scan_record(t, s->golden_scan);
 					bool near = same_but_activations(s, t, s->ck[j]);
 					set_scan_record(t, own);
-					if (near) {
+					if (near && s->ck_layer[j] >= 0) {
 						*layer = s->ck_layer[j];
+						const struct rh_layer *l = &s->m->layers[*layer];
+						const uint8_t *in = layer_input(
+						    s, reinterpret_cast<const uint8_t *>(t->rootp) + s->act[0].root,
+						    *layer);
+						x.assign(in, in + layer_input_len(l));
 						return 2;
+					}
+					int L = layer_of(s, s->ck_cycle[j]);
+					if (near && s->ck_layer[j] < 0 && mid_layer_input(s, t, j, L, x)) {
+						*layer = L + 1;
+						return 3;
 					}
 				}
 			}
@@ -638,21 +725,19 @@ template <class T> int run_to_end(handle *s, T *t, const struct rh_fault *f, int
 	}
 }
 
-// A run in the golden run's state but for its activations where layer L starts: from here the
-// core runs the golden run's schedule (its control is the golden run's, and no later layer reads
-// activations but its predecessor's outputs), so it ends as the reference model ends on the
-// activations layer L reads, at the golden run's cycle.
-template <class T> void finish_on_ref(handle *s, T *t, int layer, struct rh_result *res)
+// A run in the golden run's state but for its activations where layer L starts, or one that
+// mid_layer_input finishes within layer L - 1: from here the core runs the golden run's schedule
+// (its control is the golden run's, and no later layer reads activations but its predecessor's
+// outputs), so it ends as the reference model ends on x, the activations layer L reads, at the
+// golden run's cycle.
+void finish_on_ref(handle *s, int layer, const std::vector<int8_t> &x, int how, struct rh_result *res)
 {
-	const struct rh_layer *l = &s->m->layers[layer];
-	const uint8_t *in = layer_input(s, reinterpret_cast<const uint8_t *>(t->rootp) + s->act[0].root, layer);
-	std::vector<int8_t> x(in, in + layer_input_len(l));
 	memset(res, 0, sizeof(*res));
 	res->end = RH_RUN_DONE;
 	res->n_logits = s->n_logits;
 	res->cycles = s->golden.cycles;
 	res->cls = rh_ref_infer_from(&s->ref, layer, NULL, x.data(), res->logits);
-	res->finished_ref = 1;
+	res->finished_ref = how;
 }
 
 // n faults on the loaded input, each from the canonical start state: from the start of the
@@ -665,13 +750,14 @@ int run_faults(handle *s, T *t, const struct rh_fault *f, size_t n, uint32_t bud
 {
 	budget = budget ? budget : (uint32_t)(2 * s->model_cycles + 1024);
 	// naive: the golden run leaves no checkpoint (every fault runs from the start)
-	uint32_t every = replay == RH_REPLAY_NAIVE ? UINT32_MAX : (uint32_t)std::max<long>(64, s->model_cycles / 128);
+	uint32_t every = replay == RH_REPLAY_NAIVE ? UINT32_MAX : (uint32_t)std::max<long>(32, s->model_cycles / 256);
 	uint64_t g0 = s->clocks;
 	canonical_start(s, t);
 	golden_checkpoints(s, t, budget, every, replay == RH_REPLAY_FAST);
 	*golden = s->golden;
 	golden->clock_cycles = s->clocks - g0;
-	int mid_run = 0; // the model was left in the middle of a run
+	int mid_run = 0;       // the model was left in the middle of a run
+	std::vector<int8_t> x; // the activations a run finished on the reference model starts from
 	for (size_t i = 0; i < n; i++) {
 		auto it = std::lower_bound(s->ck_cycle.begin(), s->ck_cycle.end(), f[i].cycle);
 		uint64_t c0 = s->clocks;
@@ -692,9 +778,9 @@ int run_faults(handle *s, T *t, const struct rh_fault *f, size_t n, uint32_t bud
 		if (replay == RH_REPLAY_FAST)
 			inject_direct(s, t, &f[i]);
 		int layer = -1;
-		mid_run = run_to_end(s, t, &f[i], replay == RH_REPLAY_FAST, &layer);
-		if (mid_run == 2) {
-			finish_on_ref(s, t, layer, &res[i]);
+		mid_run = run_to_end(s, t, &f[i], replay == RH_REPLAY_FAST, &layer, x);
+		if (mid_run >= 2) {
+			finish_on_ref(s, layer, x, mid_run - 1, &res[i]);
 		} else if (mid_run) {
 			res[i] = s->golden;
 			res[i].rejoined = 1;
@@ -1034,14 +1120,19 @@ int op_load_model(struct rh_sim *p, const struct rh_model *m, struct rh_err *err
 	s->have_ref = false;
 	s->m = m;
 	s->layer_start.assign((size_t)m->n_layers, -1);
+	s->feed_start.assign((size_t)m->n_layers, -1);
 	rh_accel_schedule(
 	    m, &s->geom,
 	    [](const struct rh_accel_seg *seg, void *ctx) {
-		    auto *starts = static_cast<std::vector<long> *>(ctx);
-		    if (seg->phase == RH_PH_LOAD && seg->layer >= 0 && (size_t)seg->layer < starts->size())
-			    (*starts)[(size_t)seg->layer] = seg->start;
+		    auto *h = static_cast<handle *>(ctx);
+		    if (seg->layer < 0 || (size_t)seg->layer >= h->layer_start.size())
+			    return;
+		    if (seg->phase == RH_PH_LOAD)
+			    h->layer_start[(size_t)seg->layer] = seg->start;
+		    if (seg->phase == RH_PH_FEED && h->feed_start[(size_t)seg->layer] < 0)
+			    h->feed_start[(size_t)seg->layer] = seg->start;
 	    },
-	    &s->layer_start);
+	    s);
 	rc = rh_ref_init(&s->ref, m, err);
 	if (rc)
 		return rc;

@@ -58,13 +58,14 @@ int rh_sim_run(struct rh_sim *s, const struct rh_fault *fault, int hold, uint32_
                struct rh_result *res);
 /* Run the loaded input once fault-free (the golden run, into *golden) and once per fault, every
  * run from the canonical start state, as rh_sim_run. replay: enum rh_replay. With checkpoints, the
- * golden run leaves a checkpoint every 1/128 of the model's cycles and each fault runs from the
- * last one before its cycle. With early stop, a run whose whole state equals the golden run's
- * at a later checkpoint ends there with the golden result (rejoined set). RH_REPLAY_FAST also
- * injects without rotating the chain (rh_sim_check_direct); the other modes rotate it, as a board
- * does. It also finishes on the reference model a run whose state, where a layer starts, is the
- * golden run's but for its activations (finished_ref set). clock_cycles counts what was
- * simulated. */
+ * golden run leaves a checkpoint every 1/256 of the model's cycles (at least 32) and each fault
+ * runs from the last one before its cycle. With early stop, a run whose whole state equals the
+ * golden run's at a later checkpoint ends there with the golden result (rejoined set).
+ * RH_REPLAY_FAST also injects without rotating the chain (rh_sim_check_direct); the other modes
+ * rotate it, as a board does. It also finishes on the reference model a run whose state is the
+ * golden run's but for its activations: where a layer starts (finished_ref 1), or within a layer
+ * where the words it holds differently are ones the layer does not write again (finished_ref 2).
+ * clock_cycles counts what was simulated. */
 int rh_sim_run_faults(struct rh_sim *s, const struct rh_fault *f, size_t n, uint32_t budget, int replay,
                       struct rh_result *golden, struct rh_result *res);
 /* The fast path's proof (RH_REPLAY_FAST injects without rotating the chain: verilator/rh_sim.cpp),

@@ -41,8 +41,9 @@ struct rh_result {
 	uint64_t clock_cycles; /* clock cycles simulated for this run, scan and I/O included */
 	int rejoined;          /* the run stopped where its state rejoined the golden run's and took
 	                        * the golden result from there */
-	int finished_ref;      /* the run was finished on the reference model where a layer starts
-	                        * (its state the golden run's but for the activations) */
+	int finished_ref;      /* the run was finished on the reference model, its state the golden
+	                        * run's but for the activations: 1 where a layer starts, 2 within a
+	                        * layer (verilator/rh_sim.cpp, mid_layer_input) */
 };
 
 /* How a simulator replays a fault list: the results are the same in every mode. */
