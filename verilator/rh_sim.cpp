@@ -8,6 +8,8 @@
 #include "rh_sim.h"
 
 #include <algorithm>
+#include <atomic>
+#include <list>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -129,7 +131,44 @@ struct handle : rh_sim {
 		uint32_t sidx, bitpos, tcycle;
 		uint8_t ret, flip, hold;
 	} golden_scan; // the golden run's scan-controller record (see same_as_golden)
+	// The golden runs kept (keep_golden): everything above that rh_sim_run_faults derives from
+	// one input's golden run, for the next call on the same input and replay mode, up to
+	// KEPT_CAP bytes in all the process's simulators (kept_total): a campaign that stops on its
+	// interval hands the back-end each image once per round of draws, and a golden run costs as
+	// many clocks as some ten faults. Dropped when another model is loaded or the handle goes.
+	struct kept_run {
+		std::vector<int8_t> input;
+		uint32_t budget;
+		int replay;
+		size_t bytes;
+		snapshot s0, s_end;
+		std::vector<snapshot> ck;
+		std::vector<uint32_t> ck_cycle;
+		std::vector<int> ck_layer;
+		struct rh_result golden;
+		scan_record golden_scan;
+		std::vector<std::vector<int8_t>> act_ref;
+		std::vector<char> ref_ok;
+		std::vector<std::vector<uint32_t>> last_write;
+	};
+	static constexpr size_t KEPT_CAP = (size_t)768 << 20;
+	std::list<kept_run> kept;
+	size_t kept_bytes = 0;
+	void drop_kept();
+	~handle()
+	{
+		drop_kept();
+	}
 };
+
+std::atomic<size_t> kept_total{0}; // bytes of golden runs kept by every handle
+
+void handle::drop_kept()
+{
+	kept_total -= kept_bytes;
+	kept.clear();
+	kept_bytes = 0;
+}
 
 // One clock: evaluate low (sample combinational outputs), then the rising edge.
 template <class T> void tick(handle *s, T *t)
@@ -262,7 +301,8 @@ int run(handle *s, T *t, const struct rh_fault *fault, int hold, uint32_t budget
 // scheduling state (its only pointers, to the model's symbol table and name, keep their values
 // for the model's life); the memories only the host writes (program, parameters, weights, the
 // scrub's copy of the input: verilator/gen_fliptab.sh) keep theirs from the host's last write to
-// the end of the runs, so a snapshot leaves them out: about 90 kB of the 8 x 8 set's 600 kB.
+// the end of the runs, so a snapshot leaves them out, and it keeps the first of the activation
+// memory's copies only (restore writes it to them all): about 12 kB of the 8 x 8 set's 600 kB.
 // Saved and restored by copying, compared with memcmp, where Verilator's serialisation
 // (--savable) goes word by word; a snapshot is only ever put back into the model it was taken
 // from, between the same host writes.
@@ -312,6 +352,12 @@ template <class T> void find_layout(handle *s, T *t)
 			s->held_len += to - from;
 		}
 	};
+	// nor the activation copies but the first: every copy is written alike, through one write
+	// port (rtl/rh_core.v), so a snapshot keeps the first and restore() writes it to them all
+	for (size_t g = 1; g < s->act.size(); g++)
+		host.push_back(s->act[g]);
+	std::sort(host.begin(), host.end(),
+	          [](const handle::span &x, const handle::span &y) { return x.root < y.root; });
 	for (const auto &h : host) {
 		hold(at, h.root);
 		at = std::max(at, h.root + h.len);
@@ -325,7 +371,7 @@ template <class T> void find_layout(handle *s, T *t)
 		return (size_t)-1; // not held: cannot happen (gen_fliptab.sh keeps them apart)
 	};
 	for (auto &a : s->act)
-		a.snap = snap_of(a.root);
+		a.snap = snap_of(s->act[0].root); // the others are restored from the first
 	auto sorted = s->act;
 	std::sort(sorted.begin(), sorted.end(),
 	          [](const handle::span &x, const handle::span &y) { return x.root < y.root; });
@@ -358,12 +404,24 @@ template <class T> void restore(handle *s, T *t, const handle::snapshot &in)
 	uint8_t *p = reinterpret_cast<uint8_t *>(static_cast<void *>(t->rootp));
 	for (const auto &h : s->held)
 		memcpy(p + h.root, in.bytes.data() + h.snap, h.len);
+	for (size_t g = 1; g < s->act.size(); g++)
+		memcpy(p + s->act[g].root, in.bytes.data() + s->act[0].snap, s->act[0].len);
 	s->ctx->time(in.time);
+}
+
+// Are the model's activation copies all alike (as the one write port keeps them)?
+template <class T> bool copies_alike(const handle *s, T *t)
+{
+	const uint8_t *p = reinterpret_cast<const uint8_t *>(t->rootp);
+	for (size_t g = 1; g < s->act.size(); g++)
+		if (memcmp(p + s->act[g].root, p + s->act[0].root, s->act[0].len) != 0)
+			return false;
+	return true;
 }
 
 // Every held byte compared, the first activation copy first: a faulty run that has not rejoined
 // the golden run mostly differs there or in the registers (the front of the object), so the
-// comparison mostly stops within a few kilobytes.
+// comparison mostly stops within a few kilobytes; then the other copies, against the first.
 template <class T> bool same_state(handle *s, T *t, const handle::snapshot &ref)
 {
 	const uint8_t *p = reinterpret_cast<const uint8_t *>(t->rootp);
@@ -372,7 +430,7 @@ template <class T> bool same_state(handle *s, T *t, const handle::snapshot &ref)
 	for (const auto &h : s->held)
 		if (memcmp(p + h.root, ref.bytes.data() + h.snap, h.len) != 0)
 			return false;
-	return true;
+	return copies_alike(s, t);
 }
 
 // Do the model's held bytes equal ref's outside the activation memory, and are its copies all
@@ -383,10 +441,7 @@ template <class T> bool same_but_activations(handle *s, T *t, const handle::snap
 	for (const auto &h : s->non_act)
 		if (memcmp(p + h.root, ref.bytes.data() + h.snap, h.len) != 0)
 			return false;
-	for (size_t g = 1; g < s->act.size(); g++)
-		if (memcmp(p + s->act[g].root, p + s->act[0].root, s->act[0].len) != 0)
-			return false;
-	return true;
+	return copies_alike(s, t);
 }
 
 // The scan controller's record of an injection (rtl/rh_scanctl.v): what the last rotation
@@ -578,7 +633,7 @@ template <class T> void golden_checkpoints(handle *s, T *t, uint32_t budget, uin
 				s->ck.emplace_back();
 				save_state(s, t, s->ck.back());
 				s->ck_cycle.push_back(at[k].first);
-				s->ck_layer.push_back(at[k].second);
+				s->ck_layer.push_back(at[k].second >= 0 && copies_alike(s, t) ? at[k].second : -1);
 			}
 			k++;
 		}
@@ -611,11 +666,9 @@ template <class T> void golden_checkpoints(handle *s, T *t, uint32_t budget, uin
 		if (l < 0)
 			continue;
 		const uint8_t *snap = s->ck[j].bytes.data();
-		bool ok =
+		bool ok = // (its copies were alike when it was saved)
 		    act[(size_t)l].size() == layer_input_len(&m->layers[l]) &&
 		    memcmp(layer_input(s, snap + s->act[0].snap, l), act[(size_t)l].data(), act[(size_t)l].size()) == 0;
-		for (size_t g = 1; ok && g < s->act.size(); g++)
-			ok = memcmp(snap + s->act[g].snap, snap + s->act[0].snap, s->act[0].len) == 0;
 		if (!ok)
 			s->ck_layer[j] = -1;
 	}
@@ -740,6 +793,57 @@ void finish_on_ref(handle *s, int layer, const std::vector<int8_t> &x, int how, 
 	res->finished_ref = how;
 }
 
+// Exchange the handle's golden run with a kept one (O(1): the vectors trade their buffers).
+void swap_golden(handle *s, handle::kept_run &k);
+
+// After rh_sim_run_faults: the handle's golden run goes back where it came from (kept), or is
+// kept anew while the kept ones stay within KEPT_CAP (none is evicted: a campaign visits its
+// images in turn, so those kept first go on being used), or is dropped.
+void keep_golden(handle *s, std::list<handle::kept_run>::iterator kept, uint32_t budget, int replay)
+{
+	if (kept != s->kept.end()) {
+		swap_golden(s, *kept);
+		return;
+	}
+	size_t bytes = (s->ck.size() + 2) * s->held_len;
+	for (const auto &w : s->last_write)
+		bytes += w.size() * sizeof(uint32_t);
+	for (const auto &a : s->act_ref)
+		bytes += a.size();
+	if (!s->fst && kept_total.fetch_add(bytes) + bytes <= handle::KEPT_CAP) {
+		s->kept.emplace_back();
+		handle::kept_run &k = s->kept.back();
+		k.input = s->input;
+		k.budget = budget;
+		k.replay = replay;
+		k.bytes = bytes;
+		s->kept_bytes += bytes;
+		swap_golden(s, k);
+	} else if (!s->fst) {
+		kept_total -= bytes; // over the cap: not kept
+	}
+	s->ck.clear();
+	s->ck_cycle.clear();
+	s->ck_layer.clear();
+	s->s0.bytes.clear();
+	s->s_end.bytes.clear();
+}
+
+// Exchange the handle's golden run with a kept one (O(1): the vectors trade their buffers).
+void swap_golden(handle *s, handle::kept_run &k)
+{
+	std::swap(s->s0, k.s0);
+	std::swap(s->s_end, k.s_end);
+	std::swap(s->ck, k.ck);
+	std::swap(s->ck_cycle, k.ck_cycle);
+	std::swap(s->ck_layer, k.ck_layer);
+	std::swap(s->golden, k.golden);
+	std::swap(s->golden_scan, k.golden_scan);
+	std::swap(s->act_ref, k.act_ref);
+	std::swap(s->ref_ok, k.ref_ok);
+	std::swap(s->last_write, k.last_write);
+}
+
 // n faults on the loaded input, each from the canonical start state: from the start of the
 // run (RH_REPLAY_NAIVE), or from the last checkpoint before the fault's cycle, armed there
 // (rtl/rh_scanctl.v, i_inj_arm; a fault before the first checkpoint runs from the start), and
@@ -752,8 +856,20 @@ int run_faults(handle *s, T *t, const struct rh_fault *f, size_t n, uint32_t bud
 	// naive: the golden run leaves no checkpoint (every fault runs from the start)
 	uint32_t every = replay == RH_REPLAY_NAIVE ? UINT32_MAX : (uint32_t)std::max<long>(32, s->model_cycles / 256);
 	uint64_t g0 = s->clocks;
-	canonical_start(s, t);
-	golden_checkpoints(s, t, budget, every, replay == RH_REPLAY_FAST);
+	// the golden run of this input, kept from an earlier call (not while tracing: the trace
+	// shows every run), or made now
+	auto kept = std::find_if(s->kept.begin(), s->kept.end(), [&](const handle::kept_run &k) {
+		return k.budget == budget && k.replay == replay && k.input == s->input;
+	});
+	if (s->fst)
+		kept = s->kept.end();
+	if (kept != s->kept.end()) {
+		swap_golden(s, *kept);
+		restore(s, t, s->s_end); // where the golden run ends
+	} else {
+		canonical_start(s, t);
+		golden_checkpoints(s, t, budget, every, replay == RH_REPLAY_FAST);
+	}
 	*golden = s->golden;
 	golden->clock_cycles = s->clocks - g0;
 	int mid_run = 0;       // the model was left in the middle of a run
@@ -791,11 +907,7 @@ int run_faults(handle *s, T *t, const struct rh_fault *f, size_t n, uint32_t bud
 	}
 	if (mid_run) // leave the model where the last run would have ended
 		restore(s, t, s->s_end);
-	s->ck.clear();
-	s->ck_cycle.clear();
-	s->ck_layer.clear();
-	s->s0.bytes.clear();
-	s->s_end.bytes.clear();
+	keep_golden(s, kept, budget, replay);
 	return 0;
 }
 
@@ -855,6 +967,10 @@ template <class T> int check_direct(handle *s, T *t, const struct rh_fault *f)
 		r->rh_fi__DOT__u_core__DOT__u_logw__DOT__gen_dp__DOT__q = 0;
 		t->o_hr_data = 0;
 		t->o_hr_written = 0;
+		if (!copies_alike(s, t)) {
+			rc = 0; // the snapshot keeps the first copy: the others must equal it
+			break;
+		}
 		save_state(s, t, st[way]);
 	}
 	s->s0.bytes.clear();
@@ -1113,6 +1229,7 @@ int op_load_model(struct rh_sim *p, const struct rh_model *m, struct rh_err *err
 	s->model_cycles = img.cycles;
 	s->n_logits = img.n_logits;
 	s->loaded = 1;
+	s->drop_kept(); // golden runs of the model loaded before
 	rh_accel_image_free(&img);
 	// the fast mode's finish on the reference model: the model and where its layers start
 	if (s->have_ref)

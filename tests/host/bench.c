@@ -33,9 +33,10 @@ static cJSON *load_json(const char *path)
 /* The same faults through the sim back-end three ways, on one core: every fault from the start
  * to the end with the chain rotated (--naive), from checkpoints of the golden run (rotated, to
  * the end), and the fast path (the default: the flip made in place, early stop, the finish on
- * the reference model); the results must agree. The three take turns image by image, the fast
- * path's batch run FAST_REPS times (each time alike), so that each mode's time is measured in
- * the same spells of the machine's load. fastpath_speedup[name] is the naive time over the fast
+ * the reference model); the results must agree. The three take turns image by image, so that
+ * each is timed in the same spells of the machine's load, the fast path's batch FAST_REPS times
+ * (each time alike, each on a simulator of its own: no repeat reuses a golden run an earlier one
+ * kept, docs/campaign.md). fastpath_speedup[name] is the naive time over the fast
  * path's; the clocks each mode simulates (golden runs included) give the same ratio without
  * the machine's noise. Returns 0, or -1. */
 static int bench_accel(const char *name, const struct rh_dataset *te, cJSON *rate, cJSON *fast_speedup)
@@ -45,7 +46,8 @@ static int bench_accel(const char *name, const struct rh_dataset *te, cJSON *rat
 	static const char *keys[3] = {"naive", "checkpoints", "fast"};
 	char path[64];
 	struct rh_model m;
-	struct rh_backend be[3] = {{0}, {0}, {0}};
+	struct rh_backend be[2 + FAST_REPS]; /* naive, checkpoints, the fast path's repeats */
+	memset(be, 0, sizeof(be));
 	struct rh_backend_info info;
 	struct rh_err e = {0, ""};
 	snprintf(path, sizeof(path), "models/%s.rmod", name);
@@ -55,9 +57,9 @@ static int bench_accel(const char *name, const struct rh_dataset *te, cJSON *rat
 		return -1;
 	}
 	rh_backend_close(&be[0]);
-	for (int mode = 0; mode < 3; mode++) {
-		struct rh_backend_opts o = {.replay = modes[mode]};
-		if (rh_backend_open(&be[mode], "sim", &m, &o, &e)) {
+	for (int q = 0; q < 2 + FAST_REPS; q++) {
+		struct rh_backend_opts o = {.replay = modes[q < 2 ? q : 2]};
+		if (rh_backend_open(&be[q], "sim", &m, &o, &e)) {
 			fprintf(stderr, "rahil-bench: %s\n", e.msg);
 			return -1;
 		}
@@ -78,8 +80,8 @@ static int bench_accel(const char *name, const struct rh_dataset *te, cJSON *rat
 			for (int rep = 0; rep < (mode == 2 ? FAST_REPS : 1); rep++) {
 				struct rh_result golden, *out = rep ? again : res[mode] + k * PER_IMAGE;
 				double t0 = rh_now_s();
-				if (rh_backend_run_faults(&be[mode], x, f + k * PER_IMAGE, PER_IMAGE, &golden, out,
-				                          &e)) {
+				if (rh_backend_run_faults(&be[mode + rep], x, f + k * PER_IMAGE, PER_IMAGE, &golden,
+				                          out, &e)) {
 					fprintf(stderr, "rahil-bench: %s\n", e.msg);
 					return -1;
 				}
@@ -99,8 +101,9 @@ static int bench_accel(const char *name, const struct rh_dataset *te, cJSON *rat
 	double rate_of[3];
 	for (int mode = 0; mode < 3; mode++) {
 		rate_of[mode] = N * (mode == 2 ? FAST_REPS : 1) / dt[mode];
-		rh_backend_close(&be[mode]);
 	}
+	for (int q = 0; q < 2 + FAST_REPS; q++)
+		rh_backend_close(&be[q]);
 	if (unstable) {
 		fprintf(stderr, "rahil-bench: %s: the fast path's results differ between repeats\n", name);
 		return -1;

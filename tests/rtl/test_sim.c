@@ -556,6 +556,72 @@ static int t_finish_on_ref(struct ctx *c)
 	return rc == T_PASS ? finish_on_ref_on(c, &c->cnn, c->finish_per_class) : rc;
 }
 
+/* The golden runs rh_sim_run_faults keeps: a batch on an input whose golden run is kept (the
+ * third of three, back on the first batch's input) simulates no golden run (clock_cycles 0) and
+ * gives the reference model's golden result and, fault by fault, what the naive runs give.
+ * Loading a model drops them: the next model's first batch on the same input bytes and budget
+ * simulates its own golden run and gives its own reference result. */
+static int t_kept_golden(struct ctx *c)
+{
+	enum { PER = 16, PASSES = 3 };
+	if (!c->have_mlp || !c->have_cnn) {
+		snprintf(c->why, sizeof(c->why), "models/mlp.rmod or models/cnn.rmod missing");
+		return T_FAIL;
+	}
+	const struct rh_model *ms[2] = {&c->mlp, &c->cnn};
+	uint32_t chain = rh_sim_chain_len(c->sim);
+	struct rh_fault f[PER * PASSES];
+	struct rh_result fast[PER * PASSES], slow[PER * PASSES], g[PASSES], gn;
+	struct rh_err err = {0, ""};
+	int8_t x[2][4096];
+	int32_t logits[256];
+	struct rh_rng r;
+	rh_rng_seed(&r, 77);
+	CHECKF(rh_sim_load_model(c->sim, &c->cnn, &err) == 0, "cnn: load: %s", err.msg);
+	uint32_t budget = (uint32_t)(2 * rh_sim_model_cycles(c->sim) + 1024); // the CNN's: the longer run
+	for (int k = 0; k < 2; k++) {
+		const struct rh_model *m = ms[k];
+		size_t len = (size_t)(m->in_h * m->in_w * m->in_c);
+		CHECKF(rh_sim_load_model(c->sim, m, &err) == 0, "%s: load: %s", m->name, err.msg);
+		c->loaded = m;
+		uint32_t cyc = (uint32_t)rh_sim_model_cycles(c->sim);
+		for (int i = 0; i < PER * PASSES; i++)
+			f[i] = (struct rh_fault){.bit = (uint32_t)rh_rng_below(&r, chain),
+			                         .cycle = (uint32_t)rh_rng_below(&r, cyc)};
+		make_input(c, m, 20, x[0]);
+		make_input(c, m, 21, x[1]);
+		for (int mode = 0; mode < 2; mode++)
+			for (int pass = 0; pass < PASSES; pass++) {
+				CHECKF(rh_sim_load_input(c->sim, x[pass == 1], len) == 0, "%s: load input", m->name);
+				CHECKF(rh_sim_run_faults(c->sim, f + pass * PER, PER, budget,
+				                         mode ? RH_REPLAY_NAIVE : RH_REPLAY_FAST, mode ? &gn : &g[pass],
+				                         (mode ? slow : fast) + pass * PER) == 0,
+				       "%s: rh_sim_run_faults failed", m->name);
+			}
+		CHECKF(g[0].clock_cycles > 0 && g[1].clock_cycles > 0 && g[2].clock_cycles == 0,
+		       "%s: golden runs of %llu, %llu and %llu clocks: the first two inputs' must be simulated, the "
+		       "third (the first's, kept) not",
+		       m->name, (unsigned long long)g[0].clock_cycles, (unsigned long long)g[1].clock_cycles,
+		       (unsigned long long)g[2].clock_cycles);
+		struct rh_ref ref;
+		CHECKF(rh_ref_init(&ref, m, &err) == 0, "%s: ref init: %s", m->name, err.msg);
+		int cls = rh_ref_infer(&ref, x[0], logits);
+		rh_ref_free(&ref);
+		for (int pass = 0; pass < PASSES; pass += 2)
+			CHECKF(g[pass].end == RH_RUN_DONE && g[pass].cls == cls &&
+			           memcmp(g[pass].logits, logits, sizeof(int32_t) * (size_t)m->n_classes) == 0,
+			       "%s: batch %d's golden result is not the reference model's", m->name, pass);
+		for (int i = 0; i < PER * PASSES; i++)
+			CHECKF(same_result(&fast[i], &slow[i]),
+			       "%s: fault %d (bit %u, cycle %u): class %d from batch %d, %d naive", m->name, i,
+			       f[i].bit, f[i].cycle, fast[i].cls, i / PER, slow[i].cls);
+	}
+	printf("      mlp, cnn: a kept golden run reused, %d faults on it equal the naive runs'; another model "
+	       "simulates its own\n",
+	       PER);
+	return T_PASS;
+}
+
 /* The same (bit, cycle) twice gives the same result and the same final state. */
 static int t_repeat(struct ctx *c)
 {
@@ -892,6 +958,7 @@ static const struct test_case tests[] = {
     {"rtl_checkpoint_injection_rnd", t_checkpoints_rnd},
     {"rtl_direct_injection", t_direct},
     {"rtl_finish_on_ref", t_finish_on_ref},
+    {"rtl_kept_golden", t_kept_golden},
     {"rtl_readout_each_class", t_readout},
     {"rtl_named_accumulator", t_named_acc},
     {"rtl_schedule_occupancy", t_schedule_occupancy},
